@@ -1,0 +1,13 @@
+"""Our own order signals, beside Oscar's (``oscar.apps.order.signals``).
+
+``order_paid`` is the single fan-out point of DESIGN.md's "one path for every order":
+online checkout, the in-store till and pre-order releases all end in
+``order_mark_paid``, which sends it *inside* the transaction that marked the order paid,
+so ledger rows written by receivers commit (or roll back) together with their cause.
+Receivers that need slow work queue a Celery task with ``transaction.on_commit``.
+"""
+
+import django.dispatch
+
+# kwargs: order (the paid Order instance)
+order_paid = django.dispatch.Signal()

@@ -1,0 +1,25 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # The home page is a Wagtail page; it must win over Oscar's "" redirect to
+    # OSCAR_HOMEPAGE, which would otherwise point at itself.
+    path("", wagtail_views.serve, {"path": ""}, name="home"),
+    path("", include(apps.get_app_config("oscar").urls[0])),
+    # Wagtail serves every other path that Oscar did not claim (content pages).
+    path("", include(wagtail_urls)),
+]
+
+if settings.DEBUG:
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
