@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self):
+        from recommendations import receivers  # noqa: F401  (connects the signal receivers)

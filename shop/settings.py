@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "shop.apps.offer.apps.OfferConfig",
     "shop.apps.order.apps.OrderConfig",
     "shop.apps.customer.apps.CustomerConfig",
-    "oscar.apps.search.apps.SearchConfig",
+    "shop.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "oscar.apps.dashboard.apps.DashboardConfig",
@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "shop.apps.order.dashboard.apps.RefundsDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
     "shop.demo.apps.DemoConfig",
     "loyalty.apps.LoyaltyConfig",
     "recommendations.apps.RecommendationsConfig",
+    "operations.apps.OperationsConfig",
+    "operations.dashboard.apps.OperationsDashboardConfig",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +198,16 @@ CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Apps add their nightly jobs here; django_celery_beat syncs it into the database.
 CELERY_BEAT_SCHEDULE: dict = {}
+# Store operations: recompute reorder suggestions and email operators, every night.
+CELERY_BEAT_SCHEDULE["operations-reorder-nightly"] = {
+    "task": "operations.reorder_nightly",
+    "schedule": crontab(hour=2, minute=30),
+}
+# Recommendations: rebuild every stored list from the day's paid orders while the store is shut.
+CELERY_BEAT_SCHEDULE["recommendations-recompute-nightly"] = {
+    "task": "recommendations.recompute_all",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # --------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
@@ -230,7 +243,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Campus Store <store@
 # --------------------------------------------------------------------------- security
 # Production (DEBUG=False) gets the full set that `check --deploy` asks for.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview renders the page in an iframe.
+# Wagtail's live preview panel renders the page being edited in a same-origin iframe, so
+# frames are allowed from our own origin only; W019 asks for DENY, which would break it.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -270,12 +286,30 @@ OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {
     "Pending": ("Paid", "Cancelled"),
-    "Paid": ("Shipped", "Complete", "Cancelled"),
-    "Shipped": ("Complete",),
-    "Complete": (),
+    "Paid": ("Shipped", "Complete", "Cancelled", "Refunded"),
+    "Shipped": ("Complete", "Refunded"),
+    "Complete": ("Refunded",),
     "Cancelled": (),
+    # Reached when everything paid has been refunded (dashboard refunds, issue 4).
+    "Refunded": (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+# Store operations (operations/dashboard): appended to Oscar's default dashboard menu.
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from oscar.defaults)
+    {
+        "label": _("Operations"),
+        "icon": "fas fa-boxes",
+        "children": [
+            {"label": _("Reorder now"), "url_name": "operations-reorder"},
+            {"label": _("Purchase orders"), "url_name": "operations-po-list"},
+            {"label": _("Suppliers"), "url_name": "operations-supplier-list"},
+            {"label": _("Stock and counts"), "url_name": "operations-stock-list"},
+            {"label": _("Academic calendar"), "url_name": "operations-calendar-list"},
+            {"label": _("Member promotions"), "url_name": "operations-promotion-create"},
+            {"label": _("Finance reports"), "url_name": "operations-finance"},
+        ],
+    },
+]
 
 # --------------------------------------------------------------------------- wagtail
 WAGTAIL_SITE_NAME = OSCAR_SHOP_NAME
@@ -292,6 +326,9 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_localstripe")
 # Where the browser loads Stripe.js from: localstripe serves a fake one at /js.stripe.com/v3/.
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
+# A hung card processor must not hang a checkout worker; retries reuse the idempotency key.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 
 # --------------------------------------------------------------------------- demo
 DEMO_CSV_PATH = env.path("DEMO_CSV_PATH", default=BASE_DIR / "shop" / "demo" / "data" / "purchases.csv")

@@ -16,6 +16,11 @@ urlpatterns = [
     # The home page is a Wagtail page; it must win over Oscar's "" redirect to
     # OSCAR_HOMEPAGE, which would otherwise point at itself.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
+    # Issue 4 (payments): campus-card wallet pages and dashboard refunds.
+    path("wallet/", include("loyalty.urls")),
+    path("dashboard/refunds/", include((apps.get_app_config("refunds_dashboard").urls[0], "refunds-dashboard"))),
+    # Issue 9 (store operations): reorder, suppliers, purchase orders, finance reports.
+    path("dashboard/operations/", include(apps.get_app_config("operations_dashboard").urls[0])),
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves every other path that Oscar did not claim (content pages).
     path("", include(wagtail_urls)),

@@ -1,19 +1,48 @@
 """Write-side services for orders (HackSoft style: services write, selectors read)."""
 
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from loyalty import services as wallet_services
 from shop.apps.order.signals import order_paid
+from shop.apps.order.tasks import order_refund_email_send
+from shop.apps.payment import stripe_gateway
+
+logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
+OrderRefund = get_model("order", "OrderRefund")
+OrderNote = get_model("order", "OrderNote")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
+PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
+Source = get_model("payment", "Source")
 
 ORDER_STATUS_PENDING = "Pending"
 ORDER_STATUS_PAID = "Paid"
 ORDER_STATUS_SHIPPED = "Shipped"
 ORDER_STATUS_COMPLETE = "Complete"
 ORDER_STATUS_CANCELLED = "Cancelled"
+ORDER_STATUS_REFUNDED = "Refunded"
 # Statuses an order can only reach after it was paid.
-PAID_STATUSES = frozenset({ORDER_STATUS_PAID, ORDER_STATUS_SHIPPED, ORDER_STATUS_COMPLETE})
+PAID_STATUSES = frozenset(
+    {ORDER_STATUS_PAID, ORDER_STATUS_SHIPPED, ORDER_STATUS_COMPLETE, ORDER_STATUS_REFUNDED}
+)
+
+# Names shared with the checkout (shop.apps.checkout.services) that records the payments.
+SOURCE_TYPE_STRIPE = "Stripe"
+SOURCE_TYPE_WALLET = "Campus wallet"
+PAYMENT_EVENT_REFUNDED = "Refunded"
+CENT = Decimal("0.01")
 
 
 @transaction.atomic
@@ -30,3 +59,217 @@ def order_mark_paid(*, order_id: int) -> bool:
     order.set_status(ORDER_STATUS_PAID)
     order_paid.send(sender=Order, order=order)
     return True
+
+
+# --------------------------------------------------------------------------- refunds
+
+
+def _sources_by_type(order) -> dict[str, Source]:
+    return {
+        source.source_type.name: source for source in order.sources.select_related("source_type")
+    }
+
+
+def _pending(order, field: str) -> Decimal:
+    return order.refunds.filter(status=OrderRefund.Status.PENDING).aggregate(total=Sum(field))[
+        "total"
+    ] or Decimal(0)
+
+
+def order_refundable_amount(*, order) -> Decimal:
+    """What can still be refunded: paid minus refunded minus refunds in flight."""
+    paid = sum((s.amount_debited - s.amount_refunded for s in order.sources.all()), Decimal("0.00"))
+    return paid - _pending(order, "amount")
+
+
+def order_line_refundable_quantities(*, order) -> dict[int, int]:
+    refunded: dict[int, int] = {}
+    for refund in order.refunds.exclude(status=OrderRefund.Status.FAILED):
+        for line_id, quantity in (refund.line_quantities or {}).items():
+            refunded[int(line_id)] = refunded.get(int(line_id), 0) + int(quantity)
+    return {line.pk: line.quantity - refunded.get(line.pk, 0) for line in order.lines.all()}
+
+
+def _lines_amount(*, order, line_quantities: dict[int, int]) -> Decimal:
+    remaining = order_line_refundable_quantities(order=order)
+    lines = {line.pk: line for line in order.lines.all()}
+    amount = Decimal("0.00")
+    for line_id, quantity in line_quantities.items():
+        if line_id not in lines:
+            raise ValidationError(_("Line %(id)s is not part of this order.") % {"id": line_id})
+        if quantity < 0 or quantity > remaining[line_id]:
+            raise ValidationError(
+                _("At most %(n)s of \u201c%(title)s\u201d can still be refunded.")
+                % {"n": remaining[line_id], "title": lines[line_id].title}
+            )
+        line = lines[line_id]
+        amount += (line.line_price_incl_tax * quantity / line.quantity).quantize(CENT)
+    return amount
+
+
+def _refund_reserve(
+    *,
+    order_id: int,
+    amount: Decimal | None,
+    line_quantities: dict[int, int],
+    reason: str,
+    refunded_by,
+) -> OrderRefund:
+    with transaction.atomic():
+        # The order lock serialises refunds of one order: the "never more than paid" check
+        # below counts pending refunds, and two operators cannot both pass it.
+        order = Order.objects.select_for_update().get(pk=order_id)
+        line_quantities = {int(k): int(v) for k, v in line_quantities.items() if int(v) != 0}
+        if line_quantities and amount is not None:
+            raise ValidationError(_("Refund either lines or an amount, not both."))
+        if line_quantities:
+            amount = _lines_amount(order=order, line_quantities=line_quantities)
+        if amount is None or amount <= 0:
+            raise ValidationError(_("Enter an amount or the lines to refund."))
+        amount = Decimal(amount).quantize(CENT)
+        refundable = order_refundable_amount(order=order)
+        if amount > refundable:
+            raise ValidationError(
+                _("You can refund at most %(max)s for this order.") % {"max": refundable},
+                code="refund_too_large",
+            )
+        sources = _sources_by_type(order)
+        card = sources.get(SOURCE_TYPE_STRIPE)
+        card_available = (
+            card.amount_debited - card.amount_refunded - _pending(order, "card_amount")
+            if card
+            else Decimal(0)
+        )
+        # Card first: money goes back where it came from before topping up the wallet.
+        card_amount = min(amount, max(card_available, Decimal(0)))
+        return OrderRefund.objects.create(
+            order=order,
+            amount=amount,
+            card_amount=card_amount,
+            wallet_amount=amount - card_amount,
+            line_quantities={str(k): v for k, v in line_quantities.items()},
+            reason=reason,
+            created_by=refunded_by if getattr(refunded_by, "is_authenticated", False) else None,
+        )
+
+
+def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund:
+    with transaction.atomic():
+        refund = OrderRefund.objects.select_for_update().select_related("order").get(pk=refund_id)
+        if refund.status != OrderRefund.Status.PENDING:
+            return refund
+        order = Order.objects.select_for_update().get(pk=refund.order_id)
+        sources = _sources_by_type(order)
+        if refund.card_amount:
+            sources[SOURCE_TYPE_STRIPE].refund(refund.card_amount, reference=stripe_refund_id)
+        if refund.wallet_amount:
+            wallet_source = sources[SOURCE_TYPE_WALLET]
+            wallet_services.wallet_refund(
+                wallet_id=int(wallet_source.reference.split(":", 1)[1]),
+                amount=refund.wallet_amount,
+                order_id=order.pk,
+                refund_id=refund.pk,
+                created_by=refund.created_by,
+            )
+            wallet_source.refund(refund.wallet_amount, reference=f"refund:{refund.public_id}")
+        event_type, _created = PaymentEventType.objects.get_or_create(name=PAYMENT_EVENT_REFUNDED)
+        event = PaymentEvent.objects.create(
+            order=order,
+            event_type=event_type,
+            amount=refund.amount,
+            reference=stripe_refund_id or str(refund.public_id),
+        )
+        for line_id, quantity in (refund.line_quantities or {}).items():
+            PaymentEventQuantity.objects.create(
+                event=event, line_id=int(line_id), quantity=quantity
+            )
+        refund.status = OrderRefund.Status.SUCCEEDED
+        refund.stripe_refund_id = stripe_refund_id
+        refund.completed_at = timezone.now()
+        refund.save(update_fields=["status", "stripe_refund_id", "completed_at"])
+        OrderNote.objects.create(
+            order=order,
+            user=refund.created_by,
+            note_type=OrderNote.SYSTEM,
+            message=_("Refunded %(amount)s (card %(card)s, campus card %(wallet)s). %(reason)s")
+            % {
+                "amount": refund.amount,
+                "card": refund.card_amount,
+                "wallet": refund.wallet_amount,
+                "reason": refund.reason,
+            },
+        )
+        fully_refunded = order_refundable_amount(order=order) <= 0
+        if fully_refunded and ORDER_STATUS_REFUNDED in order.available_statuses():
+            order.set_status(ORDER_STATUS_REFUNDED)
+        transaction.on_commit(lambda: order_refund_email_send.delay(refund.pk))
+        return refund
+
+
+def order_refund(
+    *,
+    order_id: int,
+    amount: Decimal | None = None,
+    line_quantities: dict[int, int] | None = None,
+    reason: str = "",
+    refunded_by=None,
+) -> OrderRefund:
+    """Refund part or all of a paid order: an amount, or quantities of its lines.
+
+    Never more than was paid (minus earlier refunds). The card part goes back through a
+    Stripe Refund (idempotency key = the refund row), the wallet part back to the wallet;
+    a "Refunded" payment event is recorded and a fully refunded order becomes "Refunded".
+    Raises ValidationError with a message for the operator, changing nothing, when refused.
+    """
+    refund = _refund_reserve(
+        order_id=order_id,
+        amount=amount,
+        line_quantities=line_quantities or {},
+        reason=reason,
+        refunded_by=refunded_by,
+    )
+    stripe_refund_id = ""
+    if refund.card_amount:
+        card = _sources_by_type(refund.order)[SOURCE_TYPE_STRIPE]
+        try:
+            result = stripe_gateway.refund_create(
+                payment_intent_id=card.reference,
+                amount=refund.card_amount,
+                currency=card.currency,
+                idempotency_key=f"order-refund-{refund.public_id}",
+            )
+        except stripe_gateway.GatewayError as exc:
+            with transaction.atomic():
+                OrderRefund.objects.filter(pk=refund.pk).update(
+                    status=OrderRefund.Status.FAILED, failure_message=str(exc)
+                )
+            raise ValidationError(
+                _("Stripe did not accept the refund: %(reason)s") % {"reason": exc.user_message}
+            ) from exc
+        stripe_refund_id = result.id
+    return _refund_record(refund_id=refund.pk, stripe_refund_id=stripe_refund_id)
+
+
+def order_refund_reconcile_with_stripe(
+    *, order_id: int, payment_intent_id: str, amount_refunded: Decimal
+) -> OrderRefund | None:
+    """Record card refunds made outside our dashboard (Stripe's), from ``charge.refunded``.
+
+    Compares Stripe's running total with what we recorded (including refunds in flight), so a
+    replayed or late event for a refund we made ourselves records nothing.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        card = _sources_by_type(order).get(SOURCE_TYPE_STRIPE)
+        if card is None or card.reference != payment_intent_id:
+            return None
+        missing = amount_refunded - card.amount_refunded - _pending(order, "card_amount")
+        if missing <= 0:
+            return None
+        refund = OrderRefund.objects.create(
+            order=order,
+            amount=missing,
+            card_amount=missing,
+            reason=_("Refunded in Stripe"),
+        )
+    return _refund_record(refund_id=refund.pk, stripe_refund_id="")

@@ -1,0 +1,119 @@
+# The whole set-up is two commands on a fresh clone:
+#   make run    the store on http://127.0.0.1:8000/ with demo data (SQLite, localstripe)
+#   make test   unit + browser tests on SQLite, then integration tests on throwaway
+#               PostgreSQL + Redis servers with a real Celery worker
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The stamp lives inside the venv: a new venv or a changed lock file reinstalls, nothing else does.
+DEPS_STAMP := $(VENV)/.requirements-installed
+# Remembers which database load_demo filled (its DATABASE_URL), so `make run` loads it once.
+DEMO_STAMP := var/demo-loaded
+HOST := 127.0.0.1
+PORT := 8000
+STRIPE_PORT := 8420
+# pytest-timeout: a hung browser or worker must fail the run, not eat CI's 90 minutes.
+PYTEST_FLAGS ?= --timeout=300
+# `python -m pytest` puts the project on sys.path, which `-p tests.plugins.services` needs.
+PYTEST := $(BIN)/python -m pytest
+
+# The demo staff accounts live in shop/demo/constants.py (load_demo creates them from there).
+define PRINT_DEMO_LOGINS
+from shop.demo.constants import DEMO_STAFF_ACCOUNTS
+print("  Demo logins (demo data only):")
+for account in DEMO_STAFF_ACCOUNTS:
+    print(f"    {account.username:<10} {account.password:<24} {account.role}")
+endef
+export PRINT_DEMO_LOGINS
+
+.PHONY: help deps translations run demo test test-unit test-integration lint format messages lock
+
+help:
+	@echo "make run       start the store, localstripe and print the demo logins (Ctrl-C stops both)"
+	@echo "make test      unit + browser tests (SQLite), then integration tests (PostgreSQL, Redis, Celery)"
+	@echo "make lint      ruff check + ruff format --check"
+	@echo "make messages  update and compile the zh_Hans translations"
+	@echo "make demo      (re)load the demo data into the database"
+	@echo "make lock      re-pin requirements/*.txt from requirements/*.in"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(DEPS_STAMP): requirements/dev.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements/dev.txt
+	touch $@
+
+deps: $(DEPS_STAMP)
+
+# makemessages and compilemessages walk the whole tree: keep them out of the venv (Oscar and
+# Wagtail ship their own catalogues) and out of generated files.
+MESSAGES_IGNORE := --ignore .venv --ignore var --ignore tests --ignore node_modules
+
+# The .mo files are built from the committed .po files (compilemessages skips an up-to-date
+# one), so a fresh clone shows the zh_Hans pages translated.
+translations: deps
+	@if command -v msgfmt >/dev/null; then \
+		$(BIN)/python manage.py compilemessages --locale zh_Hans $(MESSAGES_IGNORE) >/dev/null; \
+	else \
+		echo "warning: gettext is not installed (apt-get install gettext): zh_Hans pages stay in English"; \
+	fi
+
+demo: deps
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@mkdir -p var && echo "$${DATABASE_URL:-db.sqlite3}" > $(DEMO_STAMP)
+
+run: translations
+	@# A deleted db.sqlite3 means a new, empty database: load the demo into it again.
+	@[ -n "$${DATABASE_URL:-}" ] || [ -f db.sqlite3 ] || rm -f $(DEMO_STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	@if [ "$$(cat $(DEMO_STAMP) 2>/dev/null)" != "$${DATABASE_URL:-db.sqlite3}" ]; then \
+		$(MAKE) --no-print-directory demo; \
+	fi
+	@mkdir -p var; \
+	$(BIN)/localstripe --port $(STRIPE_PORT) > var/localstripe.log 2>&1 & stripe_pid=$$!; \
+	trap 'kill $$stripe_pid 2>/dev/null; wait $$stripe_pid 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo; \
+	echo "  Store      http://$(HOST):$(PORT)/"; \
+	echo "  Dashboard  http://$(HOST):$(PORT)/dashboard/"; \
+	echo "  CMS        http://$(HOST):$(PORT)/cms/"; \
+	echo "  Stripe     http://$(HOST):$(STRIPE_PORT)/ (localstripe, log in var/localstripe.log)"; \
+	echo; \
+	$(BIN)/python -c "$$PRINT_DEMO_LOGINS"; \
+	echo; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Both sessions always run; the target fails if either did. Exit code 5 ("no tests collected")
+# is not a failure: a session may legitimately select nothing while the suite is young.
+test: translations
+	@mkdir -p var/test-results; status=0; \
+	$(PYTEST) $(PYTEST_FLAGS) -m "not integration" || { rc=$$?; [ $$rc -eq 5 ] || status=$$rc; }; \
+	$(PYTEST) $(PYTEST_FLAGS) -m integration -p tests.plugins.services || { rc=$$?; [ $$rc -eq 5 ] || status=$$rc; }; \
+	exit $$status
+
+test-unit: translations
+	$(PYTEST) $(PYTEST_FLAGS) -m "not integration"
+
+test-integration: translations
+	$(PYTEST) $(PYTEST_FLAGS) -m integration -p tests.plugins.services
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: deps
+	$(BIN)/python manage.py makemessages --locale zh_Hans $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --locale zh_Hans $(MESSAGES_IGNORE)
+
+PIP_COMPILE := ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+lock: deps
+	cd requirements && $(PIP_COMPILE) --output-file base.txt base.in
+	cd requirements && $(PIP_COMPILE) --output-file dev.txt dev.in

@@ -1,0 +1,65 @@
+"""Choose the served personal blend on a validation split inside the training period.
+
+    .venv/bin/python bench/recommendations_tune.py [--csv shop/demo/data/purchases.csv]
+
+Only lines before 2015-10-01 are used (the test period stays unseen): train before
+2015-07-01, validate on July-September. Prints the grid sorted by validation NDCG@10; the
+defaults of ``engine.PersonalBlend`` come from here, and ``evaluate_recommendations`` then
+reports them on the real test period.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from recommendations import engine, evaluation  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--csv", default=str(ROOT / "shop" / "demo" / "data" / "purchases.csv"))
+    args = parser.parse_args()
+    lines = evaluation.purchases_read_csv(args.csv)
+    split = evaluation.split_by_date(lines, cutoff=dt.date(2015, 7, 1))
+    before_test = split.history.day < dt.date(2015, 10, 1).toordinal()
+    split = evaluation.Split(
+        history=engine.history_subset(split.history, mask=before_test),
+        is_train=split.is_train[before_test],
+    )
+    rows = []
+    grid = itertools.product(
+        [30, 90, 365], [30.0, 90.0, 365.0], [0.0, 0.05, 0.1, 0.2], [0.0, 0.1, 0.2]
+    )
+    for window, half_life, repeat, neighbour in grid:
+        blend = engine.PersonalBlend(
+            popularity_window_days=window,
+            half_life_days=half_life,
+            repeat_weight=repeat,
+            neighbour_weight=neighbour,
+        )
+        scores = evaluation.evaluate_split(split, blend=blend)["models"]
+        rows.append((scores["personal"]["ndcg@10"], scores["personal"]["recall@10"], blend))
+    popularity = scores["popularity"]
+    print(
+        f"popularity: recall@10 {popularity['recall@10']:.4f} ndcg@10 {popularity['ndcg@10']:.4f}"
+    )
+    for ndcg, recall, blend in sorted(rows, key=lambda r: -r[0])[:10]:
+        print(f"ndcg@10 {ndcg:.4f} recall@10 {recall:.4f} {blend}")
+    worst = min(rows, key=lambda r: r[0])
+    print(f"worst: ndcg@10 {worst[0]:.4f} recall@10 {worst[1]:.4f} {worst[2]}")
+    print(
+        "spread of the top 10 ndcg:", np.ptp([r[0] for r in sorted(rows, key=lambda r: -r[0])[:10]])
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from loyalty import views
+
+app_name = "loyalty"
+
+urlpatterns = [
+    path("", views.WalletStatementView.as_view(), name="wallet"),
+    path("top-up/", views.WalletTopUpView.as_view(), name="wallet-top-up"),
+    path("top-up/return/", views.WalletTopUpReturnView.as_view(), name="wallet-top-up-return"),
+]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OperationsConfig(AppConfig):
+    name = "operations"
+    verbose_name = _("Store operations")
+
+    def ready(self):
+        from operations import receivers  # noqa: F401  (connects the signal receivers)

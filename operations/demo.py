@@ -1,0 +1,268 @@
+"""Demo data for store operations, called at the end of ``manage.py load_demo``.
+
+``operations_demo_install()`` is idempotent: it fills in what is missing and leaves what
+operators changed alone. It gives every stock record a cost price, creates four suppliers
+with different lead times and settlement terms, maps products to them by aisle, enters an
+academic calendar, puts one purchase order in each interesting state, and computes reorder
+suggestions so the dashboard pages show real figures straight away.
+
+The purchase history in the demo CSV is historical, so "recent sales" are those before the
+last day of history: the suggestions are computed as of the day after it (the reorder page
+shows that date), and the calendar is laid out around it.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from operations import services
+from operations.models import AcademicCalendarPeriod, PurchaseOrder, Supplier, SupplierProduct
+from shop.apps.order.services import PAID_STATUSES
+
+StockRecord = get_model("partner", "StockRecord")
+Order = get_model("order", "Order")
+
+#: The demo's operator group (shop.demo.constants.STORE_OPERATORS_GROUP): it gets the
+#: operations permissions here, so the dashboard menu and the alert emails reach it.
+STORE_OPERATORS_GROUP = "Store operators"
+
+
+@dataclass(frozen=True)
+class DemoSupplier:
+    code: str
+    name: str
+    sku_prefixes: tuple[str, ...]
+    lead_time_days: int
+    review_period_days: int
+    terms: str
+    payment_days: int
+    rating: int
+    pack_size: int
+    commission_percent: Decimal = Decimal("0")
+
+
+WHOLESALE = "north-grocery"
+DEMO_SUPPLIERS = (
+    DemoSupplier(
+        "campus-fresh",
+        "Campus Fresh Co.",
+        ("DAI", "FRV", "MEA"),
+        1,
+        2,
+        Supplier.SettlementTerms.NET_DAYS,
+        7,
+        4,
+        6,
+    ),
+    DemoSupplier(
+        "morning-bakery",
+        "Morning Bakery",
+        ("BAK",),
+        1,
+        1,
+        Supplier.SettlementTerms.CONSIGNMENT,
+        15,
+        5,
+        1,
+    ),
+    DemoSupplier(
+        "huaxin-drinks",
+        "Huaxin Beverages",
+        ("DRI", "ALC"),
+        3,
+        7,
+        Supplier.SettlementTerms.PROPORTIONAL,
+        30,
+        3,
+        12,
+        Decimal("18.00"),
+    ),
+    DemoSupplier(
+        WHOLESALE,
+        "North China Grocery Wholesale",
+        (),
+        4,
+        7,
+        Supplier.SettlementTerms.NET_DAYS,
+        30,
+        4,
+        10,
+    ),
+)
+
+
+def _stable_fraction(text: str) -> Decimal:
+    digest = hashlib.sha256(text.encode()).digest()
+    return Decimal(int.from_bytes(digest[:4], "big") % 10_000) / Decimal(10_000)
+
+
+def _cost_prices_ensure() -> None:
+    """Cost between 55 % and 80 % of the shelf price, stable per SKU."""
+    for record in StockRecord.objects.filter(cost_price__isnull=True, price__isnull=False):
+        share = Decimal("0.55") + Decimal("0.25") * _stable_fraction(f"cost:{record.partner_sku}")
+        record.cost_price = (record.price * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        record.save(update_fields=["cost_price"])
+
+
+def _suppliers_ensure() -> dict[str, Supplier]:
+    suppliers = {}
+    for spec in DEMO_SUPPLIERS:
+        suppliers[spec.code], __ = Supplier.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "email": f"orders@{spec.code}.example",
+                "lead_time_days": spec.lead_time_days,
+                "review_period_days": spec.review_period_days,
+                "settlement_terms": spec.terms,
+                "payment_days": spec.payment_days,
+                "rating": spec.rating,
+                "commission_percent": spec.commission_percent,
+            },
+        )
+    return suppliers
+
+
+def _supplier_products_ensure(suppliers: dict[str, Supplier]) -> None:
+    by_prefix = {prefix: spec for spec in DEMO_SUPPLIERS for prefix in spec.sku_prefixes}
+    wholesale = next(spec for spec in DEMO_SUPPLIERS if spec.code == WHOLESALE)
+    supplied = set(SupplierProduct.objects.values_list("stockrecord_id", flat=True))
+    for record in StockRecord.objects.exclude(pk__in=supplied).filter(cost_price__isnull=False):
+        spec = by_prefix.get(record.partner_sku[:3].upper(), wholesale)
+        services.supplier_product_set(
+            supplier_id=suppliers[spec.code].pk,
+            stockrecord_id=record.pk,
+            unit_cost=record.cost_price,
+            pack_size=spec.pack_size,
+            supplier_sku=f"{spec.code[:3].upper()}-{record.partner_sku}",
+        )
+
+
+def _calendar_ensure(*, around: date) -> None:
+    """An academic year around ``around``: autumn term, enrolment, exams, winter holiday."""
+    year = around.year if around.month >= 8 else around.year - 1
+    periods = [
+        (
+            "Summer holiday",
+            AcademicCalendarPeriod.Kind.HOLIDAY,
+            date(year, 7, 10),
+            date(year, 8, 31),
+            "0.40",
+        ),
+        (
+            "Enrolment week",
+            AcademicCalendarPeriod.Kind.ENROLMENT,
+            date(year, 9, 1),
+            date(year, 9, 7),
+            "2.20",
+        ),
+        (
+            "Autumn term start",
+            AcademicCalendarPeriod.Kind.TERM_START,
+            date(year, 9, 8),
+            date(year, 9, 21),
+            "1.50",
+        ),
+        (
+            "Autumn exams",
+            AcademicCalendarPeriod.Kind.EXAMS,
+            date(year + 1, 1, 5),
+            date(year + 1, 1, 16),
+            "1.30",
+        ),
+        (
+            "Winter holiday",
+            AcademicCalendarPeriod.Kind.HOLIDAY,
+            date(year + 1, 1, 17),
+            date(year + 1, 2, 22),
+            "0.35",
+        ),
+        (
+            "Spring enrolment",
+            AcademicCalendarPeriod.Kind.ENROLMENT,
+            date(year + 1, 2, 23),
+            date(year + 1, 3, 1),
+            "2.00",
+        ),
+        (
+            "Spring exams",
+            AcademicCalendarPeriod.Kind.EXAMS,
+            date(year + 1, 6, 15),
+            date(year + 1, 6, 30),
+            "1.30",
+        ),
+    ]
+    for name, kind, starts_on, ends_on, factor in periods:
+        AcademicCalendarPeriod.objects.get_or_create(
+            name=name,
+            starts_on=starts_on,
+            defaults={"kind": kind, "ends_on": ends_on, "demand_factor": Decimal(factor)},
+        )
+
+
+def _purchase_orders_ensure(suppliers: dict[str, Supplier]) -> None:
+    """One received, one partly received and one sent purchase order, for the statements."""
+    if PurchaseOrder.objects.exists():
+        return
+    for code, receive_share in ((WHOLESALE, 1), ("campus-fresh", 0.5), ("huaxin-drinks", 0)):
+        supplier_products = list(
+            SupplierProduct.objects.filter(supplier=suppliers[code]).order_by("pk")[:5]
+        )
+        if not supplier_products:
+            continue
+        order = PurchaseOrder.objects.create(supplier=suppliers[code], notes="Demo purchase order")
+        for sp in supplier_products:
+            order.lines.create(
+                stockrecord_id=sp.stockrecord_id,
+                supplier_sku=sp.supplier_sku,
+                quantity_ordered=sp.pack_size * 2,
+                unit_cost=sp.unit_cost,
+            )
+        services.purchase_order_send(purchase_order_id=order.pk)
+        if receive_share:
+            services.purchase_order_receive(
+                purchase_order_id=order.pk,
+                quantities={
+                    line.pk: int(line.quantity_ordered * receive_share)
+                    for line in order.lines.all()
+                },
+                note="Demo delivery",
+            )
+
+
+def _operators_permissions_ensure() -> None:
+    group = Group.objects.filter(name=STORE_OPERATORS_GROUP).first()
+    if group is not None:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="operations"))
+
+
+@transaction.atomic
+def operations_demo_install() -> dict:
+    """Install the operations demo data; returns a few counts for load_demo to print."""
+    _cost_prices_ensure()
+    suppliers = _suppliers_ensure()
+    _supplier_products_ensure(suppliers)
+    last_sale = Order.objects.filter(status__in=PAID_STATUSES).aggregate(last=Max("date_placed"))[
+        "last"
+    ]
+    as_of = (
+        timezone.localtime(last_sale).date() + timedelta(days=1)
+        if last_sale
+        else timezone.localdate()
+    )
+    _calendar_ensure(around=as_of)
+    _purchase_orders_ensure(suppliers)
+    _operators_permissions_ensure()
+    need = services.reorder_suggestions_refresh(today=as_of)
+    return {
+        "suppliers": len(suppliers),
+        "suggestions_as_of": as_of.isoformat(),
+        "need_reorder": need,
+    }

@@ -1,0 +1,307 @@
+"""Oscar's checkout with Stripe card payments and the campus-card wallet.
+
+The flow stays Oscar's: payment details -> preview -> place order (``submit``), with
+``handle_payment`` charging the card and ``handle_order_placement`` placing the order
+through ``checkout_attempt_place_order``, the same service the Stripe webhook uses.
+"""
+
+import json
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import generic
+from django.views.decorators.csrf import csrf_exempt
+from oscar.apps.checkout import views
+from oscar.core.loading import get_class, get_model
+
+from loyalty.selectors import wallet_get_for_user
+from shop.apps.checkout import services
+from shop.apps.checkout.forms import PaymentDetailsForm, PlaceOrderForm
+from shop.apps.payment import stripe_gateway
+from shop.apps.payment.services import stripe_webhook_event_process
+
+logger = logging.getLogger(__name__)
+
+RedirectRequired = get_class("payment.exceptions", "RedirectRequired")
+UnableToTakePayment = get_class("payment.exceptions", "UnableToTakePayment")
+UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
+OrderPlacementMixin = get_class("checkout.mixins", "OrderPlacementMixin")
+CheckoutAttempt = get_model("payment", "CheckoutAttempt")
+
+# The checkout's own views call Stripe over HTTP: they must not hold the request-wide
+# transaction (ATOMIC_REQUESTS) open while waiting, and the attempt row must be committed
+# before Stripe can send its webhook. The services open their own short transactions.
+non_atomic = method_decorator(transaction.non_atomic_requests, name="dispatch")
+
+
+def _stripe_context() -> dict:
+    return {
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+    }
+
+
+@non_atomic
+class PaymentDetailsView(views.PaymentDetailsView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(_stripe_context())
+        ctx.setdefault("payment_form", PaymentDetailsForm())
+        ctx["wallet"] = wallet_get_for_user(user=self.request.user)
+        order_total = ctx.get("order_total")
+        shipping_method = ctx.get("shipping_method")
+        if order_total is not None and shipping_method is not None:
+            ctx["basket_fingerprint"] = services.checkout_basket_fingerprint(
+                basket=self.request.basket,
+                order_total=order_total,
+                shipping_method_code=shipping_method.code,
+            )
+            payment_form = ctx["payment_form"]
+            use_wallet = (
+                payment_form.is_bound
+                and payment_form.is_valid()
+                and payment_form.cleaned_data["use_wallet"]
+            )
+            ctx["wallet_amount"], ctx["card_amount"] = services.checkout_wallet_split(
+                wallet=ctx["wallet"], use_wallet=use_wallet, total=order_total.incl_tax
+            )
+        return ctx
+
+    def _payment_parts(self, form, order_total):
+        wallet = wallet_get_for_user(user=self.request.user)
+        wallet_amount, card_amount = services.checkout_wallet_split(
+            wallet=wallet, use_wallet=form.cleaned_data["use_wallet"], total=order_total.incl_tax
+        )
+        return wallet, wallet_amount, card_amount
+
+    def handle_payment_details_submission(self, request):
+        form = PaymentDetailsForm(request.POST)
+        if not form.is_valid():
+            return self.render_payment_details(request, payment_form=form)
+        submission = self.build_submission()
+        _wallet, _wallet_amount, card_amount = self._payment_parts(form, submission["order_total"])
+        if card_amount > 0 and not form.cleaned_data["payment_method_id"]:
+            return self.render_payment_details(
+                request, payment_form=form, error=_("Please enter your card details.")
+            )
+        return self.render_preview(request, payment_form=form)
+
+    def handle_place_order_submission(self, request):
+        form = PlaceOrderForm(request.POST)
+        if not form.is_valid():
+            return self.render_payment_details(
+                request, payment_form=form, error=_("Please enter your payment details again.")
+            )
+        submission = self.build_submission()
+        order_total = submission["order_total"]
+        fingerprint = services.checkout_basket_fingerprint(
+            basket=submission["basket"],
+            order_total=order_total,
+            shipping_method_code=submission["shipping_method"].code,
+        )
+        # Never charge an amount the shopper did not see: the client's copy of the total
+        # and the basket digest must both match what the server computes now.
+        if (
+            form.cleaned_data["basket_fingerprint"] != fingerprint
+            or form.cleaned_data["order_total"] != order_total.incl_tax
+        ):
+            logger.info(
+                "Checkout refused: basket %s changed since the preview", submission["basket"].id
+            )
+            return self.render_preview(
+                request,
+                payment_form=form,
+                error=_(
+                    "Your basket changed since you reviewed this order (perhaps in another tab). "
+                    "Nothing was charged: please check the new total and place your order again."
+                ),
+            )
+        wallet, wallet_amount, card_amount = self._payment_parts(form, order_total)
+        if card_amount > 0 and not form.cleaned_data["payment_method_id"]:
+            return self.render_payment_details(
+                request, payment_form=form, error=_("Please enter your card details.")
+            )
+        submission["payment_kwargs"].update(
+            payment_form=form,
+            wallet=wallet,
+            wallet_amount=wallet_amount,
+            card_amount=card_amount,
+            quote=services.checkout_quote_build(
+                basket=submission["basket"],
+                user=submission["user"],
+                shipping_address=submission["shipping_address"],
+                shipping_method=submission["shipping_method"],
+                request=request,
+            ),
+        )
+        return self.submit(**submission)
+
+    def handle_payment(self, order_number, total, **kwargs):
+        attempt = services.checkout_attempt_start(
+            basket=self.request.basket,
+            user=self.request.user,
+            guest_email=self.checkout_session.get_guest_email() or "",
+            order_number=str(order_number),
+            quote=kwargs["quote"],
+            wallet=kwargs["wallet"],
+            wallet_amount=kwargs["wallet_amount"],
+            card_amount=kwargs["card_amount"],
+            payment_method_id=kwargs["payment_form"].cleaned_data["payment_method_id"],
+        )
+        self.checkout_attempt = attempt
+        self.payment_intent = None
+        if attempt.card_amount <= 0:
+            return
+        try:
+            self.payment_intent = services.checkout_attempt_charge_card(attempt=attempt)
+        except stripe_gateway.GatewayError as exc:
+            if isinstance(exc, stripe_gateway.GatewayRejected):
+                logger.error("Stripe rejected checkout attempt %s: %s", attempt.pk, exc)
+            raise UnableToTakePayment(str(exc.user_message)) from exc
+        if self.payment_intent.requires_action:
+            raise RedirectRequired(
+                reverse("checkout:stripe-authenticate")
+                + "?"
+                + urlencode({"attempt": attempt.public_id})
+            )
+
+    def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
+        order = services.checkout_attempt_place_order(
+            attempt_id=self.checkout_attempt.pk, payment_intent=self.payment_intent
+        )
+        return self.handle_successful_order(order)
+
+    def send_order_placed_email(self, order):
+        # The placement service queues the confirmation email (on commit) for every path,
+        # including the webhook, so the view must not send a second one.
+        return None
+
+    def render_payment_details(self, request, **kwargs):
+        kwargs.setdefault("payment_form", PaymentDetailsForm(request.POST or None))
+        return super().render_payment_details(request, **kwargs)
+
+
+class _AttemptFromSessionMixin:
+    """Finds the attempt named in the query string, if it is this session's checkout."""
+
+    def get_attempt(self) -> CheckoutAttempt:
+        try:
+            attempt = CheckoutAttempt.objects.get(public_id=self.request.GET.get("attempt", ""))
+        except (CheckoutAttempt.DoesNotExist, ValidationError, ValueError) as exc:
+            raise Http404 from exc
+        if (
+            attempt.basket_id is None
+            or attempt.basket_id != self.checkout_session.get_submitted_basket_id()
+        ):
+            raise Http404
+        return attempt
+
+
+@non_atomic
+class StripeAuthenticateView(_AttemptFromSessionMixin, OrderPlacementMixin, generic.TemplateView):
+    """Runs the card's 3-D Secure step with Stripe.js, then goes to the return view."""
+
+    template_name = "oscar/checkout/stripe_authenticate.html"
+
+    def get(self, request, *args, **kwargs):
+        attempt = self.get_attempt()
+        return_url = (
+            reverse("checkout:stripe-return") + "?" + urlencode({"attempt": attempt.public_id})
+        )
+        if (
+            attempt.status != CheckoutAttempt.Status.REQUIRES_ACTION
+            or not attempt.payment_intent_id
+        ):
+            return redirect(return_url)
+        try:
+            payment_intent = stripe_gateway.payment_intent_retrieve(
+                payment_intent_id=attempt.payment_intent_id
+            )
+        except stripe_gateway.GatewayError as exc:
+            messages.error(request, str(exc.user_message))
+            return redirect(return_url)
+        if not payment_intent.requires_action:
+            return redirect(return_url)
+        ctx = self.get_context_data(
+            client_secret=payment_intent.client_secret,
+            return_url=return_url,
+            attempt=attempt,
+            **_stripe_context(),
+        )
+        return self.render_to_response(ctx)
+
+
+@non_atomic
+class StripeReturnView(_AttemptFromSessionMixin, OrderPlacementMixin, generic.View):
+    """Where the browser lands after 3-D Secure: place the order if the card was charged."""
+
+    def get(self, request, *args, **kwargs):
+        attempt = self.get_attempt()
+        if attempt.order_id is None:
+            try:
+                payment_intent = stripe_gateway.payment_intent_retrieve(
+                    payment_intent_id=attempt.payment_intent_id
+                )
+            except stripe_gateway.GatewayError as exc:
+                messages.error(request, str(exc.user_message))
+                return redirect("checkout:preview")
+            if payment_intent.requires_action:
+                return redirect(
+                    reverse("checkout:stripe-authenticate")
+                    + "?"
+                    + urlencode({"attempt": attempt.public_id})
+                )
+            if not payment_intent.succeeded:
+                message = _(
+                    "Your card could not be authenticated. Nothing was charged: please try another card."
+                )
+                services.checkout_attempt_fail(attempt_id=attempt.pk, message=message)
+                self.restore_frozen_basket()
+                messages.error(request, message)
+                return redirect("checkout:payment-details")
+            try:
+                order = services.checkout_attempt_place_order(
+                    attempt_id=attempt.pk, payment_intent=payment_intent
+                )
+            except UnableToPlaceOrder as exc:
+                self.restore_frozen_basket()
+                messages.error(request, str(exc))
+                return redirect("basket:summary")
+        else:
+            order = attempt.order
+        return self.handle_successful_order(order)
+
+    def send_order_placed_email(self, order):
+        return None
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@non_atomic
+class StripeWebhookView(generic.View):
+    """Stripe's events. A bad or missing signature gets 400 and changes nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            stripe_gateway.webhook_event_construct(
+                payload=request.body, signature_header=request.headers.get("Stripe-Signature")
+            )
+            event = json.loads(request.body)
+        except ValueError:
+            logger.warning(
+                "Rejected a Stripe webhook with a bad signature from %s",
+                request.META.get("REMOTE_ADDR"),
+            )
+            return HttpResponseBadRequest("bad signature")
+        stripe_webhook_event_process(event=event)
+        return HttpResponse("ok")

@@ -1,0 +1,71 @@
+"""`manage.py load_demo`: a thin caller of shop.demo.services.demo_data_load."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from shop.demo.constants import DEMO_STAFF_ACCOUNTS, EMAIL_DOMAIN
+from shop.demo.history import PurchaseHistoryError
+from shop.demo.services import demo_data_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo store (catalogue, members, their order history, staff accounts, site "
+        "pages) from the purchase-history CSV. Safe to run again: it only adds what is missing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--csv",
+            dest="csv_path",
+            type=Path,
+            default=None,
+            help="Purchase history (member_number,date,item); default: settings.DEMO_CSV_PATH.",
+        )
+        parser.add_argument(
+            "--quiet", action="store_true", help="Print nothing unless something goes wrong."
+        )
+
+    def handle(self, *args, csv_path: Path | None, quiet: bool, **options):
+        csv_path = Path(csv_path or settings.DEMO_CSV_PATH)
+        try:
+            summary = demo_data_load(csv_path=csv_path)
+        except PurchaseHistoryError as error:
+            raise CommandError(str(error)) from error
+        if quiet:
+            return
+
+        if summary.already_loaded:
+            self.stdout.write(
+                _("Demo data already loaded from %(path)s; nothing to add.") % {"path": csv_path}
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(_("Demo data loaded from %(path)s.") % {"path": csv_path})
+            )
+        rows = [
+            (_("CSV rows"), summary.csv_rows, None),
+            (_("categories"), summary.categories_total, None),
+            (_("products"), summary.products_total, summary.products_created),
+            (_("customer accounts"), summary.members_total, summary.members_created),
+            (_("history orders"), summary.orders_total, summary.orders_created),
+            (_("history order lines (new)"), summary.lines_created, None),
+            (_("staff accounts"), len(DEMO_STAFF_ACCOUNTS), summary.staff_created),
+        ]
+        for label, total, created in rows:
+            new = "" if created is None else "  " + _("(%(count)s new)") % {"count": f"{created:,}"}
+            self.stdout.write(f"  {label:<28}{total:>8,}{new}")
+        self.stdout.write(f"  {_('took'):<28}{summary.seconds:>8.1f} s")
+        self.stdout.write(_("Demo staff logins (password set when the account was created):"))
+        for account in DEMO_STAFF_ACCOUNTS:
+            self.stdout.write(f"  {account.username:<10} {account.password:<24} {account.role}")
+        self.stdout.write(
+            _(
+                "Customer accounts member<N>@%(domain)s have no usable password (campus cards "
+                "come later)."
+            )
+            % {"domain": EMAIL_DOMAIN}
+        )

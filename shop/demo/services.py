@@ -1,0 +1,447 @@
+"""Build the demo store from the real purchase history: catalogue, members, orders, staff.
+
+Idempotent by natural keys (product ``code`` = the CSV item name, member usernames, the
+deterministic order numbers): a second run finds everything in place and only tops up what
+is missing. History is written with bulk_create and without Oscar's order_placed or our
+order_paid signals: these purchases happened long ago, loyalty points and wallet money for
+them must not be granted again.
+"""
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sites.models import Site
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+from oscar.core.utils import slugify as oscar_slugify
+
+from shop.demo import catalogue_map, constants
+from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
+from shop.pages.services import site_pages_install
+
+User = get_user_model()
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductClass = get_model("catalogue", "ProductClass")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+LinePrice = get_model("order", "LinePrice")
+
+# Large enough to be quick, small enough for PostgreSQL's parameter limit on wide rows.
+BULK_BATCH_SIZE = 2000
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class DemoLoadSummary:
+    categories_total: int = 0
+    products_created: int = 0
+    products_total: int = 0
+    members_created: int = 0
+    members_total: int = 0
+    orders_created: int = 0
+    orders_total: int = 0
+    lines_created: int = 0
+    staff_created: int = 0
+    csv_rows: int = 0
+    seconds: float = 0.0
+
+    @property
+    def already_loaded(self) -> bool:
+        return not (
+            self.products_created
+            or self.members_created
+            or self.orders_created
+            or self.staff_created
+        )
+
+
+@dataclass(frozen=True)
+class _ProductEntry:
+    product_id: int
+    stockrecord_id: int
+    title: str
+    upc: str
+    partner_sku: str
+    price: Decimal
+
+
+def member_username(member_number: int) -> str:
+    return f"{constants.MEMBER_USERNAME_PREFIX}{member_number}"
+
+
+def member_email(member_number: int) -> str:
+    return f"{member_username(member_number)}@{constants.EMAIL_DOMAIN}"
+
+
+def history_order_number(*, member_number: int, date: dt.date) -> str:
+    """One order per member per date, so the pair names the order on every run."""
+    return f"{constants.HISTORY_ORDER_NUMBER_PREFIX}{date:%Y%m%d}-{member_number}"
+
+
+def history_placed_at(*, member_number: int, date: dt.date) -> dt.datetime:
+    """A stable time within opening hours, local to the store, for a basket with only a date."""
+    opening_seconds = (constants.STORE_CLOSES_HOUR - constants.STORE_OPENS_HOUR) * 3600
+    digest = hashlib.sha256(f"time:{member_number}:{date.isoformat()}".encode()).digest()
+    offset = int.from_bytes(digest[:8], "big") % opening_seconds
+    local_midnight = dt.datetime.combine(date, dt.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return local_midnight + dt.timedelta(hours=constants.STORE_OPENS_HOUR, seconds=offset)
+
+
+def _items_check_unique_keys(*, items: list[str]) -> None:
+    """Two spellings that slugify alike would share a SKU; say so instead of an IntegrityError."""
+    seen: dict[str, str] = {}
+    for item in items:
+        sku = catalogue_map.item_sku(item)
+        if sku in seen:
+            raise PurchaseHistoryError(
+                _("Items %(first)r and %(second)r would share the SKU %(sku)s; rename one.")
+                % {"first": seen[sku], "second": item, "sku": sku}
+            )
+        seen[sku] = item
+
+
+def _partner_ensure() -> Partner:
+    partner, _created = Partner.objects.get_or_create(
+        code=constants.PARTNER_CODE, defaults={"name": constants.PARTNER_NAME}
+    )
+    return partner
+
+
+def _product_class_ensure() -> ProductClass:
+    product_class, _created = ProductClass.objects.get_or_create(
+        slug=constants.PRODUCT_CLASS_SLUG,
+        defaults={"name": constants.PRODUCT_CLASS_NAME, "track_stock": True},
+    )
+    return product_class
+
+
+def _categories_ensure(*, keys: set[str]) -> dict[str, Category]:
+    """Top-level categories, created in the mapping's order so the menu reads like the aisles."""
+    existing = {category.name: category for category in Category.get_root_nodes()}
+    categories = {}
+    for demo_category in catalogue_map.CATEGORIES:
+        if demo_category.key not in keys:
+            continue
+        category = existing.get(demo_category.name)
+        if category is None:
+            category = Category.add_root(name=demo_category.name)
+        categories[demo_category.key] = category
+    return categories
+
+
+def _products_ensure(
+    *,
+    items: list[str],
+    partner: Partner,
+    product_class: ProductClass,
+    categories: dict[str, Category],
+) -> tuple[dict[str, _ProductEntry], int]:
+    existing = {product.code: product for product in Product.objects.filter(code__in=items)}
+    eans = catalogue_map.items_ean13(items)
+    new_products = [
+        Product(
+            code=item,
+            title=catalogue_map.item_title(item),
+            slug=oscar_slugify(catalogue_map.item_title(item)) or "product",
+            upc=eans[item],
+            product_class=product_class,
+            structure=Product.STANDALONE,
+            is_public=True,
+        )
+        for item in items
+        if item not in existing
+    ]
+    Product.objects.bulk_create(new_products, batch_size=BULK_BATCH_SIZE)
+    ProductCategory.objects.bulk_create(
+        [
+            ProductCategory(
+                product=product, category=categories[catalogue_map.item_category_key(product.code)]
+            )
+            for product in new_products
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    products = {**existing, **{product.code: product for product in new_products}}
+
+    # A product may exist without our stock record (e.g. deleted by an operator): top it up.
+    stocked = {
+        record.product_id: record
+        for record in StockRecord.objects.filter(
+            partner=partner, product_id__in=[product.pk for product in products.values()]
+        )
+    }
+    new_records = [
+        StockRecord(
+            product=product,
+            partner=partner,
+            partner_sku=catalogue_map.item_sku(item),
+            price_currency=settings.OSCAR_DEFAULT_CURRENCY,
+            price=catalogue_map.item_price(item),
+            num_in_stock=catalogue_map.item_stock_level(item),
+            num_allocated=0,
+            low_stock_threshold=10,
+        )
+        for item, product in products.items()
+        if product.pk not in stocked
+    ]
+    StockRecord.objects.bulk_create(new_records, batch_size=BULK_BATCH_SIZE)
+    stocked.update({record.product_id: record for record in new_records})
+
+    entries = {}
+    for item, product in products.items():
+        record = stocked[product.pk]
+        entries[item] = _ProductEntry(
+            product_id=product.pk,
+            stockrecord_id=record.pk,
+            title=product.title,
+            upc=product.upc,
+            partner_sku=record.partner_sku,
+            price=record.price,
+        )
+    return entries, len(new_products)
+
+
+def _members_ensure(*, history: PurchaseHistory) -> tuple[dict[int, int], int]:
+    """One customer account per member number; returns member number -> user id."""
+    wanted = {member_username(number): number for number in history.member_numbers}
+    existing = {
+        username: user_id
+        for username, user_id in User.objects.filter(
+            username__startswith=constants.MEMBER_USERNAME_PREFIX
+        ).values_list("username", "id")
+        if username in wanted
+    }
+    first_visit: dict[int, dt.datetime] = {}
+    for basket in history.baskets:  # sorted by date, so the first seen is the earliest
+        first_visit.setdefault(
+            basket.member_number,
+            history_placed_at(member_number=basket.member_number, date=basket.date),
+        )
+    new_users = [
+        User(
+            username=username,
+            email=member_email(number),
+            # Members sign in with their campus card later; no password works until then.
+            password=make_password(None),
+            is_active=True,
+            date_joined=first_visit[number],
+        )
+        for username, number in wanted.items()
+        if username not in existing
+    ]
+    User.objects.bulk_create(new_users, batch_size=BULK_BATCH_SIZE)
+    user_ids = {wanted[username]: user_id for username, user_id in existing.items()}
+    user_ids.update({wanted[user.username]: user.pk for user in new_users})
+    return user_ids, len(new_users)
+
+
+def _history_orders_ensure(
+    *,
+    history: PurchaseHistory,
+    products: dict[str, _ProductEntry],
+    user_ids: dict[int, int],
+    partner: Partner,
+) -> tuple[int, int]:
+    existing_numbers = set(
+        Order.objects.filter(number__startswith=constants.HISTORY_ORDER_NUMBER_PREFIX).values_list(
+            "number", flat=True
+        )
+    )
+    site_id = Site.objects.get_current().pk
+    currency = settings.OSCAR_DEFAULT_CURRENCY
+    status = constants.HISTORY_ORDER_STATUS
+
+    new_orders = []
+    basket_of_order = []
+    for basket in history.baskets:
+        number = history_order_number(member_number=basket.member_number, date=basket.date)
+        if number in existing_numbers:
+            continue
+        total = sum(
+            (products[item].price * quantity for item, quantity in basket.quantities.items()),
+            ZERO,
+        )
+        new_orders.append(
+            Order(
+                number=number,
+                site_id=site_id,
+                user_id=user_ids[basket.member_number],
+                currency=currency,
+                total_incl_tax=total,
+                # No tax is modelled (Oscar's default NoTax strategy): both totals agree.
+                total_excl_tax=total,
+                shipping_incl_tax=ZERO,
+                shipping_excl_tax=ZERO,
+                shipping_method=constants.HISTORY_SHIPPING_METHOD,
+                shipping_code=constants.HISTORY_SHIPPING_CODE,
+                status=status,
+                date_placed=history_placed_at(member_number=basket.member_number, date=basket.date),
+            )
+        )
+        basket_of_order.append(basket)
+    Order.objects.bulk_create(new_orders, batch_size=BULK_BATCH_SIZE)
+
+    new_lines = []
+    for order, basket in zip(new_orders, basket_of_order, strict=True):
+        # Sorted by title so a basket's lines read the same on every run.
+        for item in sorted(basket.quantities, key=lambda name: products[name].title):
+            quantity = basket.quantities[item]
+            entry = products[item]
+            line_total = entry.price * quantity
+            new_lines.append(
+                Line(
+                    order_id=order.pk,
+                    partner_id=partner.pk,
+                    partner_name=partner.name,
+                    partner_sku=entry.partner_sku,
+                    stockrecord_id=entry.stockrecord_id,
+                    product_id=entry.product_id,
+                    title=entry.title,
+                    upc=entry.upc,
+                    quantity=quantity,
+                    line_price_incl_tax=line_total,
+                    line_price_excl_tax=line_total,
+                    line_price_before_discounts_incl_tax=line_total,
+                    line_price_before_discounts_excl_tax=line_total,
+                    unit_price_incl_tax=entry.price,
+                    unit_price_excl_tax=entry.price,
+                    status=status,
+                    # Oscar's num_allocated counts units still reserved on the shelf; these
+                    # sales were consumed long ago, so stock consumers must find nothing here.
+                    num_allocated=0,
+                )
+            )
+    Line.objects.bulk_create(new_lines, batch_size=BULK_BATCH_SIZE)
+    # Oscar's checkout records the unit price of every line as a LinePrice; do the same so
+    # history lines look like any other order in the dashboard.
+    LinePrice.objects.bulk_create(
+        [
+            LinePrice(
+                order_id=line.order_id,
+                line_id=line.pk,
+                quantity=line.quantity,
+                price_incl_tax=line.unit_price_incl_tax,
+                price_excl_tax=line.unit_price_excl_tax,
+                shipping_incl_tax=ZERO,
+                shipping_excl_tax=ZERO,
+            )
+            for line in new_lines
+        ],
+        batch_size=BULK_BATCH_SIZE,
+    )
+    return len(new_orders), len(new_lines)
+
+
+def _permission(*, app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _staff_groups_ensure() -> dict[str, Group]:
+    editors, _created = Group.objects.get_or_create(name=constants.WAGTAIL_EDITORS_GROUP)
+    editors.permissions.add(_permission(app_label="wagtailadmin", codename="access_admin"))
+
+    operators, _created = Group.objects.get_or_create(name=constants.STORE_OPERATORS_GROUP)
+    operator_permissions = list(
+        Permission.objects.filter(content_type__app_label__in=constants.STORE_OPERATOR_APP_LABELS)
+    )
+    operator_permissions += [
+        _permission(app_label=app_label, codename=codename)
+        for app_label, codename in constants.STORE_OPERATOR_EXTRA_PERMISSIONS
+    ]
+    operators.permissions.add(*operator_permissions)
+    return {editors.name: editors, operators.name: operators}
+
+
+def _staff_ensure() -> int:
+    """The three demo roles; flags and groups are re-asserted, passwords set only once."""
+    groups = _staff_groups_ensure()
+    roles = {
+        "admin": {"is_staff": True, "is_superuser": True, "groups": []},
+        "marketing": {
+            "is_staff": False,
+            "is_superuser": False,
+            "groups": [groups[constants.WAGTAIL_EDITORS_GROUP]],
+        },
+        "operator": {
+            "is_staff": True,
+            "is_superuser": False,
+            "groups": [groups[constants.STORE_OPERATORS_GROUP]],
+        },
+    }
+    created_count = 0
+    for account in constants.DEMO_STAFF_ACCOUNTS:
+        role = roles[account.username]
+        user, created = User.objects.get_or_create(
+            username=account.username, defaults={"email": account.email}
+        )
+        if created:
+            user.set_password(account.password)
+            created_count += 1
+        user.is_staff = role["is_staff"]
+        user.is_superuser = role["is_superuser"]
+        user.is_active = True
+        user.save()
+        user.groups.set(role["groups"])
+    return created_count
+
+
+@transaction.atomic
+def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
+    """Load (or top up) the whole demo store from the purchase-history CSV.
+
+    The CSV is read and validated completely before the first write, and everything is
+    written in this one transaction: a bad file or a failure half-way leaves no trace.
+    """
+    started = time.perf_counter()
+    history = purchase_history_read(csv_path=csv_path)
+    items = history.items
+    _items_check_unique_keys(items=items)
+
+    partner = _partner_ensure()
+    product_class = _product_class_ensure()
+    categories = _categories_ensure(keys={catalogue_map.item_category_key(item) for item in items})
+    products, products_created = _products_ensure(
+        items=items, partner=partner, product_class=product_class, categories=categories
+    )
+    user_ids, members_created = _members_ensure(history=history)
+    orders_created, lines_created = _history_orders_ensure(
+        history=history, products=products, user_ids=user_ids, partner=partner
+    )
+    staff_created = _staff_ensure()
+
+    featured_category = categories.get(catalogue_map.FEATURED_CATEGORY_KEY)
+    site_pages_install(
+        featured_product_ids=[
+            products[item].product_id
+            for item in history.best_sellers(limit=constants.FEATURED_PRODUCT_COUNT)
+        ],
+        featured_category_id=featured_category.pk if featured_category else None,
+    )
+
+    return DemoLoadSummary(
+        categories_total=len(categories),
+        products_created=products_created,
+        products_total=len(products),
+        members_created=members_created,
+        members_total=len(user_ids),
+        orders_created=orders_created,
+        orders_total=len(history.baskets),
+        lines_created=lines_created,
+        staff_created=staff_created,
+        csv_rows=history.row_count,
+        seconds=time.perf_counter() - started,
+    )

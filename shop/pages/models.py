@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from shop.pages.blocks import PageBodyBlock
+from shop.pages.selectors import product_lists_resolve
+
+
+class StreamPage(Page):
+    """A page made of body blocks; resolves every product list it shows in one go."""
+
+    body = StreamField(PageBodyBlock(), blank=True, verbose_name=_("Body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        specs = [block.value.spec for block in self.body if block.block_type == "product_list"]
+        context["product_lists"] = product_lists_resolve(specs=specs, request=request)
+        return context
+
+
+class HomePage(StreamPage):
+    """The store's front page, served at ``/``."""
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["pages.ContentPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+
+class ContentPage(StreamPage):
+    """About us, opening hours, campus delivery and the like."""
+
+    introduction = models.CharField(
+        _("introduction"),
+        max_length=255,
+        blank=True,
+        help_text=_("One sentence shown under the title."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    parent_page_types = ["pages.HomePage", "pages.ContentPage"]
+    subpage_types = ["pages.ContentPage"]
+
+    class Meta:
+        verbose_name = _("content page")
+        verbose_name_plural = _("content pages")

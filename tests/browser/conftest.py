@@ -1,0 +1,65 @@
+"""Browser fixtures: Playwright (sync API) driving Debian's Chromium against ``live_server``.
+
+Usage::
+
+    @pytest.mark.browser
+    def test_something(browser_page, live_server):
+        browser_page.goto("/catalogue/")  # relative to live_server.url
+
+A failing test leaves a full-page screenshot in ``var/test-results/``.
+"""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import TEST_RESULTS_DIR
+
+# Playwright's sync API keeps an asyncio event loop running in the main thread, and Django
+# refuses ORM calls from a thread with a running loop. The test code itself is synchronous,
+# so the guard only gets in the way here (never set this outside tests).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_EXECUTABLE = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+# Playwright waits 30 s by default; a store page that needs more than this is a failure.
+DEFAULT_TIMEOUT_MS = 10_000
+
+CALL_REPORT_KEY = pytest.StashKey[pytest.TestReport]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_REPORT_KEY] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    if not os.path.exists(CHROMIUM_EXECUTABLE):
+        pytest.fail(f"{CHROMIUM_EXECUTABLE} is missing: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_EXECUTABLE, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium_browser, live_server, request):
+    """A fresh page (own cookies, own basket) whose relative URLs resolve against live_server."""
+    context = chromium_browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    yield page
+    report = request.node.stash.get(CALL_REPORT_KEY, None)
+    if report is not None and report.failed:
+        TEST_RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        page.screenshot(path=str(TEST_RESULTS_DIR / f"{name}.png"), full_page=True)
+    context.close()

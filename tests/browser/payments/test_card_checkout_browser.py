@@ -1,0 +1,86 @@
+"""A shopper pays by card through (localstripe's fake) Stripe.js in Chromium."""
+
+import pytest
+from oscar.core.loading import get_model
+from playwright.sync_api import expect
+
+from tests.factories.payments import CARD_DECLINED, CARD_OK, shipping_country, shop_product
+
+Order = get_model("order", "Order")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def rice(transactional_db):
+    shipping_country()
+    return shop_product(price="12.00", title="Jasmine rice 1kg")
+
+
+@pytest.fixture
+def stripe_webhooks_to_live_server(localstripe, live_server):
+    """localstripe delivers its real, signed events to this test's server."""
+    localstripe.register_webhook(f"{live_server.url}/checkout/stripe/webhook/")
+    yield
+    localstripe.unregister_webhook()
+
+
+def checkout_to_payment(page, product):
+    page.goto(product.get_absolute_url())
+    page.locator("#add_to_basket_form").get_by_role("button", name="Add to cart").click()
+    page.goto("/checkout/")
+    page.locator("#id_username").fill("guest@campus.example")
+    page.locator("input[name=options][value=anonymous]").check()
+    page.locator("form.card button[type=submit]").click()
+    page.locator("#id_first_name").fill("Li")
+    page.locator("#id_last_name").fill("Wei")
+    page.locator("#id_line1").fill("Dormitory 3, Room 201")
+    page.locator("#id_line4").fill("Campus")
+    page.locator("#id_postcode").fill("100000")
+    # With a single shipping country Oscar fills the country in a hidden field.
+    if page.locator("select#id_country").count():
+        page.locator("select#id_country").select_option("CN")
+    page.locator("#new_shipping_address button[type=submit]").click()
+    expect(page.locator("#payment_details_form")).to_be_visible()
+
+
+def enter_card(page, number):
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill(number)
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    card.locator("input[placeholder=postal_code]").fill("10000")
+
+
+def test_card_4242_reaches_the_thank_you_page(
+    browser_page, live_server, rice, stripe_webhooks_to_live_server
+):
+    page = browser_page
+    checkout_to_payment(page, rice)
+    enter_card(page, CARD_OK)
+    page.locator("#view_preview").click()
+    expect(page.locator("#payment_summary")).to_contain_text("12.00")
+
+    page.locator("#place-order").click()
+
+    expect(page).to_have_url(f"{live_server.url}/checkout/thank-you/")
+    order = Order.objects.get()
+    expect(page.locator("body")).to_contain_text(order.number)
+    assert order.status == "Paid"
+    assert order.sources.get().reference.startswith("pi_")
+    # localstripe's own payment_intent.succeeded arrives a second later: still one order.
+    page.wait_for_timeout(1500)
+    assert Order.objects.count() == 1
+
+
+def test_declining_card_sees_the_error(browser_page, live_server, rice):
+    page = browser_page
+    checkout_to_payment(page, rice)
+    enter_card(page, CARD_DECLINED)
+    page.locator("#view_preview").click()
+
+    page.locator("#place-order").click()
+
+    expect(page.locator(".alert-danger")).to_contain_text("Your card was declined")
+    assert not Order.objects.exists()

@@ -1,0 +1,75 @@
+"""Fixtures and hooks shared by every test session (unit, browser and integration).
+
+`make test` runs two pytest sessions:
+
+1. ``pytest -m "not integration"``: unit and browser tests on an in-memory SQLite database;
+2. ``pytest -m integration -p tests.plugins.services``: integration tests against throwaway
+   PostgreSQL and Redis servers (and a real Celery worker, see tests/integration/conftest.py).
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test.utils import override_settings
+
+# Session fixtures other areas provide (PAYMENTS: a real localstripe server).
+pytest_plugins = ["tests.fixtures.localstripe"]
+
+TESTS_DIR = Path(__file__).resolve().parent
+SERVICES_PLUGIN = "tests.plugins.services"
+# Where failing browser tests leave their screenshots (CI keeps the folder).
+TEST_RESULTS_DIR = TESTS_DIR.parent / "var" / "test-results"
+
+# The folder a test lives in decides its session, so a forgotten marker cannot send an
+# integration test to SQLite or hide a browser test from `-m browser`.
+MARKER_BY_FOLDER = {"integration": "integration", "browser": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marker = _folder_marker(item)
+        if marker and not item.get_closest_marker(marker):
+            item.add_marker(getattr(pytest.mark, marker))
+
+    if config.pluginmanager.has_plugin(SERVICES_PLUGIN) or _real_servers_configured():
+        return
+    skip = pytest.mark.skip(
+        reason=f"integration tests need real servers: run `make test` or `pytest -m integration -p {SERVICES_PLUGIN}`"
+    )
+    for item in items:
+        if item.get_closest_marker("integration"):
+            item.add_marker(skip)
+
+
+def _folder_marker(item) -> str | None:
+    try:
+        relative = Path(item.path).resolve().relative_to(TESTS_DIR)
+    except ValueError:
+        return None
+    return MARKER_BY_FOLDER.get(relative.parts[0]) if len(relative.parts) > 1 else None
+
+
+def _real_servers_configured() -> bool:
+    # A developer may point the integration tests at servers of their own.
+    return django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and bool(
+        getattr(django_settings, "REDIS_URL", "")
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_media_root(tmp_path_factory):
+    """Uploaded images and documents go to a temporary folder, never into var/media."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s per user on this machine; MD5 first keeps user factories cheap while
+    # the real hashers stay listed so hashes made elsewhere (a worker, a fixture) still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *django_settings.PASSWORD_HASHERS,
+    ]
