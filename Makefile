@@ -12,6 +12,7 @@ BIN := $(VENV)/bin
 DEPS_STAMP := $(VENV)/.requirements-installed
 # Remembers which database load_demo filled (its DATABASE_URL), so `make run` loads it once.
 DEMO_STAMP := var/demo-loaded
+# Override on the command line if the ports are taken: make run PORT=8001 STRIPE_PORT=8421
 HOST := 127.0.0.1
 PORT := 8000
 STRIPE_PORT := 8420
@@ -76,7 +77,7 @@ run: translations
 	@mkdir -p var; \
 	$(BIN)/localstripe --port $(STRIPE_PORT) > var/localstripe.log 2>&1 & stripe_pid=$$!; \
 	trap 'kill $$stripe_pid 2>/dev/null; wait $$stripe_pid 2>/dev/null' EXIT; \
-	trap 'exit 130' INT TERM; \
+	trap 'exit 0' INT TERM; \
 	echo; \
 	echo "  Store      http://$(HOST):$(PORT)/"; \
 	echo "  Dashboard  http://$(HOST):$(PORT)/dashboard/"; \
@@ -85,7 +86,8 @@ run: translations
 	echo; \
 	$(BIN)/python -c "$$PRINT_DEMO_LOGINS"; \
 	echo; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	STRIPE_API_BASE="$${STRIPE_API_BASE:-http://$(HOST):$(STRIPE_PORT)}" \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Both sessions always run; the target fails if either did. Exit code 5 ("no tests collected")
 # is not a failure: a session may legitimately select nothing while the suite is young.

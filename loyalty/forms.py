@@ -32,3 +32,32 @@ class WalletTopUpForm(forms.Form):
         except ValidationError as exc:
             self.add_error(None, exc)
         return cleaned
+
+
+class CardPinForm(forms.Form):
+    number = forms.CharField(
+        label=_("Card number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class CardHistoryFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise ValidationError(_("The start date must not be after the end date."))
+        return cleaned

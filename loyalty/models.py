@@ -8,10 +8,13 @@ without touching a single ledger row.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.utils import get_default_currency
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class Wallet(models.Model):
@@ -120,3 +123,436 @@ class WalletTransaction(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Wallet transactions are append-only.")
         super().save(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- member cards
+
+CARD_NUMBER_PREFIX = "8860"
+CARD_NUMBER_LENGTH = 16
+
+
+def luhn_check_digit(digits: str) -> str:
+    """The Luhn digit that makes ``digits + check`` valid: catches one mistyped digit and
+    most swapped neighbours when a cashier types a card number by hand."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def luhn_is_valid(number: str) -> bool:
+    return len(number) > 1 and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
+
+
+class MemberType(models.Model):
+    """Student, staff, ...: data, not code, so marketing can add a type or change a discount."""
+
+    code = models.SlugField(_("Code"), max_length=32, unique=True)
+    name = models.CharField(_("Name"), max_length=64)
+    discount_percent = models.DecimalField(
+        _("Member discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0.00")
+    )
+    earn_multiplier = models.DecimalField(
+        _("Points multiplier"), max_digits=5, decimal_places=2, default=Decimal("1.00")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Member type")
+        verbose_name_plural = _("Member types")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
+                name="loyalty_membertype_discount_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(earn_multiplier__gte=0),
+                name="loyalty_membertype_multiplier_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tier(models.Model):
+    """Bronze / Silver / Gold: reached by rolling 12-month spend, thresholds editable."""
+
+    name = models.CharField(_("Name"), max_length=64, unique=True)
+    minimum_spend = models.DecimalField(
+        _("Minimum spend in the last 12 months"), max_digits=12, decimal_places=2, unique=True
+    )
+    earn_multiplier = models.DecimalField(
+        _("Points multiplier"), max_digits=5, decimal_places=2, default=Decimal("1.00")
+    )
+
+    class Meta:
+        ordering = ["minimum_spend"]
+        verbose_name = _("Tier")
+        verbose_name_plural = _("Tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_spend__gte=0), name="loyalty_tier_minimum_spend_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(earn_multiplier__gte=0), name="loyalty_tier_multiplier_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PointsAccount(models.Model):
+    """The member behind one or more cards over time.
+
+    Points, tier and history hang off the account, not the plastic: replacing a lost card
+    points the new card at the same account and nothing else moves.
+    """
+
+    # Spendable points; always equals the unspent remainder of released ledger rows.
+    balance = models.IntegerField(_("Points"), default=0)
+    # Earned but still inside the pending period (a refund can still take them back).
+    pending_balance = models.IntegerField(_("Pending points"), default=0)
+    # Points a refund should have taken back but could not (already spent): collected from
+    # the next earnings instead of being forgotten.
+    points_owed = models.IntegerField(_("Points owed"), default=0)
+    tier = models.ForeignKey(
+        Tier, on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts"
+    )
+    # The tier the member was last told about: the notice task compares it with ``tier``,
+    # which makes the notice idempotent.
+    tier_notified = models.ForeignKey(
+        Tier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    spend_last_12_months = models.DecimalField(
+        _("Spend in the last 12 months"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Points account")
+        verbose_name_plural = _("Points accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0), name="loyalty_pointsaccount_balance_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(pending_balance__gte=0),
+                name="loyalty_pointsaccount_pending_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(points_owed__gte=0), name="loyalty_pointsaccount_owed_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Points account #%(id)s (%(balance)s points)") % {
+            "id": self.pk,
+            "balance": self.balance,
+        }
+
+
+class MemberCard(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        FROZEN = "frozen", _("Frozen")
+        LOST = "lost", _("Lost")
+        REPLACED = "replaced", _("Replaced")
+        EXPIRED = "expired", _("Expired")
+
+    number = models.CharField(_("Card number"), max_length=CARD_NUMBER_LENGTH, unique=True)
+    member_type = models.ForeignKey(
+        MemberType, on_delete=models.PROTECT, related_name="cards", verbose_name=_("Member type")
+    )
+    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="cards")
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    pin_hash = models.CharField(_("PIN (hashed)"), max_length=128)
+    issued_on = models.DateField(_("Issued on"))
+    expires_on = models.DateField(_("Expires on"))
+    # A card exists before it is claimed online; claiming fills this in.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member_cards",
+        verbose_name=_("Customer"),
+    )
+    # The campus identity (student / staff number) single sign-on will match on.
+    campus_id = models.CharField(_("Campus ID"), max_length=64, blank=True, db_index=True)
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("Replaced by"),
+    )
+    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("Member card")
+        verbose_name_plural = _("Member cards")
+        constraints = [
+            # A member holds at most one usable card: the one the till and the offer look at.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["active", "frozen", "lost"]),
+                name="loyalty_membercard_one_usable_card_per_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("issued_on")),
+                name="loyalty_membercard_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self):
+        super().clean()
+        if not (len(self.number or "") == CARD_NUMBER_LENGTH and luhn_is_valid(self.number or "")):
+            raise ValidationError(
+                {"number": _("This is not a valid card number (check digit mismatch).")}
+            )
+
+
+class PointsTransaction(models.Model):
+    """One signed movement of points; rows are only ever added.
+
+    ``remaining`` and ``is_pending`` are the one exception: bookkeeping of how much of a
+    credit is still unspent (oldest-first expiry) and whether its pending period is over.
+    The services change them with queryset updates under the account lock.
+    """
+
+    class Kind(models.TextChoices):
+        EARN = "earn", _("Earned")
+        REDEEM = "redeem", _("Redeemed")
+        EXPIRE = "expire", _("Expired")
+        ADJUST = "adjust", _("Adjustment")
+        REVERSE = "reverse", _("Reversed")
+
+    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices)
+    points = models.IntegerField(_("Points"))
+    # Of a credit (points > 0): what is left unspent. Always 0 for debits.
+    remaining = models.IntegerField(default=0)
+    is_pending = models.BooleanField(default=False)
+    available_at = models.DateTimeField(_("Spendable from"))
+    expires_at = models.DateTimeField(_("Expires"), null=True, blank=True, db_index=True)
+    # A refund reversal that could not take all it should have (already spent points).
+    shortfall = models.IntegerField(default=0)
+    order = models.ForeignKey(
+        "order.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="points_transactions",
+    )
+    refund = models.ForeignKey(
+        "order.OrderRefund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="points_transactions",
+    )
+    # The row a reversal gives back (a released redemption).
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("Reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("Created"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Points transaction")
+        verbose_name_plural = _("Points transactions")
+        indexes = [models.Index(fields=["account", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(points=0) | Q(shortfall__gt=0),
+                name="loyalty_pointstx_points_not_zero",
+            ),
+            models.CheckConstraint(
+                condition=Q(remaining__gte=0) & Q(shortfall__gte=0),
+                name="loyalty_pointstx_remaining_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__lt=0) | Q(remaining__lte=models.F("points")),
+                name="loyalty_pointstx_remaining_within_points",
+            ),
+            # Idempotency keys: a replayed signal earns or reverses once.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(kind="earn"),
+                name="loyalty_pointstx_one_earn_per_order",
+            ),
+            models.UniqueConstraint(
+                fields=["refund"],
+                condition=Q(kind="reverse"),
+                name="loyalty_pointstx_one_reversal_per_refund",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points:+}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Points transactions are append-only.")
+        super().save(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- earning rules
+
+
+@register_setting(icon="pick")
+class EarningRules(BaseGenericSetting):
+    """How points are earned and redeemed; marketing edits it in the Wagtail admin."""
+
+    points_per_cny = models.DecimalField(
+        _("Points per CNY paid"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Base rate, on what the member actually paid for goods (shipping excluded)."),
+    )
+    minimum_order_value = models.DecimalField(
+        _("Minimum order value to earn"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    pending_days = models.PositiveIntegerField(
+        _("Pending period (days)"),
+        default=14,
+        help_text=_("Points become spendable this many days after the order was paid."),
+    )
+    expiry_months = models.PositiveIntegerField(
+        _("Points expire after (months)"), default=12, validators=[MinValueValidator(1)]
+    )
+    points_per_cny_redeemed = models.PositiveIntegerField(
+        _("Points for 1 CNY of discount"), default=100, validators=[MinValueValidator(1)]
+    )
+    minimum_balance_to_redeem = models.PositiveIntegerField(
+        _("Minimum balance to redeem"), default=500
+    )
+    maximum_order_share_percent = models.DecimalField(
+        _("Maximum share of an order paid with points (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("Points rules")
+
+
+class CategoryEarningMultiplier(models.Model):
+    """Multiplier for a category and its subcategories; 0 for low-margin goods."""
+
+    category = models.OneToOneField(
+        "catalogue.Category",
+        on_delete=models.CASCADE,
+        related_name="earning_multiplier",
+        verbose_name=_("Category"),
+    )
+    multiplier = models.DecimalField(
+        _("Points multiplier"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("Category points multiplier")
+        verbose_name_plural = _("Category points multipliers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=0), name="loyalty_categorymult_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} \u00d7{self.multiplier}"
+
+
+class ProductEarningMultiplier(models.Model):
+    """Multiplier for one product; wins over its categories' multipliers."""
+
+    product = models.OneToOneField(
+        "catalogue.Product",
+        on_delete=models.CASCADE,
+        related_name="earning_multiplier",
+        verbose_name=_("Product"),
+    )
+    multiplier = models.DecimalField(
+        _("Points multiplier"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("Product points multiplier")
+        verbose_name_plural = _("Product points multipliers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=0), name="loyalty_productmult_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} \u00d7{self.multiplier}"
+
+
+class EarningCampaign(models.Model):
+    """A time-boxed multiplier ("double points week"); overlapping campaigns: the highest wins."""
+
+    name = models.CharField(_("Name"), max_length=128)
+    starts_at = models.DateTimeField(_("Starts"))
+    ends_at = models.DateTimeField(_("Ends"))
+    multiplier = models.DecimalField(
+        _("Points multiplier"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("Points campaign")
+        verbose_name_plural = _("Points campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="loyalty_campaign_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=0), name="loyalty_campaign_multiplier_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A campaign must end after it starts.")})

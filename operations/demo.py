@@ -23,7 +23,14 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from operations import services
-from operations.models import AcademicCalendarPeriod, PurchaseOrder, Supplier, SupplierProduct
+from operations.models import (
+    AcademicCalendarPeriod,
+    PurchaseOrder,
+    ReorderSuggestion,
+    StockMovement,
+    Supplier,
+    SupplierProduct,
+)
 from shop.apps.order.services import PAID_STATUSES
 
 StockRecord = get_model("partner", "StockRecord")
@@ -237,6 +244,34 @@ def _purchase_orders_ensure(suppliers: dict[str, Supplier]) -> None:
             )
 
 
+DEMO_COUNT_NOTE = "Demo: stock count before the new term"
+DEMO_SHORT_PRODUCTS = 12
+
+
+def _short_shelves_ensure(*, as_of: date) -> None:
+    """Count the best sellers down to half their reorder point, as a real stock take would.
+
+    The demo's shelves are stocked generously, so without this nothing would need
+    reordering. Done through count corrections, so the ledger explains the levels.
+    """
+    if StockMovement.objects.filter(
+        reason=StockMovement.Reason.COUNT_CORRECTION, note=DEMO_COUNT_NOTE
+    ).exists():
+        return
+    busiest = (
+        ReorderSuggestion.objects.filter(supplier_product__isnull=False, average_daily_demand__gt=0)
+        .order_by("-average_daily_demand")
+        .values_list("stockrecord_id", "reorder_point")[:DEMO_SHORT_PRODUCTS]
+    )
+    for stockrecord_id, reorder_point in busiest:
+        counted = int(reorder_point / 2)
+        record = StockRecord.objects.get(pk=stockrecord_id)
+        if (record.num_in_stock or 0) > counted:
+            services.stock_count_correct(
+                stockrecord_id=stockrecord_id, counted_quantity=counted, note=DEMO_COUNT_NOTE
+            )
+
+
 def _operators_permissions_ensure() -> None:
     group = Group.objects.filter(name=STORE_OPERATORS_GROUP).first()
     if group is not None:
@@ -260,6 +295,8 @@ def operations_demo_install() -> dict:
     _calendar_ensure(around=as_of)
     _purchase_orders_ensure(suppliers)
     _operators_permissions_ensure()
+    services.reorder_suggestions_refresh(today=as_of)
+    _short_shelves_ensure(as_of=as_of)
     need = services.reorder_suggestions_refresh(today=as_of)
     return {
         "suppliers": len(suppliers),

@@ -106,6 +106,9 @@ INSTALLED_APPS = [
     "recommendations.apps.RecommendationsConfig",
     "operations.apps.OperationsConfig",
     "operations.dashboard.apps.OperationsDashboardConfig",
+    # Issue 9 section 3: department credit accounts and "pay on account".
+    "credit.apps.CreditConfig",
+    "credit.dashboard.apps.CreditDashboardConfig",
 ]
 
 MIDDLEWARE = [
@@ -203,10 +206,30 @@ CELERY_BEAT_SCHEDULE["operations-reorder-nightly"] = {
     "task": "operations.reorder_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
+# Credit accounts: reminders, escalations and holds for overdue invoices, every morning.
+CELERY_BEAT_SCHEDULE["credit-collection-daily"] = {
+    "task": "credit.collection_daily",
+    "schedule": crontab(hour=7, minute=0),
+}
+# Credit accounts: last month's statements to each account's billing email, on the 1st.
+CELERY_BEAT_SCHEDULE["credit-statements-monthly"] = {
+    "task": "credit.statements_monthly",
+    "schedule": crontab(day_of_month=1, hour=6, minute=0),
+}
 # Recommendations: rebuild every stored list from the day's paid orders while the store is shut.
 CELERY_BEAT_SCHEDULE["recommendations-recompute-nightly"] = {
     "task": "recommendations.recompute_all",
     "schedule": crontab(hour=3, minute=30),
+}
+# Loyalty: expire points past their date (oldest first), then recompute tiers from the
+# rolling 12-month spend, which changes overnight even without an order.
+CELERY_BEAT_SCHEDULE["loyalty-points-expire-nightly"] = {
+    "task": "loyalty.points_expire_due",
+    "schedule": crontab(hour=1, minute=30),
+}
+CELERY_BEAT_SCHEDULE["loyalty-tiers-recompute-nightly"] = {
+    "task": "loyalty.tiers_recompute_all",
+    "schedule": crontab(hour=1, minute=45),
 }
 
 # --------------------------------------------------------------------------- i18n
@@ -264,7 +287,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Oscar logs two lines per stock change while checking back-in-stock alerts.
+        "oscar.alerts": {"level": "WARNING"},
+    },
 }
 
 # --------------------------------------------------------------------------- search
@@ -275,7 +302,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 OSCAR_SHOP_NAME = env.str("SHOP_NAME", default="Campus Store")
 OSCAR_SHOP_TAGLINE = _("The college teaching supermarket")
 OSCAR_DEFAULT_CURRENCY = env.str("CURRENCY", default="CNY")
-OSCAR_CURRENCY_FORMAT = {"CNY": {"currency_digits": False, "format_type": "standard"}}
+# Babel's English locale writes "CN¥" to tell the yuan from the yen; a store in China prints
+# "¥" in both languages, as its till receipts do.
+OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00", "currency_digits": False}}
 OSCAR_HOMEPAGE = "/"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
@@ -309,6 +338,18 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from
             {"label": _("Finance reports"), "url_name": "operations-finance"},
         ],
     },
+    # Department credit accounts (credit/dashboard, issue 9 section 3).
+    {
+        "label": _("Credit accounts"),
+        "icon": "fas fa-file-invoice-dollar",
+        "children": [
+            {"label": _("Accounts"), "url_name": "credit-account-list"},
+            {"label": _("Orders to approve"), "url_name": "credit-approval-list"},
+            {"label": _("Write-offs"), "url_name": "credit-writeoff-list"},
+            {"label": _("AR aging"), "url_name": "credit-aging"},
+            {"label": _("AR balance by month"), "url_name": "credit-balance-report"},
+        ],
+    },
 ]
 
 # --------------------------------------------------------------------------- wagtail
@@ -331,4 +372,6 @@ STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 
 # --------------------------------------------------------------------------- demo
-DEMO_CSV_PATH = env.path("DEMO_CSV_PATH", default=BASE_DIR / "shop" / "demo" / "data" / "purchases.csv")
+DEMO_CSV_PATH = env.path(
+    "DEMO_CSV_PATH", default=BASE_DIR / "shop" / "demo" / "data" / "purchases.csv"
+)

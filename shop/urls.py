@@ -18,9 +18,16 @@ urlpatterns = [
     path("", wagtail_views.serve, {"path": ""}, name="home"),
     # Issue 4 (payments): campus-card wallet pages and dashboard refunds.
     path("wallet/", include("loyalty.urls")),
-    path("dashboard/refunds/", include((apps.get_app_config("refunds_dashboard").urls[0], "refunds-dashboard"))),
+    # Issue 5 (loyalty): member card + PIN lookup (no login) and claiming a card.
+    path("member-card/", include("loyalty.card_urls")),
+    path(
+        "dashboard/refunds/",
+        include((apps.get_app_config("refunds_dashboard").urls[0], "refunds-dashboard")),
+    ),
     # Issue 9 (store operations): reorder, suppliers, purchase orders, finance reports.
     path("dashboard/operations/", include(apps.get_app_config("operations_dashboard").urls[0])),
+    # Issue 9 section 3 (department credit accounts): accounts, approvals, AR aging, statements.
+    path("dashboard/credit/", include(apps.get_app_config("credit_dashboard").urls[0])),
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves every other path that Oscar did not claim (content pages).
     path("", include(wagtail_urls)),

@@ -24,6 +24,7 @@ TEST_RESULTS_DIR = TESTS_DIR.parent / "var" / "test-results"
 # The folder a test lives in decides its session, so a forgotten marker cannot send an
 # integration test to SQLite or hide a browser test from `-m browser`.
 MARKER_BY_FOLDER = {"integration": "integration", "browser": "browser"}
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -32,6 +33,7 @@ def pytest_collection_modifyitems(config, items):
         marker = _folder_marker(item)
         if marker and not item.get_closest_marker(marker):
             item.add_marker(getattr(pytest.mark, marker))
+        _restore_migration_data_after(item)
 
     if config.pluginmanager.has_plugin(SERVICES_PLUGIN) or _real_servers_configured():
         return
@@ -49,6 +51,26 @@ def _folder_marker(item) -> str | None:
     except ValueError:
         return None
     return MARKER_BY_FOLDER.get(relative.parts[0]) if len(relative.parts) > 1 else None
+
+
+def _restore_migration_data_after(item) -> None:
+    """Give transactional tests Django's serialized rollback.
+
+    A transactional test (``transactional_db``, ``live_server``) ends by emptying every table,
+    which also deletes the rows that migrations created: Wagtail's root page and default site,
+    its Editors group, Oscar's defaults. Every later transactional test would then run
+    against a database that no real installation has. Serialized rollback snapshots the
+    migrated database once per session and restores it before each such test.
+    """
+    names = getattr(item, "fixturenames", None)
+    if names is None or "django_db_serialized_rollback" in names:
+        return
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(TRANSACTIONAL_FIXTURES & set(names)) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        names.append("django_db_serialized_rollback")
 
 
 def _real_servers_configured() -> bool:

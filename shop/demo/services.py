@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify as oscar_slugify
 
+from credit.demo import credit_demo_install
+from operations.demo import operations_demo_install
+from recommendations.services import recommendations_recompute
 from shop.demo import catalogue_map, constants
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
 from shop.pages.services import site_pages_install
@@ -431,6 +434,14 @@ def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
         ],
         featured_category_id=featured_category.pk if featured_category else None,
     )
+    # Suppliers, cost prices, the academic calendar and reorder suggestions for operators.
+    operations_demo_install()
+    # Department credit accounts with invoices in every aging bucket (dates relative to today).
+    credit_demo_install()
+    if orders_created:
+        # New history changes every stored list; without this the "Recommended for you"
+        # blocks would stay empty until the nightly recompute.
+        recommendations_recompute()
 
     return DemoLoadSummary(
         categories_total=len(categories),

@@ -42,7 +42,17 @@ def pytest_runtest_makereport(item, call):
 def chromium_browser():
     if not os.path.exists(CHROMIUM_EXECUTABLE):
         pytest.fail(f"{CHROMIUM_EXECUTABLE} is missing: apt-get install chromium")
+    from django.db import connections
+
+    # Starting Playwright's sync API leaves the test code running in a new contextvars
+    # context, where Django's connection handler (a context-local) would hand out new
+    # connection objects. The old ones carry the test database's state, notably the snapshot
+    # that serialized rollback restores after each transactional test (tests/conftest.py),
+    # so they are carried over.
+    django_connections = connections.all(initialized_only=True)
     with sync_playwright() as playwright:
+        for connection in django_connections:
+            connections[connection.alias] = connection
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM_EXECUTABLE, args=CHROMIUM_ARGS, headless=True
         )

@@ -121,7 +121,9 @@ class ThrowawayPostgres:
                 "-c fsync=off",
                 "-c synchronous_commit=off",
                 "-c full_page_writes=off",
-                "-c max_connections=50",
+                # Concurrency tests open one connection per thread (loyalty: 50 redemptions),
+                # on top of the test's own and the Celery worker's.
+                "-c max_connections=100",
             ]
         )
         self._run(

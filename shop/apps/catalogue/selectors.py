@@ -85,7 +85,9 @@ def product_listing(
     if words:
         title_match = Q(*(Q(title__icontains=word) for word in words))
         products = products.annotate(
-            title_rank=Case(When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField())
+            title_rank=Case(
+                When(title_match, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
         )
         return products.order_by("title_rank", *_DEFAULT_ORDERING)
     return products.order_by(*_DEFAULT_ORDERING)

@@ -23,9 +23,12 @@ from django.views.decorators.csrf import csrf_exempt
 from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
 
+from credit import selectors as credit_selectors
+from credit import services as credit_services
 from loyalty.selectors import wallet_get_for_user
 from shop.apps.checkout import services
 from shop.apps.checkout.forms import PaymentDetailsForm, PlaceOrderForm
+from shop.apps.order.tasks import order_confirmation_email_send
 from shop.apps.payment import stripe_gateway
 from shop.apps.payment.services import stripe_webhook_event_process
 
@@ -57,6 +60,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         ctx.update(_stripe_context())
         ctx.setdefault("payment_form", PaymentDetailsForm())
         ctx["wallet"] = wallet_get_for_user(user=self.request.user)
+        ctx["credit_accounts"] = credit_selectors.credit_accounts_for_buyer(user=self.request.user)
         order_total = ctx.get("order_total")
         shipping_method = ctx.get("shipping_method")
         if order_total is not None and shipping_method is not None:
@@ -88,6 +92,18 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if not form.is_valid():
             return self.render_payment_details(request, payment_form=form)
         submission = self.build_submission()
+        if form.cleaned_data["credit_account"]:
+            try:
+                credit_services.onaccount_precheck(
+                    account_id=form.cleaned_data["credit_account"],
+                    buyer=request.user,
+                    amount=submission["order_total"].incl_tax,
+                )
+            except credit_services.CreditRefused as exc:
+                return self.render_payment_details(
+                    request, payment_form=form, error=exc.messages[0]
+                )
+            return self.render_preview(request, payment_form=form)
         _wallet, _wallet_amount, card_amount = self._payment_parts(form, submission["order_total"])
         if card_amount > 0 and not form.cleaned_data["payment_method_id"]:
             return self.render_payment_details(
@@ -125,6 +141,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
                     "Nothing was charged: please check the new total and place your order again."
                 ),
             )
+        if form.cleaned_data["credit_account"]:
+            submission["payment_kwargs"].update(
+                payment_form=form, credit_account_id=form.cleaned_data["credit_account"]
+            )
+            return self.submit(**submission)
         wallet, wallet_amount, card_amount = self._payment_parts(form, order_total)
         if card_amount > 0 and not form.cleaned_data["payment_method_id"]:
             return self.render_payment_details(
@@ -146,6 +167,26 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return self.submit(**submission)
 
     def handle_payment(self, order_number, total, **kwargs):
+        self.credit_account_id = kwargs.get("credit_account_id")
+        if self.credit_account_id:
+            # Pay on account: no money moves now. Check the credit early for a clear message;
+            # the binding check runs again under the account's lock when the order is placed.
+            try:
+                credit_services.onaccount_precheck(
+                    account_id=self.credit_account_id,
+                    buyer=self.request.user,
+                    amount=total.incl_tax,
+                )
+            except credit_services.CreditRefused as exc:
+                raise UnableToTakePayment(exc.messages[0]) from exc
+            self.add_payment_source(
+                credit_services.onaccount_source_build(
+                    account_id=self.credit_account_id,
+                    amount=total.incl_tax,
+                    currency=total.currency,
+                )
+            )
+            return
         attempt = services.checkout_attempt_start(
             basket=self.request.basket,
             user=self.request.user,
@@ -175,9 +216,57 @@ class PaymentDetailsView(views.PaymentDetailsView):
             )
 
     def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
+        if getattr(self, "credit_account_id", None):
+            return self._place_order_on_account(order_number, user, basket, *args, **kwargs)
         order = services.checkout_attempt_place_order(
             attempt_id=self.checkout_attempt.pk, payment_intent=self.payment_intent
         )
+        return self.handle_successful_order(order)
+
+    def _place_order_on_account(
+        self,
+        order_number,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        surcharges=None,
+        **kwargs,
+    ):
+        def place_order():
+            return self.place_order(
+                order_number=order_number,
+                user=user,
+                basket=basket,
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                order_total=order_total,
+                billing_address=billing_address,
+                surcharges=surcharges,
+                **kwargs,
+            )
+
+        try:
+            order, approval = credit_services.onaccount_order_place(
+                account_id=self.credit_account_id,
+                buyer=user,
+                amount=order_total.incl_tax,
+                place_order=place_order,
+            )
+        except credit_services.CreditRefused as exc:
+            raise UnableToPlaceOrder(exc.messages[0]) from exc
+        basket.submit()
+        transaction.on_commit(lambda: order_confirmation_email_send.delay(order.pk))
+        if approval is not None:
+            messages.info(
+                self.request,
+                _("Order %(number)s waits for a credit approver: %(reason)s")
+                % {"number": order.number, "reason": approval.referral_reason},
+            )
         return self.handle_successful_order(order)
 
     def send_order_placed_email(self, order):

@@ -2,4 +2,4 @@ import oscar.apps.customer.apps as apps
 
 
 class CustomerConfig(apps.CustomerConfig):
-    name = 'shop.apps.customer'
+    name = "shop.apps.customer"

@@ -1,1 +1,1 @@
-default_app_config = 'shop.apps.offer.apps.OfferConfig'
+default_app_config = "shop.apps.offer.apps.OfferConfig"

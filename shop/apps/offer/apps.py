@@ -2,4 +2,4 @@ import oscar.apps.offer.apps as apps
 
 
 class OfferConfig(apps.OfferConfig):
-    name = 'shop.apps.offer'
+    name = "shop.apps.offer"

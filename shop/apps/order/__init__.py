@@ -1,1 +1,1 @@
-default_app_config = 'shop.apps.order.apps.OrderConfig'
+default_app_config = "shop.apps.order.apps.OrderConfig"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from loyalty import services as wallet_services
-from shop.apps.order.signals import order_paid
+from shop.apps.order.signals import order_paid, order_refunded
 from shop.apps.order.tasks import order_refund_email_send
 from shop.apps.payment import stripe_gateway
 
@@ -202,6 +202,7 @@ def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund
         fully_refunded = order_refundable_amount(order=order) <= 0
         if fully_refunded and ORDER_STATUS_REFUNDED in order.available_statuses():
             order.set_status(ORDER_STATUS_REFUNDED)
+        order_refunded.send(sender=Order, order=order, refund=refund)
         transaction.on_commit(lambda: order_refund_email_send.delay(refund.pk))
         return refund
 

@@ -11,3 +11,7 @@ import django.dispatch
 
 # kwargs: order (the paid Order instance)
 order_paid = django.dispatch.Signal()
+
+# kwargs: order, refund (the OrderRefund that just succeeded). Sent inside the transaction
+# that recorded the refund, the mirror of order_paid (loyalty takes points back on it).
+order_refunded = django.dispatch.Signal()

@@ -1,1 +1,1 @@
-default_app_config = 'shop.apps.payment.apps.PaymentConfig'
+default_app_config = "shop.apps.payment.apps.PaymentConfig"

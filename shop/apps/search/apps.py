@@ -2,4 +2,4 @@ import oscar.apps.search.apps as apps
 
 
 class SearchConfig(apps.SearchConfig):
-    name = 'shop.apps.search'
+    name = "shop.apps.search"

@@ -16,7 +16,12 @@ class ProductListingForm(forms.Form):
         max_length=200,
         label=_("Search"),
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Search"), "tabindex": "1", "class": "form-control"}
+            attrs={
+                "type": "search",
+                "placeholder": _("Search"),
+                "tabindex": "1",
+                "class": "form-control",
+            }
         ),
     )
     sort_by = forms.ChoiceField(

@@ -1,0 +1,21 @@
+"""Celery tasks: thin callers of the loyalty services, safe to run twice."""
+
+from celery import shared_task
+
+from loyalty import services
+
+
+@shared_task(name="loyalty.points_expire_due")
+def loyalty_points_expire_due() -> int:
+    # Idempotent: an expired credit has nothing remaining, so a second run expires nothing.
+    return services.points_expire_due()
+
+
+@shared_task(name="loyalty.tiers_recompute_all")
+def loyalty_tiers_recompute_all() -> int:
+    return services.tiers_recompute_all()
+
+
+@shared_task(name="loyalty.tier_change_notify")
+def loyalty_tier_change_notify(account_id: int) -> bool:
+    return services.tier_change_notify(account_id=account_id)

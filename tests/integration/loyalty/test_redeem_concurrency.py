@@ -1,0 +1,69 @@
+"""Fifty redemptions at once against one card that covers twelve (PostgreSQL row locks)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from oscar.test.factories import UserFactory
+
+from loyalty import selectors, services
+from loyalty.models import PointsAccount, PointsTransaction
+from tests.factories.loyalty import earning_rules, member_card
+
+REDEMPTIONS = 50
+POINTS_EACH = 100
+BALANCE = 1250  # covers 12 redemptions, not 13
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_fifty_concurrent_redemptions_never_spend_more_than_the_balance():
+    assert connection.vendor == "postgresql"
+    earning_rules(minimum_balance_to_redeem=0, maximum_order_share_percent=Decimal("100"))
+    staff = UserFactory(is_staff=True)
+    account = member_card(user=UserFactory()).account
+    services.points_adjust(
+        account_id=account.pk, points=BALANCE, reason="concurrency test", created_by=staff
+    )
+
+    start = threading.Barrier(REDEMPTIONS)
+    outcomes: list[str] = []
+    outcomes_lock = threading.Lock()
+
+    def redeem() -> None:
+        try:
+            start.wait()
+            try:
+                services.points_redeem(
+                    account_id=account.pk, points=POINTS_EACH, order_total=Decimal("1000.00")
+                )
+                outcome = "redeemed"
+            except ValidationError:
+                outcome = "refused"
+            except Exception as exc:  # any other error is a failure of the test
+                outcome = f"error: {exc!r}"
+            with outcomes_lock:
+                outcomes.append(outcome)
+        finally:
+            # Each thread has its own connection; close it so the test database can be dropped.
+            connection.close()
+
+    threads = [threading.Thread(target=redeem) for _ in range(REDEMPTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    affordable = BALANCE // POINTS_EACH
+    assert sorted(outcomes) == ["redeemed"] * affordable + ["refused"] * (REDEMPTIONS - affordable)
+    account = PointsAccount.objects.get(pk=account.pk)
+    assert account.balance == BALANCE - affordable * POINTS_EACH
+    assert selectors.points_ledger_sum(account_id=account.pk) == account.balance
+    assert (
+        PointsTransaction.objects.filter(
+            account=account, kind=PointsTransaction.Kind.REDEEM
+        ).count()
+        == affordable
+    )

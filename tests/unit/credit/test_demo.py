@@ -1,0 +1,30 @@
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from oscar.test.factories import UserFactory
+
+from credit import selectors
+from credit.demo import credit_demo_install
+from credit.models import CreditAccount, CreditLedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_fills_every_aging_bucket_and_is_idempotent(mailoutbox):
+    for n in range(4):
+        UserFactory(username=f"member{n:04d}")
+    first = credit_demo_install()
+    second = credit_demo_install()
+
+    assert first["credit_accounts"] == 4 and second["credit_accounts"] == 0
+    rows, total = selectors.ar_aging(as_of=timezone.localdate())
+    assert all(amount > 0 for amount in total.buckets.values()), total.buckets
+    law = CreditAccount.objects.get(name="School of Law")
+    assert law.status == CreditAccount.Status.ON_HOLD
+    for account in CreditAccount.objects.all():
+        ledger = sum(
+            (e.amount for e in CreditLedgerEntry.objects.filter(account=account)), Decimal(0)
+        )
+        assert account.balance == ledger
+    assert CreditAccount.objects.get(kind="staff").holder.username == "member0003"
