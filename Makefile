@@ -23,10 +23,14 @@ PYTEST := $(BIN)/python -m pytest
 
 # The demo staff accounts live in shop/demo/constants.py (load_demo creates them from there).
 define PRINT_DEMO_LOGINS
+import django
+django.setup()
+from loyalty.demo import DEMO_CARD_PIN, demo_card_sample
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 print("  Demo logins (demo data only):")
 for account in DEMO_STAFF_ACCOUNTS:
     print(f"    {account.username:<10} {account.password:<24} {account.role}")
+print(f"    member card {demo_card_sample()}, PIN {DEMO_CARD_PIN}: card lookup at /member-card/")
 endef
 export PRINT_DEMO_LOGINS
 
@@ -84,14 +88,14 @@ run: translations
 	echo "  CMS        http://$(HOST):$(PORT)/cms/"; \
 	echo "  Stripe     http://$(HOST):$(STRIPE_PORT)/ (localstripe, log in var/localstripe.log)"; \
 	echo; \
-	$(BIN)/python -c "$$PRINT_DEMO_LOGINS"; \
+	DJANGO_SETTINGS_MODULE=shop.settings $(BIN)/python -c "$$PRINT_DEMO_LOGINS"; \
 	echo; \
 	STRIPE_API_BASE="$${STRIPE_API_BASE:-http://$(HOST):$(STRIPE_PORT)}" \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Both sessions always run; the target fails if either did. Exit code 5 ("no tests collected")
 # is not a failure: a session may legitimately select nothing while the suite is young.
-test: translations
+test: translations lint
 	@mkdir -p var/test-results; status=0; \
 	$(PYTEST) $(PYTEST_FLAGS) -m "not integration" || { rc=$$?; [ $$rc -eq 5 ] || status=$$rc; }; \
 	$(PYTEST) $(PYTEST_FLAGS) -m integration -p tests.plugins.services || { rc=$$?; [ $$rc -eq 5 ] || status=$$rc; }; \

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -54,6 +55,17 @@ class LoyaltyDemoSummary:
 
 def demo_card_number(*, member_number: int) -> str:
     return services.card_number_for_serial(serial=member_number)
+
+
+def demo_card_sample() -> str | None:
+    """A demo member's card number (the busiest shopper's), for load_demo to print."""
+    busiest = (
+        MemberCard.objects.filter(user__username__startswith=demo_constants.MEMBER_USERNAME_PREFIX)
+        .annotate(order_count=Count("user__orders"))
+        .order_by("-order_count", "number")
+        .values_list("number", flat=True)
+    )
+    return busiest.first()
 
 
 def demo_member_type_code(*, member_number: int) -> str:

@@ -26,6 +26,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify as oscar_slugify
 
 from credit.demo import credit_demo_install
+from loyalty.demo import loyalty_demo_install
 from operations.demo import operations_demo_install
 from recommendations.services import recommendations_recompute
 from shop.demo import catalogue_map, constants
@@ -438,6 +439,15 @@ def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
     operations_demo_install()
     # Department credit accounts with invoices in every aging bucket (dates relative to today).
     credit_demo_install()
+    # A member card for every member, the history replayed into the points ledger. As of the
+    # day after the history ends: replayed "today", every point would long have expired and
+    # every member would be Bronze, which shows nothing of the programme.
+    history_end = max(basket.date for basket in history.baskets)
+    loyalty_demo_install(
+        as_of=dt.datetime.combine(
+            history_end + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+    )
     if orders_created:
         # New history changes every stored list; without this the "Recommended for you"
         # blocks would stay empty until the nightly recompute.

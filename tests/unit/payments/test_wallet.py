@@ -244,3 +244,13 @@ def test_wallet_spent_elsewhere_during_a_split_payment_refunds_the_card(
     refunds = localstripe.get(f"/v1/refunds?payment_intent={attempt.payment_intent_id}")["data"]
     assert [r["amount"] for r in refunds] == [700]
     assert_ledger_consistent(wallet)
+
+
+def test_account_menu_links_to_the_wallet_statement(shopper_client):
+    wallet_url = reverse("loyalty:wallet")
+
+    profile = shopper_client.get(reverse("customer:profile-view")).content.decode()
+    statement = shopper_client.get(wallet_url).content.decode()
+
+    assert f'href="{wallet_url}" class="nav-link"' in profile
+    assert f'href="{wallet_url}" class="nav-link active"' in statement

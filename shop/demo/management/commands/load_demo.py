@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from loyalty.demo import DEMO_CARD_PIN, demo_card_sample
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS, EMAIL_DOMAIN
 from shop.demo.history import PurchaseHistoryError
 from shop.demo.services import demo_data_load
@@ -64,8 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<10} {account.password:<24} {account.role}")
         self.stdout.write(
             _(
-                "Customer accounts member<N>@%(domain)s have no usable password (campus cards "
-                "come later)."
+                "Customer accounts member<N>@%(domain)s have no usable password: members use "
+                "their campus card. Every demo card has PIN %(pin)s; try card %(card)s at "
+                "/member-card/."
             )
-            % {"domain": EMAIL_DOMAIN}
+            % {"domain": EMAIL_DOMAIN, "pin": DEMO_CARD_PIN, "card": demo_card_sample()}
         )
