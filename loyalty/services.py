@@ -340,7 +340,7 @@ def card_issue(
     member_type = MemberType.objects.filter(code=member_type_code).first()
     if member_type is None:
         raise ValidationError(
-            _("Unknown member type \u201c%(code)s\u201d.") % {"code": member_type_code},
+            _("Unknown member type “%(code)s”.") % {"code": member_type_code},
             code="member_type_unknown",
         )
     if user is not None and _user_usable_card(user=user) is not None:

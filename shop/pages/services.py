@@ -124,6 +124,9 @@ def _home_page_body(
             "can pay with their campus-card wallet.</p>",
         )
     )
+    # Each member's own list (best sellers of the week for visitors): the store's most
+    # personal shelf belongs on its front page.
+    body.append(("recommended_for_you", {"title": "", "limit": 4}))
     if featured_category_id is not None:
         category = Category.objects.get(pk=featured_category_id)
         body.append(

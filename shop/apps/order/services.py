@@ -99,7 +99,7 @@ def _lines_amount(*, order, line_quantities: dict[int, int]) -> Decimal:
             raise ValidationError(_("Line %(id)s is not part of this order.") % {"id": line_id})
         if quantity < 0 or quantity > remaining[line_id]:
             raise ValidationError(
-                _("At most %(n)s of \u201c%(title)s\u201d can still be refunded.")
+                _("At most %(n)s of “%(title)s” can still be refunded.")
                 % {"n": remaining[line_id], "title": lines[line_id].title}
             )
         line = lines[line_id]

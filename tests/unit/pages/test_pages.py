@@ -168,6 +168,7 @@ def test_site_pages_install_is_idempotent(store):
         "promo",
         "product_list",
         "rich_text",
+        "recommended_for_you",
         "product_list",
         "promo",
     ]
