@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.order.abstract_models import AbstractOrder
 
 
 class OrderRefund(models.Model):
@@ -60,6 +61,22 @@ class OrderRefund(models.Model):
             "amount": self.amount,
             "number": self.order.number,
         }
+
+
+class Order(AbstractOrder):
+    """Oscar's order, plus the sales channel it came from.
+
+    Online checkout and the in-store till both end in an Oscar order; the channel is what
+    reports, points and recommendations use to tell them apart (and to treat them alike).
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        STORE = "store", _("In store")
+
+    channel = models.CharField(
+        _("Channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE, db_index=True
+    )
 
 
 from oscar.apps.order.models import *  # noqa: E402,F401,F403  (Oscar's fork pattern: ours first)
