@@ -130,6 +130,7 @@ class CreditDecision(models.Model):
         GRADE_REVIEWED = "grade_reviewed", _("Grade reviewed")
         BUYER_ADDED = "buyer_added", _("Authorised buyer added")
         BUYER_REMOVED = "buyer_removed", _("Authorised buyer removed")
+        CREDIT_NOTE_ISSUED = "credit_note_issued", _("Credit note issued (refund)")
 
     account = models.ForeignKey(CreditAccount, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(_("Decision"), max_length=32, choices=Kind.choices)
@@ -196,6 +197,8 @@ class Invoice(models.Model):
         OPEN = "open", _("Open")
         PAID = "paid", _("Paid")
         WRITTEN_OFF = "written_off", _("Written off")
+        # Everything invoiced was refunded: nothing was ever owed for it.
+        CREDITED = "credited", _("Credited")
 
     class CollectionStage(models.IntegerChoices):
         NONE = 0, _("None")
@@ -218,6 +221,10 @@ class Invoice(models.Model):
     amount_written_off = models.DecimalField(
         _("Written off"), max_digits=12, decimal_places=2, default=ZERO
     )
+    # Credit notes issued against this invoice (refunds of the order it bills).
+    amount_credited = models.DecimalField(
+        _("Credited"), max_digits=12, decimal_places=2, default=ZERO
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     settled_on = models.DateField(_("Settled on"), null=True, blank=True)
     collection_stage = models.PositiveSmallIntegerField(
@@ -235,7 +242,8 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_paid__gte=0)
                 & Q(amount_written_off__gte=0)
-                & Q(amount__gte=F("amount_paid") + F("amount_written_off")),
+                & Q(amount_credited__gte=0)
+                & Q(amount__gte=F("amount_paid") + F("amount_written_off") + F("amount_credited")),
                 name="credit_invoice_not_overpaid",
             ),
             models.CheckConstraint(
@@ -252,7 +260,7 @@ class Invoice(models.Model):
 
     @property
     def outstanding(self) -> Decimal:
-        return self.amount - self.amount_paid - self.amount_written_off
+        return self.amount - self.amount_paid - self.amount_written_off - self.amount_credited
 
 
 class CreditPayment(models.Model):
@@ -339,6 +347,44 @@ class WriteOff(models.Model):
         return f"{self.invoice}: {self.amount} ({self.get_status_display()})"
 
 
+class CreditNote(models.Model):
+    """A refund of an order bought on account: it reduces what the order's invoice owes.
+
+    Written by ``services.credit_note_issue_for_refund`` in the same transaction as the
+    ``OrderRefund`` it mirrors, one per refund; never more than the invoice still owes.
+    """
+
+    account = models.ForeignKey(
+        CreditAccount, on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    refund = models.OneToOneField(
+        "order.OrderRefund", on_delete=models.PROTECT, related_name="credit_note"
+    )
+    amount = models.DecimalField(_("Amount"), max_digits=12, decimal_places=2)
+    issued_on = models.DateField(_("Issued on"))
+    reason = models.CharField(_("Reason"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("Credit note")
+        verbose_name_plural = _("Credit notes")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"CN-{self.pk:06d}" if self.pk else "CN-new"
+
+
 class CreditLedgerEntry(models.Model):
     """One signed movement of an account's balance, written with its cause."""
 
@@ -347,6 +393,7 @@ class CreditLedgerEntry(models.Model):
         PAYMENT = "payment", _("Payment")
         WRITE_OFF = "write_off", _("Write-off")
         WRITE_OFF_REVERSAL = "write_off_reversal", _("Write-off reversed")
+        CREDIT_NOTE = "credit_note", _("Credit note (refund)")
 
     account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -365,6 +412,9 @@ class CreditLedgerEntry(models.Model):
     write_off = models.ForeignKey(
         WriteOff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    credit_note = models.ForeignKey(
+        CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -381,6 +431,7 @@ class CreditLedgerEntry(models.Model):
                     | Q(kind="payment", amount__lt=0, payment__isnull=False)
                     | Q(kind="write_off", amount__lt=0, write_off__isnull=False)
                     | Q(kind="write_off_reversal", amount__gt=0, write_off__isnull=False)
+                    | Q(kind="credit_note", amount__lt=0, credit_note__isnull=False)
                 ),
                 name="credit_ledger_kind_consistent",
             ),
@@ -392,6 +443,12 @@ class CreditLedgerEntry(models.Model):
                 fields=["invoice"],
                 condition=Q(kind="charge"),
                 name="credit_ledger_one_charge_per_invoice",
+            ),
+            # One ledger row per credit note: a re-sent refund signal cannot credit twice.
+            models.UniqueConstraint(
+                fields=["credit_note"],
+                condition=Q(kind="credit_note"),
+                name="credit_ledger_one_row_per_credit_note",
             ),
         ]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from credit.models import (
     CreditAccount,
     CreditLedgerEntry,
+    CreditNote,
     Invoice,
     OrderApproval,
     PaymentAllocation,
@@ -115,6 +117,16 @@ def onaccount_assess(
             refusal=_("The account “%(account)s” is frozen: it cannot take new orders.")
             % {"account": account.name}
         )
+    # Issue 8 item 7 (crm): a blacklisted member may not pay on account.
+    if apps.is_installed("crm"):
+        from crm.selectors import customer_restrictions
+
+        restrictions = customer_restrictions(user=buyer)
+        if not restrictions.may_pay_on_account:
+            return OnAccountAssessment(
+                refusal=_("Paying on account is not available to you: %(reason)s")
+                % {"reason": restrictions.reason}
+            )
     available = credit_account_available(account=account)
     if amount > available:
         return OnAccountAssessment(
@@ -145,6 +157,45 @@ def onaccount_assess(
     return assessment
 
 
+# --------------------------------------------------------------------------- refunds
+
+
+def credit_note_refusal(*, invoice: Invoice, amount: Decimal) -> str | None:
+    """Why a credit note of ``amount`` on ``invoice`` is not allowed, or None.
+
+    Never more than the invoice still owes: that is at most what was invoiced for the order
+    (less earlier credit notes), and the part already paid or written off cannot be credited
+    again, because an account never holds a credit balance (the store keeps no department's
+    money): money already paid goes back to the department outside the store.
+    """
+    if amount > invoice.outstanding:
+        return _(
+            "At most %(left)s of this order can be refunded on account: invoice %(invoice)s "
+            "was for %(amount)s, of which %(paid)s is paid, %(written_off)s written off and "
+            "%(credited)s already credited."
+        ) % {
+            "left": max(invoice.outstanding, ZERO),
+            "invoice": invoice.number,
+            "amount": invoice.amount,
+            "paid": invoice.amount_paid,
+            "written_off": invoice.amount_written_off,
+            "credited": invoice.amount_credited,
+        }
+    return None
+
+
+def onaccount_refund_refusal(*, order, amount: Decimal) -> str | None:
+    """The refund check for an order bought on account, before anything is written."""
+    invoice = Invoice.objects.filter(order=order).first()
+    if invoice is None:
+        if amount <= 0:
+            return None
+        return _("Order %(number)s was not invoiced to an account: there is nothing to credit.") % {
+            "number": order.number
+        }
+    return credit_note_refusal(invoice=invoice, amount=amount)
+
+
 # --------------------------------------------------------------------------- AR aging
 
 
@@ -165,7 +216,16 @@ def _outstanding_as_of(*, invoices: list[Invoice], as_of: date) -> dict[int, Dec
     ):
         # Write-offs are negative, their reversals positive: the sum is what stays written off.
         written_off[row["write_off__invoice_id"]] = -row["total"]
-    return {i.pk: _money(i.amount - paid[i.pk] - written_off[i.pk]) for i in invoices}
+    credited = defaultdict(lambda: ZERO)
+    for row in (
+        CreditNote.objects.filter(invoice_id__in=ids, issued_on__lte=as_of)
+        .values("invoice_id")
+        .annotate(total=Sum("amount"))
+    ):
+        credited[row["invoice_id"]] = row["total"]
+    return {
+        i.pk: _money(i.amount - paid[i.pk] - written_off[i.pk] - credited[i.pk]) for i in invoices
+    }
 
 
 def invoices_outstanding_as_of(
@@ -230,6 +290,8 @@ class BalanceMonth:
     written_off: Decimal
     closing: Decimal
     previous_closing: Decimal | None = None
+    # Credit notes: refunds of orders bought on account, which reduce what is owed.
+    credited: Decimal = ZERO
 
     @property
     def change(self) -> Decimal | None:
@@ -240,10 +302,10 @@ class BalanceMonth:
 def ar_balance_report(
     *, first_month: date, last_month: date, account_id: int | None = None
 ) -> list[BalanceMonth]:
-    """Opening, charged, paid, written off (net of reversals) and closing, month by month.
+    """Opening, charged, paid, credited, written off (net of reversals) and closing, by month.
 
-    Built from the ledger by ``entry_date``; closing = opening + charged − paid − written off,
-    and each month's opening is the previous month's closing.
+    Built from the ledger by ``entry_date``; closing = opening + charged − paid − credited −
+    written off, and each month's opening is the previous month's closing.
     """
     entries = CreditLedgerEntry.objects.all()
     if account_id is not None:
@@ -268,7 +330,8 @@ def ar_balance_report(
         written_off = _money(
             -sums[(current, Kind.WRITE_OFF)] - sums[(current, Kind.WRITE_OFF_REVERSAL)]
         )
-        closing = opening + charged - paid - written_off
+        credited = _money(-sums[(current, Kind.CREDIT_NOTE)])
+        closing = opening + charged - paid - credited - written_off
         months.append(
             BalanceMonth(
                 month=current,
@@ -278,6 +341,7 @@ def ar_balance_report(
                 written_off=written_off,
                 closing=closing,
                 previous_closing=previous_closing,
+                credited=credited,
             )
         )
         previous_closing = opening = closing
@@ -312,7 +376,7 @@ def credit_statement(*, account_id: int, month: date) -> MonthlyStatement:
     opening = _money(entries.filter(entry_date__lt=first).aggregate(t=Sum("amount"))["t"])
     balance, lines = opening, []
     for entry in entries.filter(entry_date__gte=first, entry_date__lte=last).select_related(
-        "invoice__order", "payment", "write_off__invoice"
+        "invoice__order", "payment", "write_off__invoice", "credit_note__invoice__order"
     ):
         balance += entry.amount
         lines.append(StatementLine(entry=entry, balance=balance))

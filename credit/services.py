@@ -26,6 +26,7 @@ from credit.models import (
     CreditAccount,
     CreditDecision,
     CreditLedgerEntry,
+    CreditNote,
     CreditPayment,
     Invoice,
     OrderApproval,
@@ -33,16 +34,23 @@ from credit.models import (
     StatementDelivery,
     WriteOff,
 )
-from shop.apps.order.services import ORDER_STATUS_CANCELLED, order_mark_paid
+from shop.apps.order.services import (
+    ORDER_STATUS_CANCELLED,
+    SOURCE_TYPE_ON_ACCOUNT,
+    order_mark_paid,
+    order_refund_account_amount,
+)
 
 logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
+OrderNote = get_model("order", "OrderNote")
+OrderRefund = get_model("order", "OrderRefund")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
-#: The Oscar payment source type of orders paid on account (finance takings show it).
-SOURCE_TYPE_ON_ACCOUNT = "On account"
+#: SOURCE_TYPE_ON_ACCOUNT (imported above) is the Oscar payment source type of orders paid on
+#: account; finance takings show it, and the order refund services send its part here.
 ZERO = Decimal("0.00")
 
 #: Days past due at which each collection stage starts (settings may override).
@@ -607,6 +615,94 @@ def _collection_hold_lift_if_cleared(*, account: CreditAccount, today: date) -> 
         and selectors.credit_account_overdue(account_id=account.pk, today=today) == 0
     ):
         credit_account_release(account_id=account.pk, reason=_("Overdue invoices paid."))
+
+
+# --------------------------------------------------------------------------- credit notes
+
+
+@transaction.atomic
+def credit_note_issue_for_refund(*, refund_id: int, today: date | None = None) -> CreditNote | None:
+    """Credit the invoice of an order bought on account with the account part of a refund.
+
+    Runs inside the transaction that records the ``OrderRefund`` (credit's ``order_refunded``
+    receiver), so the refund, the credit note and its ledger row commit or roll back
+    together. Idempotent: a refund has at most one credit note. Never more than the invoice
+    still owes (``selectors.onaccount_refund_refusal`` has already said so before the refund
+    was reserved; this is the same rule under the locks).
+    """
+    refund = OrderRefund.objects.select_related("order").get(pk=refund_id)
+    amount = order_refund_account_amount(refund=refund)
+    if amount <= 0:
+        return None
+    existing = CreditNote.objects.filter(refund=refund).first()
+    if existing is not None:
+        return existing
+    invoice = Invoice.objects.filter(order_id=refund.order_id).first()
+    if invoice is None:
+        raise ValidationError(
+            _("Order %(number)s was not invoiced to an account: there is nothing to credit.")
+            % {"number": refund.order.number},
+            code="credit_note_no_invoice",
+        )
+    account = _lock(invoice.account_id)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    refusal = selectors.credit_note_refusal(invoice=invoice, amount=amount)
+    if refusal:
+        raise ValidationError(refusal, code="credit_note_too_large")
+    today = today or timezone.localdate()
+    actor = refund.created_by
+    note = CreditNote.objects.create(
+        account=account,
+        invoice=invoice,
+        refund=refund,
+        amount=amount,
+        issued_on=today,
+        reason=refund.reason[:255],
+        created_by=actor,
+    )
+    invoice.amount_credited += amount
+    if invoice.outstanding == 0:
+        # Fully credited: nothing was ever owed; partly paid and credited for the rest: settled.
+        invoice.status = (
+            Invoice.Status.CREDITED
+            if invoice.amount_credited == invoice.amount
+            else Invoice.Status.PAID
+        )
+        invoice.settled_on = today
+    invoice.save(update_fields=["amount_credited", "status", "settled_on"])
+    _ledger_post(
+        account=account,
+        kind=CreditLedgerEntry.Kind.CREDIT_NOTE,
+        amount=-amount,
+        entry_date=today,
+        actor=actor,
+        credit_note=note,
+    )
+    _log(
+        account=account,
+        kind=CreditDecision.Kind.CREDIT_NOTE_ISSUED,
+        actor=actor,
+        order=refund.order,
+        invoice=invoice,
+        amount=amount,
+        reason=refund.reason,
+    )
+    OrderNote.objects.create(
+        order=refund.order,
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        note_type=OrderNote.SYSTEM,
+        message=_(
+            "Credit note %(note)s: %(amount)s credited to invoice %(invoice)s of %(account)s."
+        )
+        % {
+            "note": note.number,
+            "amount": amount,
+            "invoice": invoice.number,
+            "account": account.name,
+        },
+    )
+    _collection_hold_lift_if_cleared(account=account, today=today)
+    return note
 
 
 # --------------------------------------------------------------------------- write-offs

@@ -8,12 +8,24 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import generic
 
 from loyalty import selectors, services
-from loyalty.forms import CardHistoryFilterForm, CardPinForm
-from loyalty.models import MemberCard
+from loyalty.forms import (
+    CardHistoryFilterForm,
+    CardPinChangeForm,
+    CardPinForm,
+    CardPinResetForm,
+    CardPinResetRequestForm,
+    DateOfBirthForm,
+    PointsRedemptionForm,
+    ReferralCodeForm,
+)
+from loyalty.models import MemberCard, Referral
+from loyalty.offers import basket_goods_value_before_points
+from loyalty.receivers import REFERRAL_SESSION_KEY
 
 # After a correct PIN the lookup stays open in this browser session for a while, so paging
 # and filtering do not ask for the PIN again.
@@ -134,3 +146,200 @@ class CardClaimView(LoginRequiredMixin, generic.View):
             else:
                 messages.success(request, _("Your member card is now linked to your account."))
         return redirect(reverse("customer:profile-view"))
+
+
+def _messages_error(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class CheckoutPointsView(LoginRequiredMixin, generic.View):
+    """The member's choice of points on the checkout's payment page; nothing is held yet."""
+
+    def post(self, request, *args, **kwargs):
+        form = PointsRedemptionForm(request.POST)
+        if "remove" in request.POST:
+            form = PointsRedemptionForm({"points": 0})
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        else:
+            try:
+                choice = services.points_redemption_choose(
+                    user=request.user,
+                    basket=request.basket,
+                    points=form.cleaned_data["points"],
+                    goods_value=basket_goods_value_before_points(basket=request.basket),
+                )
+            except ValidationError as error:
+                _messages_error(request, error)
+            else:
+                if choice is None:
+                    messages.info(request, _("No points will be used on this order."))
+                else:
+                    messages.success(
+                        request,
+                        _("%(points)s points will be used on this order.")
+                        % {"points": choice.points},
+                    )
+        return redirect("checkout:payment-details")
+
+
+def _card_for_pin_change(request) -> MemberCard | None:
+    return _lookup_card(request) or selectors.card_get_for_user(user=request.user)
+
+
+class CardPinChangeView(generic.View):
+    """Change the PIN knowing the current one: from the lookup or the account page."""
+
+    template_name = "loyalty/pin_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.card = _card_for_pin_change(request)
+        if self.card is None:
+            return redirect("membercard:lookup")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": CardPinChangeForm(), "card": self.card})
+
+    def post(self, request, *args, **kwargs):
+        form = CardPinChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                # Through the throttled check: this page must not be a way to guess PINs.
+                services.card_authenticate(
+                    number=self.card.number, pin=form.cleaned_data["pin"], ip=_client_ip(request)
+                )
+                services.card_pin_change(
+                    card_id=self.card.pk,
+                    old_pin=form.cleaned_data["pin"],
+                    new_pin=form.cleaned_data["new_pin"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your PIN was changed."))
+                if _lookup_card(request) is not None:
+                    return redirect("membercard:lookup-result")
+                return redirect("customer:profile-view")
+        return render(request, self.template_name, {"form": form, "card": self.card})
+
+
+class CardPinResetRequestView(generic.View):
+    template_name = "loyalty/pin_reset_request.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": CardPinResetRequestForm()})
+
+    def post(self, request, *args, **kwargs):
+        form = CardPinResetRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.card_pin_reset_request(
+                    number=form.cleaned_data["number"],
+                    ip=_client_ip(request),
+                    link_for_token=lambda token: request.build_absolute_uri(
+                        reverse("membercard:pin-reset", kwargs={"token": token})
+                    ),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                # The same answer whether or not the card exists or has an email address.
+                return render(request, self.template_name, {"sent": True})
+        return render(request, self.template_name, {"form": form})
+
+
+class CardPinResetView(generic.View):
+    template_name = "loyalty/pin_reset.html"
+
+    def get(self, request, token, *args, **kwargs):
+        try:
+            card = services.card_pin_reset_card_for_token(token=token)
+        except ValidationError as error:
+            return render(request, self.template_name, {"invalid": error.messages[0]})
+        return render(request, self.template_name, {"form": CardPinResetForm(), "card": card})
+
+    def post(self, request, token, *args, **kwargs):
+        form = CardPinResetForm(request.POST)
+        if form.is_valid():
+            try:
+                services.card_pin_reset_confirm(token=token, new_pin=form.cleaned_data["new_pin"])
+            except ValidationError as error:
+                if error.code == "pin_reset_link_invalid":
+                    return render(request, self.template_name, {"invalid": error.messages[0]})
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your new PIN is set. You can look up your card now."))
+                return redirect("membercard:lookup")
+        return render(request, self.template_name, {"form": form})
+
+
+class MemberSettingsView(LoginRequiredMixin, generic.View):
+    """Date of birth (birthday bonus), the member's referral code and someone else's."""
+
+    template_name = "loyalty/member_settings.html"
+
+    def _render(self, request, **forms_given):
+        profile = services.member_profile_get_or_create(user=request.user)
+        context = {
+            "profile": profile,
+            "card": selectors.card_get_for_user(user=request.user),
+            "invite_url": request.build_absolute_uri(
+                reverse("membercard:invite", kwargs={"code": profile.referral_code})
+            ),
+            "referral": Referral.objects.filter(newcomer=request.user)
+            .select_related("referrer")
+            .first(),
+            "birth_form": forms_given.get("birth_form") or DateOfBirthForm(),
+            "referral_form": forms_given.get("referral_form")
+            or ReferralCodeForm(initial={"code": request.GET.get("code", "")}),
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request, *args, **kwargs):
+        return self._render(request)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "referral":
+            form = ReferralCodeForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.referral_register(
+                        newcomer=request.user, code=form.cleaned_data["code"]
+                    )
+                except ValidationError as error:
+                    form.add_error("code", error)
+                else:
+                    messages.success(request, _("Thank you: your referral code is recorded."))
+                    return redirect("membercard:settings")
+            return self._render(request, referral_form=form)
+        form = DateOfBirthForm(request.POST)
+        if form.is_valid():
+            try:
+                services.member_profile_set_date_of_birth(
+                    user=request.user, date_of_birth=form.cleaned_data["date_of_birth"]
+                )
+            except ValidationError as error:
+                form.add_error("date_of_birth", error)
+            else:
+                messages.success(request, _("Your date of birth is saved."))
+                return redirect("membercard:settings")
+        return self._render(request, birth_form=form)
+
+
+class InviteView(generic.View):
+    """A member's invitation link: remembers the code until the visitor registers."""
+
+    def get(self, request, code, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(reverse("membercard:settings") + "?" + urlencode({"code": code}))
+        request.session[REFERRAL_SESSION_KEY] = code
+        messages.info(
+            request,
+            _("Create your account: your friend's referral code %(code)s will be recorded.")
+            % {"code": code},
+        )
+        return redirect("customer:register")

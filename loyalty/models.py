@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.utils import get_default_currency
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -341,6 +341,12 @@ class PointsTransaction(models.Model):
         EXPIRE = "expire", _("Expired")
         ADJUST = "adjust", _("Adjustment")
         REVERSE = "reverse", _("Reversed")
+        BONUS = "bonus", _("Bonus")
+
+    class BonusType(models.TextChoices):
+        BIRTHDAY = "birthday", _("Birthday bonus")
+        REFERRER = "referrer", _("Referral bonus (referrer)")
+        NEWCOMER = "newcomer", _("Referral bonus (newcomer)")
 
     account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices)
@@ -374,6 +380,18 @@ class PointsTransaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(_("Reason"), max_length=255, blank=True)
+    # The cause of a bonus: its type, and the year (birthday) or the referral it rewards.
+    bonus_type = models.CharField(
+        _("Bonus"), max_length=16, choices=BonusType.choices, blank=True, default=""
+    )
+    bonus_year = models.PositiveSmallIntegerField(_("Bonus year"), null=True, blank=True)
+    referral = models.ForeignKey(
+        "loyalty.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bonuses",
+    )
     created_at = models.DateTimeField(_("Created"), db_index=True)
 
     class Meta:
@@ -404,6 +422,30 @@ class PointsTransaction(models.Model):
                 fields=["refund"],
                 condition=Q(kind="reverse"),
                 name="loyalty_pointstx_one_reversal_per_refund",
+            ),
+            # One redemption per order: the checkout holds the points once, and a release
+            # (a reverse row pointing at it) gives them back once.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(kind="redeem"),
+                name="loyalty_pointstx_one_redeem_per_order",
+            ),
+            # A bonus is always linked to its cause, and each cause pays once.
+            models.CheckConstraint(
+                condition=~Q(kind="bonus")
+                | (Q(bonus_type="birthday") & Q(bonus_year__isnull=False))
+                | (Q(bonus_type__in=["referrer", "newcomer"]) & Q(referral__isnull=False)),
+                name="loyalty_pointstx_bonus_has_cause",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "bonus_year"],
+                condition=Q(kind="bonus", bonus_type="birthday"),
+                name="loyalty_pointstx_one_birthday_bonus_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["referral", "bonus_type"],
+                condition=Q(kind="bonus"),
+                name="loyalty_pointstx_one_bonus_per_referral_side",
             ),
         ]
 
@@ -458,6 +500,22 @@ class EarningRules(BaseGenericSetting):
         decimal_places=2,
         default=Decimal("50.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    birthday_bonus_points = models.PositiveIntegerField(
+        _("Birthday bonus (points)"),
+        default=200,
+        help_text=_("Once a year, for accounts older than 30 days. 0 turns it off."),
+    )
+    referral_bonus_referrer_points = models.PositiveIntegerField(
+        _("Referral bonus for the member who invited (points)"), default=300
+    )
+    referral_bonus_newcomer_points = models.PositiveIntegerField(
+        _("Referral bonus for the newcomer (points)"),
+        default=200,
+        help_text=_("Both referral bonuses are paid after the newcomer's first paid order."),
+    )
+    expiry_reminder_days = models.PositiveIntegerField(
+        _("Expiry reminder (days before)"), default=30, validators=[MinValueValidator(1)]
     )
 
     class Meta:
@@ -556,3 +614,118 @@ class EarningCampaign(models.Model):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A campaign must end after it starts.")})
+
+
+# --------------------------------------------------------------------------- member profile,
+# referrals, reminders, redemption choice
+
+
+class MemberProfile(models.Model):
+    """Loyalty facts about a customer account that Oscar's user does not hold.
+
+    Keyed on the account (not the card) because a birthday and an invitation belong to the
+    person, and the bonuses need an account age and an email, which cards do not have.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="member_profile",
+        verbose_name=_("Customer"),
+    )
+    date_of_birth = models.DateField(_("Date of birth"), null=True, blank=True)
+    referral_code = models.CharField(_("Referral code"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Member profile")
+        verbose_name_plural = _("Member profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Referral(models.Model):
+    """A newcomer who registered with a member's referral code; rewarded once."""
+
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        verbose_name=_("Referred by"),
+    )
+    # One-to-one: a newcomer can be referred once, so nobody is rewarded twice for them.
+    newcomer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referral",
+        verbose_name=_("Newcomer"),
+    )
+    code = models.CharField(_("Referral code"), max_length=16)
+    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
+    # The newcomer's first paid order, which released both bonuses.
+    rewarded_order = models.OneToOneField(
+        "order.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referral_rewarded",
+    )
+    rewarded_at = models.DateTimeField(_("Rewarded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Referral")
+        verbose_name_plural = _("Referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(referrer=F("newcomer")), name="loyalty_referral_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referrer} \u2192 {self.newcomer}"
+
+
+class PointsExpiryReminder(models.Model):
+    """A credit (earn, bonus, adjustment) the member was warned about; one warning each."""
+
+    credit = models.OneToOneField(
+        PointsTransaction, on_delete=models.PROTECT, related_name="expiry_reminder"
+    )
+    sent_at = models.DateTimeField(_("Sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Points expiry reminder")
+        verbose_name_plural = _("Points expiry reminders")
+
+    def __str__(self) -> str:
+        return f"{self.credit} ({self.sent_at:%Y-%m-%d})"
+
+
+class BasketPointsRedemption(models.Model):
+    """How many points the member chose to spend on a basket (nothing is held yet).
+
+    On the basket, not in the session, because the Stripe webhook rebuilds the basket's
+    totals without the shopper's session and must see the same discount.
+    """
+
+    basket = models.OneToOneField(
+        "basket.Basket", on_delete=models.CASCADE, related_name="points_redemption"
+    )
+    points = models.PositiveIntegerField(_("Points to use"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Points chosen for a basket")
+        verbose_name_plural = _("Points chosen for baskets")
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="loyalty_basketpoints_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points} points on basket #{self.basket_id}"
+
+
+# Oscar's custom condition and benefit for the points discount register as models of this app.
+from loyalty.offers import PointsRedemptionBenefit, PointsRedemptionCondition  # noqa: E402,F401

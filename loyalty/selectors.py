@@ -1,10 +1,11 @@
 """Read-side queries for loyalty (HackSoft style: selectors read, services write)."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
-from django.db.models import F, Max, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -279,3 +280,247 @@ def account_orders(
         .order_by("-date_placed", "-pk")
     )
     return _date_window(orders, "date_placed", date_from, date_to)
+
+
+# --------------------------------------------------------------------------- marketing admin
+
+# Superusers and this group may export members' personal data (CRMPROFILE owns the group; the
+# name is the shared contract).
+MARKETING_MANAGERS_GROUP = "Marketing managers"
+# The till's role: whoever takes money at the till never grants points, whatever else they hold.
+CASHIERS_GROUP = "Cashiers"
+POINTS_ADJUST_PERMISSION = "loyalty.change_pointsaccount"
+CARDS_IMPORT_PERMISSION = "loyalty.add_membercard"
+
+
+def member_cards_for_admin() -> QuerySet[MemberCard]:
+    """Every card with what the member list shows, in one query (no per-row lookups)."""
+    return MemberCard.objects.select_related(
+        "member_type", "account__tier", "user__wallet"
+    ).order_by("-issued_on", "-pk")
+
+
+def member_cards_filter(
+    *,
+    queryset: QuerySet[MemberCard],
+    member_type_ids: list[int] | None = None,
+    tier_ids: list[int] | None = None,
+    statuses: list[str] | None = None,
+    points_min: int | None = None,
+    points_max: int | None = None,
+) -> QuerySet[MemberCard]:
+    """Narrow the member list; one row per member unless replaced cards are asked for.
+
+    A replaced card shares its account with the card that replaced it, so listing it by
+    default would show the member twice.
+    """
+    if member_type_ids:
+        queryset = queryset.filter(member_type_id__in=member_type_ids)
+    if tier_ids:
+        queryset = queryset.filter(account__tier_id__in=tier_ids)
+    if statuses:
+        queryset = queryset.filter(status__in=statuses)
+    else:
+        queryset = queryset.exclude(status=MemberCard.Status.REPLACED)
+    if points_min is not None:
+        queryset = queryset.filter(account__balance__gte=points_min)
+    if points_max is not None:
+        queryset = queryset.filter(account__balance__lte=points_max)
+    return queryset
+
+
+def member_cards_search(*, queryset: QuerySet[MemberCard], query: str) -> QuerySet[MemberCard]:
+    """Card number (spaces and dashes ignored), campus ID, email or name (any word order)."""
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    condition = Q(campus_id__iexact=query) | Q(user__email__icontains=query)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if digits and len(digits) == len(query.replace(" ", "").replace("-", "")):
+        condition |= Q(number__contains=digits)
+    words = query.split()
+    name_match = Q()
+    for word in words:
+        name_match &= Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+    condition |= name_match
+    return queryset.filter(condition)
+
+
+def account_cards(*, account_id: int) -> QuerySet[MemberCard]:
+    """Every card the member held, replaced ones included, newest first."""
+    return (
+        MemberCard.objects.filter(account_id=account_id)
+        .select_related("member_type", "replaced_by")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def points_adjustments(*, account_id: int | None = None) -> QuerySet[PointsTransaction]:
+    """Manual adjustments, the audit trail: who, when, why."""
+    adjustments = PointsTransaction.objects.filter(kind=PointsTransaction.Kind.ADJUST)
+    if account_id is not None:
+        adjustments = adjustments.filter(account_id=account_id)
+    return adjustments.select_related("created_by", "account").order_by("-created_at", "-pk")
+
+
+def _in_group(*, user, name: str) -> bool:
+    return user.groups.filter(name=name).exists()
+
+
+def points_adjust_allowed(*, user) -> bool:
+    """The adjustment permission, never for cashiers (superusers excepted)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm(POINTS_ADJUST_PERMISSION) and not _in_group(user=user, name=CASHIERS_GROUP)
+
+
+def cards_import_allowed(*, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(CARDS_IMPORT_PERMISSION))
+
+
+def member_export_allowed(*, user) -> bool:
+    """Exporting personal data is a manager privilege."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or _in_group(user=user, name=MARKETING_MANAGERS_GROUP)
+
+
+# --------------------------------------------------------------------------- points at checkout
+
+
+@dataclass(frozen=True)
+class PointsRedemptionQuote:
+    points: int
+    discount: Decimal
+
+
+def points_discount_value(*, points: int, rules: EarningRules) -> Decimal:
+    """What ``points`` are worth in CNY, rounded down to the cent (never in the member's favour)."""
+    return (Decimal(points) / rules.points_per_cny_redeemed).quantize(
+        Decimal("0.01"), rounding=ROUND_DOWN
+    )
+
+
+def basket_points_chosen(*, basket) -> int:
+    """The points the basket's owner chose to spend on it (0: none)."""
+    from loyalty.models import BasketPointsRedemption
+
+    owner = getattr(basket, "owner", None)
+    if not basket.pk or owner is None or not owner.is_authenticated:
+        return 0
+    return (
+        BasketPointsRedemption.objects.filter(basket_id=basket.pk)
+        .values_list("points", flat=True)
+        .first()
+        or 0
+    )
+
+
+def basket_points_redemption_quote(*, basket, goods_value: Decimal) -> PointsRedemptionQuote | None:
+    """The points discount the basket gets now, or None.
+
+    The choice was checked when it was made; here it is only capped (balance, maximum share
+    of a basket that may have shrunk since), never raised. Points spent are the fewest that
+    buy the discount, so rounding to the cent never costs the member a point.
+    """
+    chosen = basket_points_chosen(basket=basket)
+    if chosen <= 0:
+        return None
+    card = (
+        MemberCard.objects.filter(user=basket.owner, status=MemberCard.Status.ACTIVE)
+        .select_related("account")
+        .first()
+    )
+    if card is None:
+        return None
+    rules = EarningRules.load()
+    balance = card.account.balance
+    if balance < rules.minimum_balance_to_redeem:
+        return None
+    points = min(chosen, balance, points_redeemable_maximum(order_total=goods_value, rules=rules))
+    discount = points_discount_value(points=points, rules=rules)
+    if discount <= 0:
+        return None
+    points = min(
+        points, int((discount * rules.points_per_cny_redeemed).to_integral_value(ROUND_UP))
+    )
+    return PointsRedemptionQuote(points=points, discount=discount)
+
+
+@dataclass(frozen=True)
+class PointsRedemptionOptions:
+    """What the checkout shows a member about spending points on this basket."""
+
+    card: object | None
+    balance: int
+    minimum_balance: int
+    maximum_points: int
+    points_per_cny: int
+    chosen: int
+    usable: bool
+    reason: str
+
+
+def points_redemption_options(
+    *, user, basket, goods_value: Decimal
+) -> PointsRedemptionOptions | None:
+    """None for shoppers without a card; else the balance, limits and why they cannot redeem."""
+    from django.utils.translation import gettext as _
+
+    card = card_get_for_user(user=user)
+    if card is None:
+        return None
+    rules = EarningRules.load()
+    account = card.account
+    maximum = min(account.balance, points_redeemable_maximum(order_total=goods_value, rules=rules))
+    reason = ""
+    if card.status != MemberCard.Status.ACTIVE:
+        reason = _("Your card is frozen: points cannot be spent until it is replaced.")
+    elif account.balance < rules.minimum_balance_to_redeem:
+        reason = _("You need at least %(minimum)s points to redeem them.") % {
+            "minimum": rules.minimum_balance_to_redeem
+        }
+    return PointsRedemptionOptions(
+        card=card,
+        balance=account.balance,
+        minimum_balance=rules.minimum_balance_to_redeem,
+        maximum_points=maximum,
+        points_per_cny=rules.points_per_cny_redeemed,
+        chosen=basket_points_chosen(basket=basket),
+        usable=not reason and maximum > 0,
+        reason=reason,
+    )
+
+
+def order_points_redemption(*, order_id: int) -> PointsTransaction | None:
+    return PointsTransaction.objects.filter(
+        kind=PointsTransaction.Kind.REDEEM, order_id=order_id
+    ).first()
+
+
+# --------------------------------------------------------------------------- bonuses, reminders
+
+
+def points_expiring_credits(*, now: dt.datetime, days: int) -> QuerySet[PointsTransaction]:
+    """Unspent credits expiring within ``days`` whose member was not warned about them yet."""
+    return PointsTransaction.objects.filter(
+        points__gt=0,
+        remaining__gt=0,
+        is_pending=False,
+        expires_at__gt=now,
+        expires_at__lte=now + dt.timedelta(days=days),
+        expiry_reminder__isnull=True,
+    ).order_by("account_id", "expires_at", "pk")
+
+
+def birthday_matches(*, date_of_birth: dt.date, day: dt.date) -> bool:
+    """29 February birthdays are celebrated on 28 February in other years."""
+    if (date_of_birth.month, date_of_birth.day) == (day.month, day.day):
+        return True
+    return (
+        (date_of_birth.month, date_of_birth.day) == (2, 29)
+        and (day.month, day.day) == (2, 28)
+        and not calendar.isleap(day.year)
+    )

@@ -9,32 +9,45 @@ balance always equals the sum of the ledger and concurrent payments cannot overd
 from __future__ import annotations
 
 import calendar
+import csv
 import datetime as dt
+import io
+import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group, Permission
+from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from loyalty import selectors
 from loyalty.models import (
     CARD_NUMBER_LENGTH,
     CARD_NUMBER_PREFIX,
+    BasketPointsRedemption,
     EarningRules,
     MemberCard,
+    MemberProfile,
     MemberType,
     PointsAccount,
+    PointsExpiryReminder,
     PointsTransaction,
+    Referral,
     Tier,
     Wallet,
     WalletTransaction,
@@ -996,4 +1009,868 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
             _("This card is frozen. Please ask at the store desk."), code="card_frozen"
         )
     cache.delete(keys[0])
+    return card
+
+
+# =========================================================================== marketing admin
+
+admin_logger = logging.getLogger("loyalty.admin")
+
+MEMBERS_EXPORT_LOG_ACTION = "loyalty.members_export"
+LOYALTY_MARKETING_GROUP = "Loyalty marketing"
+# What the "Loyalty marketing" role may do in the Wagtail admin: see members and the ledger,
+# adjust points, import cards. Exporting personal data is not in it (a manager privilege).
+LOYALTY_MARKETING_PERMISSIONS = (
+    ("wagtailadmin", "access_admin"),
+    ("loyalty", "view_membercard"),
+    ("loyalty", "view_pointstransaction"),
+    ("loyalty", "change_pointsaccount"),
+    ("loyalty", "add_membercard"),
+)
+
+
+@transaction.atomic
+def loyalty_admin_groups_ensure() -> dict[str, Group]:
+    """The loyalty roles, by name and idempotently (CRMPROFILE may have created one first)."""
+    marketing, _created = Group.objects.get_or_create(name=LOYALTY_MARKETING_GROUP)
+    marketing.permissions.add(
+        *[
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in LOYALTY_MARKETING_PERMISSIONS
+        ]
+    )
+    managers, _created = Group.objects.get_or_create(name=selectors.MARKETING_MANAGERS_GROUP)
+    return {marketing.name: marketing, managers.name: managers}
+
+
+@transaction.atomic
+def points_adjust_by_staff(*, account_id: int, points: int, reason: str, user) -> PointsTransaction:
+    """The admin's adjustment: the permission is checked here, not only in the view."""
+    if not selectors.points_adjust_allowed(user=user):
+        raise PermissionDenied(_("You are not allowed to adjust points."))
+    return points_adjust(account_id=account_id, points=points, reason=reason, created_by=user)
+
+
+def members_export_record(*, user, filters: dict, row_count: int, export_format: str) -> None:
+    """Who exported which members and when: Python logging and Wagtail's audit log."""
+    from wagtail.log_actions import log
+
+    admin_logger.info(
+        "Member export by %s (id %s): %s rows as %s, filters %s",
+        user.get_username(),
+        user.pk,
+        row_count,
+        export_format,
+        filters,
+    )
+    # Logged against the exporting user: the audit log needs an object, and the export is
+    # about many members at once.
+    log(
+        instance=user,
+        action=MEMBERS_EXPORT_LOG_ACTION,
+        user=user,
+        data={"filters": filters, "row_count": row_count, "format": export_format},
+    )
+
+
+# --------------------------------------------------------------------------- CSV import of cards
+
+CARDS_IMPORT_COLUMNS = (
+    "card_number",
+    "member_type",
+    "name",
+    "email",
+    "campus_id",
+    "issued_on",
+    "expires_on",
+    "pin",
+)
+CARDS_IMPORT_REQUIRED_COLUMNS = ("member_type",)
+CARDS_IMPORT_MAX_ROWS = 5000
+CARDS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CardImportError:
+    row: int  # the line in the file, header = 1
+    column: str
+    message: str
+
+
+@dataclass
+class CardImportRow:
+    row: int
+    card_number: str
+    member_type_code: str
+    first_name: str
+    last_name: str
+    email: str
+    campus_id: str
+    issued_on: dt.date | None
+    expires_on: dt.date | None
+    pin: str
+    pin_generated: bool
+
+
+@dataclass
+class CardImportResult:
+    rows: list[CardImportRow]
+    errors: list[CardImportError]
+    dry_run: bool
+    cards: list[MemberCard]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> int:
+        return 0 if self.dry_run or self.errors else len(self.cards)
+
+
+def _import_date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _cards_import_parse(*, content: bytes) -> tuple[list[CardImportRow], list[CardImportError]]:
+    """Read and check every row; nothing is written here."""
+    errors: list[CardImportError] = []
+    if len(content) > CARDS_IMPORT_MAX_BYTES:
+        return [], [CardImportError(0, "", _("The file is larger than 2 MB."))]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [CardImportError(0, "", _("The file is not UTF-8 text."))]
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in CARDS_IMPORT_REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c and c not in CARDS_IMPORT_COLUMNS]
+    for column in missing:
+        errors.append(CardImportError(1, column, _("This column is missing.")))
+    for column in unknown:
+        errors.append(CardImportError(1, column, _("Unknown column.")))
+    if errors:
+        return [], errors
+
+    member_types = set(MemberType.objects.values_list("code", flat=True))
+    rows: list[CardImportRow] = []
+    seen_numbers: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    seen_campus_ids: dict[str, int] = {}
+    today = timezone.localdate()
+    for line_number, raw in enumerate(reader, start=2):
+        if line_number - 1 > CARDS_IMPORT_MAX_ROWS:
+            errors.append(
+                CardImportError(
+                    line_number,
+                    "",
+                    _("At most %(max)s rows per file.") % {"max": CARDS_IMPORT_MAX_ROWS},
+                )
+            )
+            break
+        if None in raw:
+            errors.append(CardImportError(line_number, "", _("This row has too many values.")))
+            continue
+        values = {column: (raw.get(column) or "").strip() for column in CARDS_IMPORT_COLUMNS}
+        if not any(values.values()):
+            continue  # a blank line
+
+        def error(column: str, message: str, line: int = line_number) -> None:
+            errors.append(CardImportError(line, column, message))
+
+        number = card_number_normalize(number=values["card_number"])
+        if values["card_number"]:
+            if len(number) != CARD_NUMBER_LENGTH or not luhn_is_valid(number):
+                error("card_number", _("Not a valid card number (16 digits, check digit)."))
+            elif number in seen_numbers:
+                error(
+                    "card_number",
+                    _("Card number repeated (first on row %(row)s).")
+                    % {"row": seen_numbers[number]},
+                )
+            else:
+                seen_numbers[number] = line_number
+        if not values["member_type"]:
+            error("member_type", _("A member type is required."))
+        elif values["member_type"] not in member_types:
+            error(
+                "member_type",
+                _("Unknown member type “%(code)s”.") % {"code": values["member_type"]},
+            )
+        email = values["email"].lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                error("email", _("Not a valid email address."))
+            else:
+                if email in seen_emails:
+                    error(
+                        "email",
+                        _("Email repeated (first on row %(row)s).") % {"row": seen_emails[email]},
+                    )
+                else:
+                    seen_emails[email] = line_number
+        elif values["name"]:
+            error("name", _("A name needs an email: it is stored on the customer account."))
+        campus_id = values["campus_id"]
+        if len(campus_id) > 64:
+            error("campus_id", _("At most 64 characters."))
+        elif campus_id:
+            if campus_id in seen_campus_ids:
+                error(
+                    "campus_id",
+                    _("Campus ID repeated (first on row %(row)s).")
+                    % {"row": seen_campus_ids[campus_id]},
+                )
+            else:
+                seen_campus_ids[campus_id] = line_number
+        dates: dict[str, dt.date | None] = {}
+        for column in ("issued_on", "expires_on"):
+            dates[column] = None
+            if values[column]:
+                try:
+                    dates[column] = _import_date(values[column])
+                except ValueError:
+                    error(column, _("Not a date: write it as YYYY-MM-DD."))
+        issued_on = dates["issued_on"] or today
+        if dates["expires_on"] and dates["expires_on"] < issued_on:
+            error("expires_on", _("The card would expire before it is issued."))
+        pin = values["pin"]
+        if pin and not CARD_PIN_PATTERN.fullmatch(pin):
+            error("pin", _("A PIN is 4 to 8 digits."))
+        first_name, _space, last_name = values["name"].partition(" ")
+        rows.append(
+            CardImportRow(
+                row=line_number,
+                card_number=number,
+                member_type_code=values["member_type"],
+                first_name=first_name,
+                last_name=last_name.strip(),
+                email=email,
+                campus_id=campus_id,
+                issued_on=dates["issued_on"],
+                expires_on=dates["expires_on"],
+                pin=pin or f"{secrets.randbelow(10**6):06d}",
+                pin_generated=not pin,
+            )
+        )
+    if not rows and not errors:
+        errors.append(CardImportError(0, "", _("The file has no rows to import.")))
+
+    # What is already in the database, in three queries rather than three per row.
+    taken_numbers = set(
+        MemberCard.objects.filter(number__in=seen_numbers).values_list("number", flat=True)
+    )
+    usable = MemberCard.objects.exclude(
+        status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED]
+    )
+    campus_ids_with_card = set(
+        usable.filter(campus_id__in=seen_campus_ids).values_list("campus_id", flat=True)
+    )
+    emails_with_card = {
+        e.lower()
+        for e in usable.filter(user__email__in=seen_emails).values_list("user__email", flat=True)
+    }
+    for row in rows:
+        if row.card_number in taken_numbers:
+            errors.append(
+                CardImportError(row.row, "card_number", _("This card number is already in use."))
+            )
+        if row.campus_id in campus_ids_with_card:
+            errors.append(
+                CardImportError(
+                    row.row, "campus_id", _("A member with this campus ID already holds a card.")
+                )
+            )
+        if row.email in emails_with_card:
+            errors.append(
+                CardImportError(
+                    row.row, "email", _("The customer with this email already holds a card.")
+                )
+            )
+    errors.sort(
+        key=lambda e: (
+            e.row,
+            CARDS_IMPORT_COLUMNS.index(e.column) if e.column in CARDS_IMPORT_COLUMNS else -1,
+        )
+    )
+    return rows, errors
+
+
+def _import_customer(*, row: CardImportRow):
+    """The customer account the card is linked to: found by email, else created."""
+    if not row.email:
+        return None
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=row.email).order_by("pk").first()
+    if user is None:
+        generate_username = get_class("customer.forms", "generate_username")
+        user = User.objects.create(
+            username=generate_username(),
+            email=row.email,
+            first_name=row.first_name[:150],
+            last_name=row.last_name[:150],
+            # The member signs in with the campus login or resets a password by email.
+            password=make_password(None),
+        )
+    return user
+
+
+def cards_import_csv(*, content: bytes, dry_run: bool, user) -> CardImportResult:
+    """Issue a card per CSV row, all or nothing.
+
+    Every row is checked before the first write and the whole file is one transaction, so a
+    bad row, or a refusal by ``card_issue`` itself, leaves no card behind. A dry run goes
+    through the same writes and rolls them back, so its preview is what the import would do.
+    """
+    if not selectors.cards_import_allowed(user=user):
+        raise PermissionDenied(_("You are not allowed to import cards."))
+    rows, errors = _cards_import_parse(content=content)
+    if errors:
+        return CardImportResult(rows=rows, errors=errors, dry_run=dry_run, cards=[])
+    cards: list[MemberCard] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                card = card_issue(
+                    member_type_code=row.member_type_code,
+                    pin=row.pin,
+                    user=_import_customer(row=row),
+                    campus_id=row.campus_id,
+                    number=row.card_number or None,
+                    issued_on=row.issued_on,
+                )
+                if row.expires_on is not None:
+                    card.expires_on = row.expires_on
+                    card.save(update_fields=["expires_on"])
+            except ValidationError as error:
+                transaction.set_rollback(True)
+                return CardImportResult(
+                    rows=rows,
+                    errors=[CardImportError(row.row, "", message) for message in error.messages],
+                    dry_run=dry_run,
+                    cards=[],
+                )
+            cards.append(card)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            admin_logger.info("Card import by %s: %s cards", user.get_username(), len(cards))
+    return CardImportResult(rows=rows, errors=[], dry_run=dry_run, cards=cards)
+
+
+# =========================================================================== points at checkout
+
+
+class PointsRedemptionRefused(ValidationError):
+    """Points could not be held for an order: the order must not be placed."""
+
+
+def _active_card_for_user(*, user) -> MemberCard | None:
+    return (
+        MemberCard.objects.filter(user=user, status=MemberCard.Status.ACTIVE)
+        .select_related("account")
+        .first()
+    )
+
+
+@transaction.atomic
+def points_redemption_choose(
+    *, user, basket, points: int, goods_value: Decimal
+) -> BasketPointsRedemption | None:
+    """Record how many points the member wants to spend on ``basket``; 0 removes the choice.
+
+    Nothing is held here: the points are taken when the order is placed. Every refusal
+    raises ValidationError with the reason and leaves the earlier choice as it was.
+    """
+    if not getattr(user, "is_authenticated", False) or basket.owner_id != user.pk:
+        raise ValidationError(_("Sign in to spend your points."), code="not_signed_in")
+    if points is None or isinstance(points, bool) or not isinstance(points, int):
+        raise ValidationError(_("Enter a whole number of points."), code="points_not_integer")
+    if points < 0:
+        raise ValidationError(_("Enter a number of points of 0 or more."), code="points_negative")
+    if points == 0:
+        BasketPointsRedemption.objects.filter(basket=basket).delete()
+        return None
+    card = selectors.card_get_for_user(user=user)
+    if card is None:
+        raise ValidationError(
+            _("Link a member card to your account to spend points."), code="no_card"
+        )
+    if card.status != MemberCard.Status.ACTIVE:
+        raise ValidationError(
+            _("Your card is frozen: points cannot be spent until it is replaced."),
+            code="card_not_active",
+        )
+    rules = EarningRules.load()
+    balance = card.account.balance
+    if balance < rules.minimum_balance_to_redeem:
+        raise ValidationError(
+            _("You need at least %(minimum)s points to redeem them.")
+            % {"minimum": rules.minimum_balance_to_redeem},
+            code="points_below_minimum",
+        )
+    if points > balance:
+        raise ValidationError(
+            _("You have %(balance)s points, fewer than %(points)s.")
+            % {"balance": balance, "points": points},
+            code="points_insufficient",
+        )
+    maximum = selectors.points_redeemable_maximum(order_total=goods_value, rules=rules)
+    if points > maximum:
+        raise ValidationError(
+            _("At most %(maximum)s points can be used on this order.") % {"maximum": maximum},
+            code="points_above_order_share",
+        )
+    if selectors.points_discount_value(points=points, rules=rules) <= 0:
+        raise ValidationError(
+            _("%(points)s points are worth less than 0.01: choose more.") % {"points": points},
+            code="points_worth_nothing",
+        )
+    choice, _created = BasketPointsRedemption.objects.update_or_create(
+        basket=basket, defaults={"points": points}
+    )
+    return choice
+
+
+@transaction.atomic
+def points_redeem_for_order(
+    *, order_id: int, discount: Decimal, goods_value: Decimal
+) -> PointsTransaction:
+    """Hold the points behind the points discount of a just-written order (once per order).
+
+    Called from the points offer's ``apply_deferred`` inside Oscar's order transaction, so
+    a refusal (balance spent elsewhere, card frozen since the choice) raises
+    PointsRedemptionRefused and no order exists without its points.
+    """
+    existing = selectors.order_points_redemption(order_id=order_id)
+    if existing is not None:
+        return existing
+    order = Order.objects.select_related("user").get(pk=order_id)
+    card = _active_card_for_user(user=order.user) if order.user_id else None
+    if card is None:
+        raise PointsRedemptionRefused(
+            _("Points can only be spent with an active card."), code="card_not_active"
+        )
+    rules = EarningRules.load()
+    points = int((Decimal(discount) * rules.points_per_cny_redeemed).to_integral_value(ROUND_UP))
+    try:
+        with transaction.atomic():
+            return points_redeem(
+                account_id=card.account_id,
+                points=points,
+                order_total=goods_value,
+                order_id=order.pk,
+                created_by=order.user,
+            )
+    except PointsRedemptionRefused:
+        raise
+    except ValidationError as exc:
+        raise PointsRedemptionRefused(
+            _("Your points could not be used: %(reason)s") % {"reason": exc.messages[0]},
+            code="points_redemption_refused",
+        ) from exc
+
+
+def points_redeem_release_for_order(*, order_id: int) -> PointsTransaction | None:
+    """Give back the points an order held (cancelled, or fully refunded); once."""
+    redemption = selectors.order_points_redemption(order_id=order_id)
+    if redemption is None:
+        return None
+    return points_redeem_release(redemption_id=redemption.pk)
+
+
+# =========================================================================== bonuses
+
+
+BIRTHDAY_MINIMUM_ACCOUNT_AGE = dt.timedelta(days=30)
+# A birthday missed by a beat run (worker down) is still celebrated within this many days.
+BIRTHDAY_CATCH_UP_DAYS = 7
+REFERRAL_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REFERRAL_CODE_LENGTH = 8
+
+
+def _bonus_credit(
+    *, account: PointsAccount, points: int, bonus_type: str, reason: str, **cause
+) -> PointsTransaction:
+    now = timezone.now()
+    return _credit(
+        account=account,
+        kind=PointsTransaction.Kind.BONUS,
+        points=points,
+        available_at=now,
+        expires_at=add_months(now, EarningRules.load().expiry_months),
+        bonus_type=bonus_type,
+        reason=reason,
+        **cause,
+    )
+
+
+def _referral_code_new() -> str:
+    for _attempt in range(10):
+        code = "".join(secrets.choice(REFERRAL_CODE_ALPHABET) for _i in range(REFERRAL_CODE_LENGTH))
+        if not MemberProfile.objects.filter(referral_code=code).exists():
+            return code
+    raise RuntimeError("Could not find a free referral code in 10 attempts.")
+
+
+@transaction.atomic
+def member_profile_get_or_create(*, user) -> MemberProfile:
+    profile = MemberProfile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    try:
+        with transaction.atomic():
+            return MemberProfile.objects.create(user=user, referral_code=_referral_code_new())
+    except IntegrityError:  # created by a concurrent request
+        return MemberProfile.objects.get(user=user)
+
+
+@transaction.atomic
+def member_profile_set_date_of_birth(
+    *, user, date_of_birth: dt.date, by_staff: bool = False
+) -> MemberProfile:
+    """Members record their date of birth once; correcting it is for staff.
+
+    Once only because the birthday bonus follows it: a member moving it around the
+    calendar must not find a second birthday in a year (the ledger's unique constraint
+    would refuse the second bonus anyway).
+    """
+    if date_of_birth is None:
+        raise ValidationError(_("Enter your date of birth."), code="date_missing")
+    today = timezone.localdate()
+    if date_of_birth > today or date_of_birth.year < 1900:
+        raise ValidationError(_("Enter a real date of birth."), code="date_invalid")
+    profile = member_profile_get_or_create(user=user)
+    profile = MemberProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.date_of_birth and profile.date_of_birth != date_of_birth and not by_staff:
+        raise ValidationError(
+            _("Your date of birth is already recorded. Please ask the store desk to correct it."),
+            code="date_already_set",
+        )
+    profile.date_of_birth = date_of_birth
+    profile.save(update_fields=["date_of_birth"])
+    return profile
+
+
+@transaction.atomic
+def points_birthday_bonus_award(*, user_id: int, birthday: dt.date) -> PointsTransaction | None:
+    """The birthday bonus of ``birthday``'s year, once per member and year.
+
+    Only for customer accounts older than 30 days (a fresh account cannot collect it by
+    entering today's date) and for holders of an active card.
+    """
+    rules = EarningRules.load()
+    if rules.birthday_bonus_points <= 0:
+        return None
+    profile = MemberProfile.objects.select_related("user").filter(user_id=user_id).first()
+    if (
+        profile is None
+        or profile.date_of_birth is None
+        or not selectors.birthday_matches(date_of_birth=profile.date_of_birth, day=birthday)
+    ):
+        return None
+    if profile.user.date_joined > timezone.now() - BIRTHDAY_MINIMUM_ACCOUNT_AGE:
+        return None
+    card = _active_card_for_user(user=profile.user)
+    if card is None:
+        return None
+    account = _account_lock(account_id=card.account_id)
+    already = PointsTransaction.objects.filter(
+        account=account,
+        kind=PointsTransaction.Kind.BONUS,
+        bonus_type=PointsTransaction.BonusType.BIRTHDAY,
+        bonus_year=birthday.year,
+    )
+    if already.exists():
+        return None
+    return _bonus_credit(
+        account=account,
+        points=rules.birthday_bonus_points,
+        bonus_type=PointsTransaction.BonusType.BIRTHDAY,
+        bonus_year=birthday.year,
+        reason=_("Happy birthday %(year)s") % {"year": birthday.year},
+    )
+
+
+def points_birthday_bonuses_award(*, today: dt.date | None = None) -> int:
+    """Daily: every member whose birthday was in the last few days; returns bonuses paid.
+
+    One transaction per member; idempotent through the one-bonus-per-year constraint.
+    """
+    today = today or timezone.localdate()
+    paid = 0
+    for offset in range(BIRTHDAY_CATCH_UP_DAYS):
+        day = today - dt.timedelta(days=offset)
+        birthdays = Q(date_of_birth__month=day.month, date_of_birth__day=day.day)
+        if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+            birthdays |= Q(date_of_birth__month=2, date_of_birth__day=29)
+        user_ids = MemberProfile.objects.filter(birthdays).values_list("user_id", flat=True)
+        for user_id in list(user_ids):
+            try:
+                paid += points_birthday_bonus_award(user_id=user_id, birthday=day) is not None
+            except IntegrityError:  # a concurrent run paid it first
+                continue
+    return paid
+
+
+@transaction.atomic
+def referral_register(*, newcomer, code: str) -> Referral:
+    """Record that ``newcomer`` was invited by the owner of referral ``code``.
+
+    Refused for one's own code, for a second code, and once the newcomer has a paid order
+    (the bonus is for bringing a new customer). The database refuses self-referral and a
+    second referral of the same newcomer too.
+    """
+    from shop.apps.order.services import PAID_STATUSES
+
+    code = (code or "").strip().upper()
+    profile = MemberProfile.objects.select_related("user").filter(referral_code=code).first()
+    if not code or profile is None:
+        raise ValidationError(_("This referral code does not exist."), code="referral_unknown")
+    if profile.user_id == newcomer.pk:
+        raise ValidationError(_("You cannot use your own referral code."), code="referral_self")
+    if Referral.objects.filter(newcomer=newcomer).exists():
+        raise ValidationError(
+            _("A referral code is already recorded for your account."), code="referral_exists"
+        )
+    if Order.objects.filter(user=newcomer, status__in=PAID_STATUSES).exists():
+        raise ValidationError(
+            _("Referral codes are for new customers, before their first order."),
+            code="referral_not_new",
+        )
+    try:
+        with transaction.atomic():
+            return Referral.objects.create(referrer=profile.user, newcomer=newcomer, code=code)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("A referral code is already recorded for your account."), code="referral_exists"
+        ) from exc
+
+
+@transaction.atomic
+def referral_reward_for_order(*, order_id: int) -> list[PointsTransaction]:
+    """Both referral bonuses, when ``order_id`` is the newcomer's first paid order; once.
+
+    Called from the ``order_paid`` receiver. Each side is paid into the points account of
+    its active card; a side without one at that moment gets nothing (there is no ledger to
+    pay into). The referral records the order, so later orders pay nothing.
+    """
+    from shop.apps.order.services import PAID_STATUSES
+
+    order = Order.objects.get(pk=order_id)
+    if order.user_id is None:
+        return []
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("referrer", "newcomer")
+        .filter(newcomer_id=order.user_id, rewarded_order__isnull=True)
+        .first()
+    )
+    if referral is None:
+        return []
+    earlier_paid = (
+        Order.objects.filter(user_id=order.user_id, status__in=PAID_STATUSES)
+        .exclude(pk=order.pk)
+        .exists()
+    )
+    if earlier_paid:
+        return []
+    referral.rewarded_order = order
+    referral.rewarded_at = timezone.now()
+    referral.save(update_fields=["rewarded_order", "rewarded_at"])
+    rules = EarningRules.load()
+    sides = [
+        (
+            referral.referrer,
+            PointsTransaction.BonusType.REFERRER,
+            rules.referral_bonus_referrer_points,
+        ),
+        (
+            referral.newcomer,
+            PointsTransaction.BonusType.NEWCOMER,
+            rules.referral_bonus_newcomer_points,
+        ),
+    ]
+    bonuses = []
+    for user, bonus_type, points in sides:
+        card = _active_card_for_user(user=user)
+        if card is None or points <= 0:
+            continue
+        account = _account_lock(account_id=card.account_id)
+        bonuses.append(
+            _bonus_credit(
+                account=account,
+                points=points,
+                bonus_type=bonus_type,
+                referral=referral,
+                order=order if bonus_type == PointsTransaction.BonusType.NEWCOMER else None,
+                reason=_("Referral bonus"),
+            )
+        )
+    return bonuses
+
+
+# =========================================================================== expiry reminders
+
+
+def points_expiry_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Email each member whose points expire within the reminder window; returns emails sent.
+
+    Once per expiring credit: each credit gets a PointsExpiryReminder row in the same
+    transaction as the email, so a second run (or a retried task) finds nothing to say.
+    One email per member and run, listing all their credits that are about to expire.
+    """
+    now = now or timezone.now()
+    rules = EarningRules.load()
+    account_ids = (
+        selectors.points_expiring_credits(now=now, days=rules.expiry_reminder_days)
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for account_id in list(account_ids):
+        with transaction.atomic():
+            account = PointsAccount.objects.select_for_update().get(pk=account_id)
+            credits = list(
+                selectors.points_expiring_credits(now=now, days=rules.expiry_reminder_days).filter(
+                    account_id=account_id
+                )
+            )
+            if not credits:
+                continue
+            PointsExpiryReminder.objects.bulk_create(
+                [PointsExpiryReminder(credit=credit) for credit in credits]
+            )
+            card = (
+                account.cards.filter(user__isnull=False)
+                .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
+                .select_related("user")
+                .first()
+            )
+            if card is None or not card.user.email:
+                continue
+            context = {
+                "user": card.user,
+                "card": card,
+                "points": sum(credit.remaining for credit in credits),
+                "expires_on": timezone.localdate(credits[0].expires_at),
+                "credits": credits,
+                "balance": account.balance,
+            }
+            # Inside the transaction: if the mail server refuses, the reminder rows roll back
+            # and tomorrow's run tries again.
+            send_mail(
+                subject=render_to_string(
+                    "loyalty/emails/points_expiring_subject.txt", context
+                ).strip(),
+                message=render_to_string("loyalty/emails/points_expiring_body.txt", context),
+                from_email=None,
+                recipient_list=[card.user.email],
+            )
+            sent += 1
+    return sent
+
+
+# =========================================================================== PIN reset by email
+
+PIN_RESET_SALT = "loyalty.card-pin-reset"
+PIN_RESET_MAX_AGE_SECONDS = 60 * 60
+PIN_RESET_MAX_REQUESTS = 5
+
+
+def _pin_reset_fingerprint(*, card: MemberCard) -> str:
+    # Changes with the PIN: a link stops working once it was used (single use) and when
+    # the PIN was changed some other way.
+    return salted_hmac(PIN_RESET_SALT, f"{card.pk}:{card.pin_hash}").hexdigest()[:32]
+
+
+def card_pin_reset_token_make(*, card: MemberCard) -> str:
+    return signing.dumps(
+        {"card": card.pk, "fingerprint": _pin_reset_fingerprint(card=card)}, salt=PIN_RESET_SALT
+    )
+
+
+def card_pin_reset_card_for_token(*, token: str, for_update: bool = False) -> MemberCard:
+    """The card a reset link is for; ValidationError if forged, expired or already used."""
+    invalid = ValidationError(
+        _(
+            "This PIN reset link is invalid, has expired or was already used. "
+            "Please ask for a new one."
+        ),
+        code="pin_reset_link_invalid",
+    )
+    try:
+        data = signing.loads(token, salt=PIN_RESET_SALT, max_age=PIN_RESET_MAX_AGE_SECONDS)
+    except signing.BadSignature as exc:  # SignatureExpired is a BadSignature
+        raise invalid from exc
+    cards = MemberCard.objects.select_for_update() if for_update else MemberCard.objects
+    card = cards.filter(pk=data.get("card")).first()
+    if (
+        card is None
+        or card.status == MemberCard.Status.REPLACED
+        or not constant_time_compare(
+            _pin_reset_fingerprint(card=card), str(data.get("fingerprint", ""))
+        )
+    ):
+        raise invalid
+    return card
+
+
+def card_pin_reset_request(*, number: str, ip: str, link_for_token: Callable[[str], str]) -> None:
+    """Email a reset link to the card holder's address, if there is one; silent otherwise.
+
+    The caller shows the same answer whatever happened, so the page does not tell which
+    card numbers exist or have an email. Throttled like the lookup: five requests per card
+    and per IP address in 15 minutes.
+    """
+    number = card_number_normalize(number=number)
+    keys = [f"loyalty:pin-reset:card:{number}", f"loyalty:pin-reset:ip:{ip or 'unknown'}"]
+    if any((cache.get(key) or 0) >= PIN_RESET_MAX_REQUESTS for key in keys):
+        raise ValidationError(
+            _("Too many PIN reset requests: please try again in 15 minutes."),
+            code="pin_reset_locked",
+        )
+    for key in keys:
+        cache.add(key, 0, CARD_LOOKUP_LOCK_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, CARD_LOOKUP_LOCK_SECONDS)
+    if not luhn_is_valid(number):
+        return
+    card = (
+        MemberCard.objects.select_related("user")
+        .filter(number=number, user__isnull=False)
+        .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
+        .first()
+    )
+    if card is None or not card.user.email:
+        return
+    context = {
+        "user": card.user,
+        "card": card,
+        "link": link_for_token(card_pin_reset_token_make(card=card)),
+        "hours": PIN_RESET_MAX_AGE_SECONDS // 3600,
+    }
+    send_mail(
+        subject=render_to_string("loyalty/emails/pin_reset_subject.txt", context).strip(),
+        message=render_to_string("loyalty/emails/pin_reset_body.txt", context),
+        from_email=None,
+        recipient_list=[card.user.email],
+    )
+
+
+@transaction.atomic
+def card_pin_reset_confirm(*, token: str, new_pin: str) -> MemberCard:
+    """Set a new PIN from a reset link; the link is dead afterwards (the PIN hash changed)."""
+    # Checked under the card's lock: of two tabs posting the same link, one wins.
+    card = card_pin_reset_card_for_token(token=token, for_update=True)
+    _pin_validate(pin=new_pin)
+    card.pin_hash = make_password(new_pin)
+    card.save(update_fields=["pin_hash"])
+    # A member who forgot the PIN has probably locked the lookup trying: unlock the card.
+    cache.delete(_lookup_failure_keys(number=card.number, ip="")[0])
     return card

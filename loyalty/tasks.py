@@ -19,3 +19,15 @@ def loyalty_tiers_recompute_all() -> int:
 @shared_task(name="loyalty.tier_change_notify")
 def loyalty_tier_change_notify(account_id: int) -> bool:
     return services.tier_change_notify(account_id=account_id)
+
+
+@shared_task(name="loyalty.points_expiry_reminders_send")
+def loyalty_points_expiry_reminders_send() -> int:
+    # Idempotent: every credit warned about gets a reminder row, so a rerun sends nothing.
+    return services.points_expiry_reminders_send()
+
+
+@shared_task(name="loyalty.birthday_bonuses_award")
+def loyalty_birthday_bonuses_award() -> int:
+    # Idempotent: the ledger holds one birthday bonus per member and year (unique constraint).
+    return services.points_birthday_bonuses_award()

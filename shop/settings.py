@@ -14,6 +14,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way to pull its defaults)
 
@@ -109,6 +110,19 @@ INSTALLED_APPS = [
     # Issue 9 section 3: department credit accounts and "pay on account".
     "credit.apps.CreditConfig",
     "credit.dashboard.apps.CreditDashboardConfig",
+    # Issue 7: pre-orders (sell before release, charge at release, never oversell).
+    "preorders.apps.PreordersConfig",
+    "preorders.dashboard.apps.PreordersDashboardConfig",
+    # Issue 5 item 10: campus single sign-on (OpenID Connect), off unless CAMPUS_SSO is set.
+    "mozilla_django_oidc",
+    "campus_sso.apps.CampusSsoConfig",
+    # Issue 5 item 8 + issue 9 section 5: the in-store till, cashier shifts and the rota.
+    "till.apps.TillConfig",
+    "till.dashboard.apps.TillDashboardConfig",
+    # Issue 8 items 1, 4-8: 360° profile, tickets, surveys, lists, reports (Wagtail admin).
+    "crm.apps.CrmConfig",
+    # Issue 8 items 2-3: RFM and value segments, rule segments, campaigns (Wagtail admin).
+    "marketing.apps.MarketingConfig",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +245,43 @@ CELERY_BEAT_SCHEDULE["loyalty-tiers-recompute-nightly"] = {
     "task": "loyalty.tiers_recompute_all",
     "schedule": crontab(hour=1, minute=45),
 }
+# Loyalty: warn members 30 days before points expire (once per expiring credit), and pay
+# birthday bonuses (once per member and year), in the morning so emails arrive by day.
+CELERY_BEAT_SCHEDULE["loyalty-expiry-reminders-daily"] = {
+    "task": "loyalty.points_expiry_reminders_send",
+    "schedule": crontab(hour=9, minute=0),
+}
+CELERY_BEAT_SCHEDULE["loyalty-birthday-bonuses-daily"] = {
+    "task": "loyalty.birthday_bonuses_award",
+    "schedule": crontab(hour=8, minute=0),
+}
+# Pre-orders: release (capture/charge) what is due today, chase failed payments, remind and
+# cancel uncollected store pick-ups. Early, so released goods are charged before the store opens.
+CELERY_BEAT_SCHEDULE["preorders-release-daily"] = {
+    "task": "preorders.release_due",
+    "schedule": crontab(hour=6, minute=30),
+}
+# CRM: flag complaints past their first-reply deadline and email the managers (once each).
+CELERY_BEAT_SCHEDULE["crm-tickets-escalate"] = {
+    "task": "crm.tickets_escalate_overdue",
+    "schedule": crontab(minute="*/15"),
+}
+# CRM: satisfaction surveys of orders whose delay is over (the order_paid task's safety net).
+CELERY_BEAT_SCHEDULE["crm-surveys-send-due"] = {
+    "task": "crm.surveys_send_due",
+    "schedule": crontab(minute=20),
+}
+
+# Marketing: RFM scores, value groups, lifecycle, CLV and segment sizes, after the loyalty
+# jobs so tiers and points are current; scheduled campaigns go out within five minutes.
+CELERY_BEAT_SCHEDULE["marketing-segmentation-nightly"] = {
+    "task": "marketing.segmentation_nightly",
+    "schedule": crontab(hour=2, minute=0),
+}
+CELERY_BEAT_SCHEDULE["marketing-campaigns-send-due"] = {
+    "task": "marketing.campaigns_send_due",
+    "schedule": crontab(minute="*/5"),
+}
 
 # --------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
@@ -338,6 +389,16 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from
             {"label": _("Finance reports"), "url_name": "operations-finance"},
         ],
     },
+    # Pre-orders (preorders/dashboard, issue 7). The cashiers' hand-over page is not listed
+    # here: cashiers reach it by its URL (the till team decides where to link it).
+    {
+        "label": _("Pre-orders"),
+        "icon": "fas fa-calendar-check",
+        "children": [
+            {"label": _("Pre-order report"), "url_name": "preorders-report"},
+            {"label": _("New pre-order product"), "url_name": "preorders-settings-create"},
+        ],
+    },
     # Department credit accounts (credit/dashboard, issue 9 section 3).
     {
         "label": _("Credit accounts"),
@@ -348,6 +409,16 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from
             {"label": _("Write-offs"), "url_name": "credit-writeoff-list"},
             {"label": _("AR aging"), "url_name": "credit-aging"},
             {"label": _("AR balance by month"), "url_name": "credit-balance-report"},
+        ],
+    },
+    # In-store till, cashier shifts and the weekly rota (till/dashboard).
+    {
+        "label": _("Till"),
+        "icon": "fas fa-cash-register",
+        "children": [
+            {"label": _("Ring up a sale"), "url_name": "till-sale"},
+            {"label": _("Shifts"), "url_name": "till-shift-list"},
+            {"label": _("Weekly rota"), "url_name": "till-rota"},
         ],
     },
 ]
@@ -370,6 +441,32 @@ STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.c
 # A hung card processor must not hang a checkout worker; retries reuse the idempotency key.
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+
+# --------------------------------------------------------------------------- campus SSO
+# Students and staff log in with their campus portal account (OpenID Connect through
+# mozilla-django-oidc). Off by default: CAMPUS_SSO=oidc plus the portal's endpoints and this
+# store's client id/secret turn it on. The account is matched, created and linked to the member
+# card by the campus ID the portal sends in the claim named CAMPUS_SSO_ID_CLAIM.
+CAMPUS_SSO = env.str("CAMPUS_SSO", default="")
+if CAMPUS_SSO not in ("", "oidc"):
+    raise ImproperlyConfigured(f"CAMPUS_SSO must be empty (off) or 'oidc', not {CAMPUS_SSO!r}.")
+CAMPUS_SSO_ID_CLAIM = env.str("CAMPUS_SSO_ID_CLAIM", default="campus_id")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+# Match the token's key id in the portal's JWKS; only a portal that publishes a single key
+# without ids needs this off.
+OIDC_VERIFY_KID = env.bool("OIDC_VERIFY_KID", default=True)
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+# A refused campus login goes back to the login page, where the reason is shown.
+LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL
+if CAMPUS_SSO == "oidc":
+    AUTHENTICATION_BACKENDS = (*AUTHENTICATION_BACKENDS, "campus_sso.backends.CampusOIDCBackend")
 
 # --------------------------------------------------------------------------- demo
 DEMO_CSV_PATH = env.path(

@@ -299,7 +299,7 @@ class AgingView(generic.TemplateView):
 
 
 class BalanceReportView(generic.TemplateView):
-    """Opening, charged, paid, written off, closing per month; ``?format=csv`` downloads it."""
+    """Opening, charged, paid, credited, written off, closing per month; ``?format=csv``."""
 
     template_name = "credit/dashboard/balance_report.html"
 
@@ -315,6 +315,7 @@ class BalanceReportView(generic.TemplateView):
                     _("Opening"),
                     _("Charged"),
                     _("Paid"),
+                    _("Credited"),
                     _("Written off"),
                     _("Closing"),
                     _("Change"),
@@ -325,6 +326,7 @@ class BalanceReportView(generic.TemplateView):
                         m.opening,
                         m.charged,
                         m.paid,
+                        m.credited,
                         m.written_off,
                         m.closing,
                         "" if m.change is None else m.change,

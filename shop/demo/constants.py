@@ -52,6 +52,8 @@ class DemoStaffAccount:
 # Demo-only credentials, printed by load_demo; never use this data set in production.
 DEMO_STAFF_ACCOUNTS: tuple[DemoStaffAccount, ...] = (
     DemoStaffAccount("admin", "campus-admin-demo", "superuser: Oscar dashboard and Wagtail"),  # noqa: S106
-    DemoStaffAccount("marketing", "campus-marketing-demo", "Wagtail editor (/cms/) only"),  # noqa: S106
+    DemoStaffAccount("marketing", "campus-marketing-demo", "marketing: Wagtail (/cms/) only"),  # noqa: S106
     DemoStaffAccount("operator", "campus-operator-demo", "store operator: Oscar dashboard only"),  # noqa: S106
+    DemoStaffAccount("cashier", "campus-cashier-demo", "cashier: the till and shifts only"),  # noqa: S106
+    DemoStaffAccount("marketingmanager", "campus-mktmanager-demo", "CRM + export, merge"),  # noqa: S106
 )

@@ -26,12 +26,18 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify as oscar_slugify
 
 from credit.demo import credit_demo_install
-from loyalty.demo import loyalty_demo_install
+from crm.demo import crm_demo_install
+from crm.services import crm_roles_install
+from loyalty.demo import loyalty_admin_demo_install, loyalty_demo_install
+from marketing.demo import marketing_demo_install
 from operations.demo import operations_demo_install
+from preorders.demo import preorders_demo_install
 from recommendations.services import recommendations_recompute
 from shop.demo import catalogue_map, constants
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
 from shop.pages.services import site_pages_install
+from till.demo import till_demo_install
+from till.services import cashiers_group_ensure
 
 User = get_user_model()
 Category = get_model("catalogue", "Category")
@@ -294,10 +300,17 @@ def _history_orders_ensure(
                 shipping_code=constants.HISTORY_SHIPPING_CODE,
                 status=status,
                 date_placed=history_placed_at(member_number=basket.member_number, date=basket.date),
+                # Bought at the till ("In-store purchase"): the store channel, like live till sales.
+                channel=Order.Channel.STORE,
             )
         )
         basket_of_order.append(basket)
     Order.objects.bulk_create(new_orders, batch_size=BULK_BATCH_SIZE)
+    # History loaded before orders had a channel: one UPDATE moves it to the store channel.
+    Order.objects.filter(
+        number__startswith=constants.HISTORY_ORDER_NUMBER_PREFIX,
+        shipping_code=constants.HISTORY_SHIPPING_CODE,
+    ).exclude(channel=Order.Channel.STORE).update(channel=Order.Channel.STORE)
 
     new_lines = []
     for order, basket in zip(new_orders, basket_of_order, strict=True):
@@ -385,6 +398,14 @@ def _staff_ensure() -> int:
             "is_superuser": False,
             "groups": [groups[constants.STORE_OPERATORS_GROUP]],
         },
+        # The till and the shifts only (till.services.cashiers_group_ensure).
+        "cashier": {"is_staff": True, "is_superuser": False, "groups": [cashiers_group_ensure()]},
+        # Issue 8 (crm): profiles, complaints, reports, and personal-data export and merge.
+        "marketingmanager": {
+            "is_staff": False,
+            "is_superuser": False,
+            "groups": [crm_roles_install()],
+        },
     }
     created_count = 0
     for account in constants.DEMO_STAFF_ACCOUNTS:
@@ -448,10 +469,21 @@ def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
             history_end + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE)
         )
     )
+    # Two tills, the rota posts and this week's rota (after the staff accounts exist).
+    till_demo_install()
+    # The demo `marketing` account runs the loyalty member screens in /cms/.
+    loyalty_admin_demo_install()
+    # Issue 8 (crm): complaints, contact notes, survey answers, list entries, a duplicate.
+    crm_demo_install()
+    # Issue 7 (pre-orders): a textbook and the graduation gown taking pre-orders.
+    preorders_demo_install()
     if orders_created:
         # New history changes every stored list; without this the "Recommended for you"
         # blocks would stay empty until the nightly recompute.
         recommendations_recompute()
+    # Issue 8 (marketing): RFM segmentation as of the history's end, an example rule segment
+    # and a sent win-back campaign with its results.
+    marketing_demo_install(as_of=history_end + dt.timedelta(days=1))
 
     return DemoLoadSummary(
         categories_total=len(categories),

@@ -417,7 +417,11 @@ def checkout_attempt_place_order(
     try:
         with transaction.atomic():
             return _attempt_place(attempt_id=attempt_id, payment_intent=payment_intent)
-    except (_PlacementRefused, wallet_services.WalletBalanceInsufficient) as exc:
+    except (
+        _PlacementRefused,
+        wallet_services.WalletBalanceInsufficient,
+        wallet_services.PointsRedemptionRefused,  # points spent elsewhere since the choice
+    ) as exc:
         message = exc.messages[0] if hasattr(exc, "messages") else str(exc)
         attempt = CheckoutAttempt.objects.get(pk=attempt_id)
         if attempt.order_id is not None:

@@ -25,7 +25,11 @@ from oscar.core.loading import get_class, get_model
 
 from credit import selectors as credit_selectors
 from credit import services as credit_services
+from loyalty import offers as loyalty_offers
+from loyalty import selectors as loyalty_selectors
 from loyalty.selectors import wallet_get_for_user
+from loyalty.services import PointsRedemptionRefused
+from preorders import checkout as preorder_checkout
 from shop.apps.checkout import services
 from shop.apps.checkout.forms import PaymentDetailsForm, PlaceOrderForm
 from shop.apps.order.tasks import order_confirmation_email_send
@@ -61,6 +65,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
         ctx.setdefault("payment_form", PaymentDetailsForm())
         ctx["wallet"] = wallet_get_for_user(user=self.request.user)
         ctx["credit_accounts"] = credit_selectors.credit_accounts_for_buyer(user=self.request.user)
+        # Issue 5 item 4: points as a discount (the loyalty "Points" offer); chosen on this page.
+        ctx["points_options"] = loyalty_selectors.points_redemption_options(
+            user=self.request.user,
+            basket=self.request.basket,
+            goods_value=loyalty_offers.basket_goods_value_before_points(basket=self.request.basket),
+        )
         order_total = ctx.get("order_total")
         shipping_method = ctx.get("shipping_method")
         if order_total is not None and shipping_method is not None:
@@ -167,6 +177,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return self.submit(**submission)
 
     def handle_payment(self, order_number, total, **kwargs):
+        if preorder_checkout.basket_preorder_line(basket=self.request.basket) is not None:
+            # Issue 7: pre-orders reserve a unit and pay by their own policy.
+            return preorder_checkout.preorder_payment_handle(
+                view=self, order_number=order_number, total=total, **kwargs
+            )
         self.credit_account_id = kwargs.get("credit_account_id")
         if self.credit_account_id:
             # Pay on account: no money moves now. Check the credit early for a clear message;
@@ -216,6 +231,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
             )
 
     def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
+        if getattr(self, "preorder", None) is not None:
+            # Issue 7: a Pending order linked to the pre-order's reservation.
+            return preorder_checkout.preorder_order_place(
+                self, order_number, user, basket, *args, **kwargs
+            )
         if getattr(self, "credit_account_id", None):
             return self._place_order_on_account(order_number, user, basket, *args, **kwargs)
         order = services.checkout_attempt_place_order(
@@ -257,7 +277,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 amount=order_total.incl_tax,
                 place_order=place_order,
             )
-        except credit_services.CreditRefused as exc:
+        except (credit_services.CreditRefused, PointsRedemptionRefused) as exc:
             raise UnableToPlaceOrder(exc.messages[0]) from exc
         basket.submit()
         transaction.on_commit(lambda: order_confirmation_email_send.delay(order.pk))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from loyalty import services as wallet_services
-from shop.apps.order.signals import order_paid, order_refunded
+from shop.apps.order.signals import order_paid, order_refund_requested, order_refunded
 from shop.apps.order.tasks import order_refund_email_send
 from shop.apps.payment import stripe_gateway
 
@@ -41,6 +41,8 @@ PAID_STATUSES = frozenset(
 # Names shared with the checkout (shop.apps.checkout.services) that records the payments.
 SOURCE_TYPE_STRIPE = "Stripe"
 SOURCE_TYPE_WALLET = "Campus wallet"
+# Orders bought on a department credit account (credit/): refunds become credit notes.
+SOURCE_TYPE_ON_ACCOUNT = "On account"
 PAYMENT_EVENT_REFUNDED = "Refunded"
 CENT = Decimal("0.01")
 
@@ -142,15 +144,33 @@ def _refund_reserve(
         )
         # Card first: money goes back where it came from before topping up the wallet.
         card_amount = min(amount, max(card_available, Decimal(0)))
-        return OrderRefund.objects.create(
+        wallet_amount = amount - card_amount
+        if SOURCE_TYPE_ON_ACCOUNT in sources:
+            # Bought on account: no money came in, so the rest is credited to the invoice
+            # (the part not on card or wallet; credit's receivers write the credit note).
+            wallet = sources.get(SOURCE_TYPE_WALLET)
+            wallet_available = (
+                wallet.amount_debited - wallet.amount_refunded - _pending(order, "wallet_amount")
+                if wallet
+                else Decimal(0)
+            )
+            wallet_amount = min(wallet_amount, max(wallet_available, Decimal(0)))
+        refund = OrderRefund.objects.create(
             order=order,
             amount=amount,
             card_amount=card_amount,
-            wallet_amount=amount - card_amount,
+            wallet_amount=wallet_amount,
             line_quantities={str(k): v for k, v in line_quantities.items()},
             reason=reason,
             created_by=refunded_by if getattr(refunded_by, "is_authenticated", False) else None,
         )
+        order_refund_requested.send(sender=Order, order=order, refund=refund)
+        return refund
+
+
+def order_refund_account_amount(*, refund) -> Decimal:
+    """The part of a refund that goes back to a credit account rather than card or wallet."""
+    return refund.amount - refund.card_amount - refund.wallet_amount
 
 
 def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund:
@@ -172,6 +192,12 @@ def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund
                 created_by=refund.created_by,
             )
             wallet_source.refund(refund.wallet_amount, reference=f"refund:{refund.public_id}")
+        account_amount = order_refund_account_amount(refund=refund)
+        if account_amount:
+            # The credit note itself is written by credit's order_refunded receiver, below.
+            sources[SOURCE_TYPE_ON_ACCOUNT].refund(
+                account_amount, reference=f"refund:{refund.public_id}"
+            )
         event_type, _created = PaymentEventType.objects.get_or_create(name=PAYMENT_EVENT_REFUNDED)
         event = PaymentEvent.objects.create(
             order=order,

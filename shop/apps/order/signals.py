@@ -15,3 +15,8 @@ order_paid = django.dispatch.Signal()
 # kwargs: order, refund (the OrderRefund that just succeeded). Sent inside the transaction
 # that recorded the refund, the mirror of order_paid (loyalty takes points back on it).
 order_refunded = django.dispatch.Signal()
+
+# kwargs: order, refund (the pending OrderRefund just reserved). Sent inside the transaction
+# that reserved it, before any money moves: a receiver that raises ValidationError refuses
+# the refund with its message and nothing is written (credit checks the on-account part).
+order_refund_requested = django.dispatch.Signal()

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner import strategy as oscar_strategy
 from oscar.core.loading import get_class
 
+from preorders.availability import PreorderAware
+
 Unavailable = get_class("partner.availability", "Unavailable")
 
 
@@ -32,12 +34,14 @@ class FreezeAware:
 
 class Default(
     FreezeAware,
+    # Issue 7: pre-orderable products sell up to their cap while out of stock.
+    PreorderAware,
     oscar_strategy.UseFirstStockRecord,
     oscar_strategy.StockRequired,
     oscar_strategy.NoTax,
     oscar_strategy.Structured,
 ):
-    """Oscar's default strategy, with frozen products unavailable."""
+    """Oscar's default strategy, with frozen products unavailable and pre-orders open."""
 
 
 class Selector(oscar_strategy.Selector):

@@ -180,8 +180,12 @@ def payment_intent_create(
     payment_method_id: str,
     idempotency_key: str,
     metadata: dict[str, str],
+    capture_method: str = "automatic",
 ) -> PaymentIntentResult:
     """Create and confirm a card PaymentIntent in one call.
+
+    ``capture_method="manual"`` only authorises (status ``requires_capture``): pre-orders
+    capture it at release with ``payment_intent_capture``.
 
     The payment method is given at creation because confirming later with a payment method
     is not implemented by localstripe, and one round trip is faster anyway. A declined card
@@ -195,6 +199,7 @@ def payment_intent_create(
                 "payment_method": payment_method_id,
                 "payment_method_types": ["card"],
                 "confirm": True,
+                "capture_method": capture_method,
                 "metadata": metadata,
             },
             options={"idempotency_key": idempotency_key},
@@ -210,6 +215,111 @@ def payment_intent_retrieve(*, payment_intent_id: str) -> PaymentIntentResult:
         pi = _client().v1.payment_intents.retrieve(payment_intent_id)
     except stripe.StripeError as exc:
         raise _translate(exc, payment_intent_id) from exc
+    return payment_intent_result_from_object(pi)
+
+
+def payment_intent_capture(*, payment_intent_id: str, idempotency_key: str) -> PaymentIntentResult:
+    """Capture an authorised (``requires_capture``) PaymentIntent in full."""
+    try:
+        pi = _client().v1.payment_intents.capture(
+            payment_intent_id, options={"idempotency_key": idempotency_key}
+        )
+    except stripe.StripeError as exc:
+        logger.info(
+            "Stripe capture of %s failed (%s): %s", payment_intent_id, type(exc).__name__, exc
+        )
+        raise _translate(exc, payment_intent_id) from exc
+    return payment_intent_result_from_object(pi)
+
+
+def payment_intent_cancel(*, payment_intent_id: str, idempotency_key: str) -> PaymentIntentResult:
+    """Void an uncaptured PaymentIntent: the authorisation is released, nothing is charged."""
+    try:
+        pi = _client().v1.payment_intents.cancel(
+            payment_intent_id, options={"idempotency_key": idempotency_key}
+        )
+    except stripe.StripeError as exc:
+        logger.info(
+            "Stripe cancel of %s failed (%s): %s", payment_intent_id, type(exc).__name__, exc
+        )
+        raise _translate(exc, payment_intent_id) from exc
+    return payment_intent_result_from_object(pi)
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    customer_id: str
+    setup_intent_id: str
+    payment_method_id: str
+
+
+def card_save_for_later(
+    *, email: str, payment_method_id: str, idempotency_key: str, metadata: dict[str, str]
+) -> SavedCard:
+    """Save a card for an off-session charge later: Customer + confirmed SetupIntent.
+
+    The SetupIntent is created first and confirmed with the card afterwards because
+    localstripe refuses ``payment_method``/``confirm`` at creation (Stripe accepts both ways).
+    A card refused while saving raises ``CardDeclined``.
+    """
+    client = _client()
+    try:
+        customer = client.v1.customers.create(
+            params={"email": email, "metadata": metadata},
+            options={"idempotency_key": f"{idempotency_key}-customer"},
+        )
+        setup_intent = client.v1.setup_intents.create(
+            params={
+                "customer": customer.id,
+                "payment_method_types": ["card"],
+                "usage": "off_session",
+                "metadata": metadata,
+            },
+            options={"idempotency_key": f"{idempotency_key}-setup"},
+        )
+        setup_intent = client.v1.setup_intents.confirm(
+            setup_intent.id, params={"payment_method": payment_method_id}
+        )
+        client.v1.payment_methods.attach(payment_method_id, params={"customer": customer.id})
+    except stripe.StripeError as exc:
+        logger.info("Stripe card save failed (%s): %s", type(exc).__name__, exc)
+        raise _translate(exc) from exc
+    if setup_intent.status != "succeeded":
+        raise CardDeclined(f"SetupIntent {setup_intent.id} is {setup_intent.status}")
+    return SavedCard(
+        customer_id=customer.id,
+        setup_intent_id=setup_intent.id,
+        payment_method_id=payment_method_id,
+    )
+
+
+def payment_intent_charge_saved_card(
+    *,
+    amount: Decimal,
+    currency: str,
+    customer_id: str,
+    payment_method_id: str,
+    idempotency_key: str,
+    metadata: dict[str, str],
+) -> PaymentIntentResult:
+    """Charge a saved card with nobody present (``off_session``); a refusal raises CardDeclined."""
+    try:
+        pi = _client().v1.payment_intents.create(
+            params={
+                "amount": amount_to_minor_units(amount, currency),
+                "currency": currency.lower(),
+                "customer": customer_id,
+                "payment_method": payment_method_id,
+                "payment_method_types": ["card"],
+                "confirm": True,
+                "off_session": True,
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        logger.info("Stripe off-session charge failed (%s): %s", type(exc).__name__, exc)
+        raise _translate(exc) from exc
     return payment_intent_result_from_object(pi)
 
 

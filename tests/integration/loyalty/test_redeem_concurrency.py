@@ -9,7 +9,7 @@ from django.db import connection
 from oscar.test.factories import UserFactory
 
 from loyalty import selectors, services
-from loyalty.models import PointsAccount, PointsTransaction
+from loyalty.models import MemberType, PointsAccount, PointsTransaction
 from tests.factories.loyalty import earning_rules, member_card
 
 REDEMPTIONS = 50
@@ -67,3 +67,61 @@ def test_fifty_concurrent_redemptions_never_spend_more_than_the_balance():
         ).count()
         == affordable
     )
+
+
+def test_fifty_concurrent_checkout_holds_never_spend_more_than_the_balance():
+    """The checkout's hold (one per order) under the same race: 50 orders, points for 12."""
+    from oscar.test.factories import create_order
+
+    assert connection.vendor == "postgresql"
+    earning_rules(
+        minimum_balance_to_redeem=0,
+        maximum_order_share_percent=Decimal("100"),
+        points_per_cny_redeemed=100,
+    )
+    staff = UserFactory(is_staff=True)
+    member = UserFactory()
+    # Transactional tests flush the migration's member types: bring back the one used here.
+    MemberType.objects.get_or_create(code="public", defaults={"name": "Public"})
+    account = member_card(user=member, member_type_code="public").account
+    services.points_adjust(
+        account_id=account.pk, points=BALANCE, reason="concurrency test", created_by=staff
+    )
+    orders = [create_order(user=member) for _ in range(REDEMPTIONS)]
+
+    start = threading.Barrier(REDEMPTIONS)
+    outcomes: list[str] = []
+    outcomes_lock = threading.Lock()
+
+    def hold(order_id: int) -> None:
+        try:
+            start.wait()
+            try:
+                # 1.00 CNY of discount = 100 points, on a 10.00 order.
+                services.points_redeem_for_order(
+                    order_id=order_id, discount=Decimal("1.00"), goods_value=Decimal("10.00")
+                )
+                outcome = "held"
+            except services.PointsRedemptionRefused:
+                outcome = "refused"
+            except Exception as exc:  # any other error is a failure of the test
+                outcome = f"error: {exc!r}"
+            with outcomes_lock:
+                outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold, args=(order.pk,)) for order in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    affordable = BALANCE // POINTS_EACH
+    assert sorted(outcomes) == ["held"] * affordable + ["refused"] * (REDEMPTIONS - affordable)
+    account = PointsAccount.objects.get(pk=account.pk)
+    assert account.balance == BALANCE - affordable * POINTS_EACH
+    assert selectors.points_ledger_sum(account_id=account.pk) == account.balance
+    held = PointsTransaction.objects.filter(account=account, kind=PointsTransaction.Kind.REDEEM)
+    assert held.count() == affordable
+    assert held.values("order").distinct().count() == affordable

@@ -137,7 +137,7 @@ def test_report_pages_and_csv(ledger, client):
         reverse("credit-balance-report"),
         {"first_month": "2026-05-01", "last_month": "2026-07-01", "format": "csv"},
     )
-    assert "2026-06,1400.00,100.00,50.00,100.00,1350.00,-50.00" in balance.content.decode()
+    assert "2026-06,1400.00,100.00,50.00,0.00,100.00,1350.00,-50.00" in balance.content.decode()
     page = client.get(
         reverse("credit-balance-report"), {"first_month": "2026-05-01", "last_month": "2026-07-01"}
     )

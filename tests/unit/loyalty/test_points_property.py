@@ -1,4 +1,4 @@
-"""Property: any sequence of earn / redeem / refund / expire keeps the ledger whole.
+"""Property: any sequence of earn / redeem / release / refund / expire / bonus keeps the ledger whole.
 
 After every step the stored balance plus pending points equals the sum of the ledger rows,
 neither is negative, and the balance equals the unspent remainder of the released credits
@@ -28,10 +28,17 @@ steps = st.lists(
         st.tuples(st.just("refund"), st.integers(min_value=1, max_value=100), st.just(False)),
         st.tuples(st.just("expire"), st.integers(min_value=0, max_value=3), st.just(False)),
         st.tuples(st.just("release"), st.just(0), st.just(False)),
+        # A birthday bonus for one of a few years: repeats of a year must pay nothing.
+        st.tuples(st.just("bonus"), st.integers(min_value=0, max_value=2), st.just(False)),
+        # Give back the latest redemption (its order was cancelled).
+        st.tuples(st.just("unredeem"), st.just(0), st.just(False)),
     ),
     min_size=1,
     max_size=12,
 )
+
+
+BIRTHDAY = dt.date(2000, 1, 15)
 
 
 def assert_invariants(account: PointsAccount) -> None:
@@ -60,9 +67,11 @@ def test_any_sequence_keeps_balance_equal_to_the_ledger(steps):
         minimum_balance_to_redeem=0,
         maximum_order_share_percent=Decimal("100"),
         points_per_cny_redeemed=1,
+        birthday_bonus_points=50,
     )
-    user = UserFactory()
+    user = UserFactory(date_joined=timezone.now() - dt.timedelta(days=400))
     account = member_card(user=user).account
+    services.member_profile_set_date_of_birth(user=user, date_of_birth=BIRTHDAY)
     orders = []
     for action, amount, pending in steps:
         if action == "earn":
@@ -84,6 +93,19 @@ def test_any_sequence_keeps_balance_equal_to_the_ledger(steps):
                 order_services.order_refund(order_id=order.pk, amount=share)
         elif action == "expire":
             services.points_expire_due(now=timezone.now() + dt.timedelta(days=200 * amount))
+        elif action == "bonus":
+            services.points_birthday_bonus_award(
+                user_id=user.pk, birthday=BIRTHDAY.replace(year=2020 + amount)
+            )
+        elif action == "unredeem":
+            latest = (
+                PointsTransaction.objects.filter(account=account, kind="redeem")
+                .filter(reversed_by__isnull=True)
+                .order_by("-pk")
+                .first()
+            )
+            if latest is not None:
+                services.points_redeem_release(redemption_id=latest.pk)
         elif action == "release":
             PointsTransaction.objects.filter(account=account, is_pending=True).update(
                 available_at=timezone.now()

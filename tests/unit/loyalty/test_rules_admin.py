@@ -31,6 +31,10 @@ def test_points_rules_are_a_wagtail_setting(editor_client):
             "points_per_cny_redeemed": "50",
             "minimum_balance_to_redeem": "100",
             "maximum_order_share_percent": "30",
+            "birthday_bonus_points": "100",
+            "referral_bonus_referrer_points": "300",
+            "referral_bonus_newcomer_points": "200",
+            "expiry_reminder_days": "30",
         },
     )
 

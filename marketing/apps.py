@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketingConfig(AppConfig):
+    name = "marketing"
+    verbose_name = _("Marketing")
+
+    def ready(self):
+        from marketing import receivers  # noqa: F401  (connects the signal receivers)

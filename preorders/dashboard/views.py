@@ -1,0 +1,216 @@
+"""Operators' and cashiers' pre-order screens: thin callers of preorders.services/selectors."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from preorders import selectors, services
+from preorders.dashboard import forms
+from preorders.models import Preorder, PreorderSettings
+
+
+def _report_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class ReportView(generic.TemplateView):
+    """Per pre-order product: reserved, charged, failed, cancelled, revenue."""
+
+    template_name = "oscar/dashboard/preorders/report.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows"] = selectors.preorder_report()
+        return ctx
+
+
+class ProductView(generic.DetailView):
+    template_name = "oscar/dashboard/preorders/product.html"
+    model = PreorderSettings
+    context_object_name = "settings"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["preorders"] = selectors.preorders_for_settings(settings_id=self.object.pk)
+        ctx["remaining"] = selectors.preorder_units_remaining(settings=self.object)
+        ctx["date_form"] = forms.DateMoveForm(initial={"release_date": self.object.release_date})
+        ctx["reason_form"] = forms.ReasonForm()
+        return ctx
+
+
+def _settings_kwargs(data: dict) -> dict:
+    return {
+        name: data[name]
+        for name in (
+            "release_date",
+            "cap",
+            "payment_policy",
+            "collect_in_store",
+            "pickup_days",
+            "no_show_fee",
+            "payment_grace_days",
+            "few_left_threshold",
+            "is_active",
+        )
+    }
+
+
+class SettingsCreateView(generic.FormView):
+    template_name = "oscar/dashboard/preorders/form.html"
+    form_class = forms.SettingsCreateForm
+
+    def form_valid(self, form):
+        try:
+            settings = services.preorder_settings_save(
+                product=form.cleaned_data["product"],
+                changed_by=self.request.user,
+                **_settings_kwargs(form.cleaned_data),
+            )
+        except ValidationError as exc:
+            _report_errors(self.request, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(product)s now takes pre-orders.") % {"product": settings.product}
+        )
+        return redirect("preorders-product", pk=settings.pk)
+
+
+class SettingsEditView(generic.FormView):
+    template_name = "oscar/dashboard/preorders/form.html"
+    form_class = forms.SettingsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.settings = get_object_or_404(
+            PreorderSettings.objects.select_related("product"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        s = self.settings
+        return {
+            "release_date": s.release_date,
+            "cap": s.cap,
+            "payment_policy": s.payment_policy,
+            "collect_in_store": s.collect_in_store,
+            "pickup_days": s.pickup_days,
+            "no_show_fee": s.no_show_fee,
+            "payment_grace_days": s.payment_grace_days,
+            "few_left_threshold": s.few_left_threshold,
+            "is_active": s.is_active,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(settings=self.settings, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.preorder_settings_save(
+                product=self.settings.product,
+                changed_by=self.request.user,
+                **_settings_kwargs(form.cleaned_data),
+            )
+        except ValidationError as exc:
+            _report_errors(self.request, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Pre-order settings saved."))
+        return redirect("preorders-product", pk=self.settings.pk)
+
+
+class DateMoveView(generic.View):
+    def post(self, request, pk):
+        form = forms.DateMoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter a valid date."))
+            return redirect("preorders-product", pk=pk)
+        try:
+            emailed = services.preorder_release_date_move(
+                settings_id=pk,
+                release_date=form.cleaned_data["release_date"],
+                moved_by=request.user,
+            )
+        except ValidationError as exc:
+            _report_errors(request, exc)
+        else:
+            messages.success(
+                request, _("Release date moved; %(n)s customer(s) emailed.") % {"n": emailed}
+            )
+        return redirect("preorders-product", pk=pk)
+
+
+class CancelAllView(generic.View):
+    def post(self, request, pk):
+        form = forms.ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason: it is sent to the customers."))
+            return redirect("preorders-product", pk=pk)
+        cancelled = services.preorder_product_cancel_all(
+            settings_id=pk, reason=form.cleaned_data["reason"], cancelled_by=request.user
+        )
+        messages.success(
+            request, _("%(n)s pre-order(s) cancelled (voided or refunded).") % {"n": cancelled}
+        )
+        return redirect("preorders-product", pk=pk)
+
+
+class CancelView(generic.View):
+    def post(self, request, pk):
+        preorder = get_object_or_404(Preorder, pk=pk)
+        form = forms.ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason: it is sent to the customer."))
+        else:
+            try:
+                services.preorder_cancel(
+                    preorder_id=preorder.pk,
+                    reason=form.cleaned_data["reason"],
+                    cancelled_by=request.user,
+                )
+            except ValidationError as exc:
+                _report_errors(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Pre-order %(number)s cancelled.") % {"number": preorder.order_number},
+                )
+        return redirect("preorders-product", pk=preorder.settings_id)
+
+
+class HandOverView(generic.TemplateView):
+    """Cashiers: find a member's released pre-orders by card number and hand them over."""
+
+    template_name = "oscar/dashboard/preorders/hand_over.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = forms.CardNumberForm(self.request.GET or None)
+        ctx["form"] = form
+        if form.is_bound and form.is_valid():
+            user_ids = selectors.preorder_user_ids_for_card_number(
+                number=form.cleaned_data["card_number"]
+            )
+            ctx["searched"] = True
+            ctx["preorders"] = (
+                selectors.preorders_to_hand_over(user_ids=user_ids) if user_ids else []
+            )
+        return ctx
+
+    def post(self, request):
+        preorder = get_object_or_404(Preorder, pk=request.POST.get("preorder") or 0)
+        try:
+            services.preorder_hand_over(preorder_id=preorder.pk, handed_over_by=request.user)
+        except ValidationError as exc:
+            _report_errors(request, exc)
+        else:
+            messages.success(
+                request, _("Pre-order %(number)s handed over.") % {"number": preorder.order_number}
+            )
+        return redirect(
+            reverse("preorders-handover")
+            + "?"
+            + urlencode({"card_number": request.POST.get("card_number", "")})
+        )

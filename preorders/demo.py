@@ -1,0 +1,108 @@
+"""Demo pre-orders, called from ``manage.py load_demo`` (shop/demo/services.py).
+
+``preorders_demo_install()`` is idempotent (products found by their code are left alone, their
+release date is only set when they are created). Two products, dates relative to today:
+
+* a new textbook edition, released in 5 days, "authorise now, capture at release", delivered;
+* the graduation gown, released in 21 days, paid in full now, collected at the campus store
+  within 7 days, with a 10.00 no-show fee.
+
+(Neither uses "save the card": localstripe's fake Stripe.js, which the embedded profile
+serves, hands out legacy ``card_`` ids that SetupIntents refuse. Operators can switch a
+product to it in the dashboard; with real Stripe.js it works.)
+
+It also gives the "Cashiers" group the hand-over page and "Store operators" the pre-order
+screens.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+from oscar.core.utils import slugify
+
+from preorders import services
+from preorders.models import PaymentPolicy, PreorderSettings
+from shop.demo import constants
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+
+DEMO_PREORDERS = (
+    # code, title, price, cap, days to release, policy, collect in store, no-show fee
+    (
+        "preorder-textbook",
+        "Principles of Economics, 10th edition (textbook)",
+        "89.00",
+        40,
+        5,
+        PaymentPolicy.AUTHORISE,
+        False,
+        "0.00",
+    ),
+    (
+        "preorder-graduation-gown",
+        "Graduation gown and cap",
+        "160.00",
+        120,
+        21,
+        PaymentPolicy.PAY_NOW,
+        True,
+        "10.00",
+    ),
+)
+
+
+@transaction.atomic
+def preorders_demo_install() -> list[PreorderSettings]:
+    partner, _created = Partner.objects.get_or_create(
+        code=constants.PARTNER_CODE, defaults={"name": constants.PARTNER_NAME}
+    )
+    product_class, _created = ProductClass.objects.get_or_create(
+        slug=constants.PRODUCT_CLASS_SLUG,
+        defaults={"name": constants.PRODUCT_CLASS_NAME, "track_stock": True},
+    )
+    installed = []
+    for code, title, price, cap, days, policy, collect, fee in DEMO_PREORDERS:
+        product, created = Product.objects.get_or_create(
+            code=code,
+            defaults={
+                "title": title,
+                "slug": slugify(title),
+                "product_class": product_class,
+                "structure": Product.STANDALONE,
+                "is_public": True,
+            },
+        )
+        StockRecord.objects.get_or_create(
+            product=product,
+            partner=partner,
+            defaults={
+                "partner_sku": code.upper(),
+                "price_currency": django_settings.OSCAR_DEFAULT_CURRENCY,
+                "price": Decimal(price),
+                "num_in_stock": 0,
+                "num_allocated": 0,
+            },
+        )
+        existing = PreorderSettings.objects.filter(product=product).first()
+        if existing is not None:
+            installed.append(existing)
+            continue
+        installed.append(
+            services.preorder_settings_save(
+                product=product,
+                release_date=timezone.localdate() + dt.timedelta(days=days),
+                cap=cap,
+                payment_policy=policy,
+                collect_in_store=collect,
+                no_show_fee=Decimal(fee),
+            )
+        )
+    services.preorders_staff_permissions_grant()
+    return installed

@@ -1,0 +1,161 @@
+"""Read-side queries for pre-orders (HackSoft style: selectors read, services write)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from preorders.models import Preorder, PreorderSettings
+
+PREORDER_PRODUCT_IDS_CACHE_KEY = "preorders:open-product-ids"
+PREORDER_PRODUCT_IDS_CACHE_SECONDS = 300
+
+
+def preorder_open_product_ids() -> frozenset[int]:
+    """Ids of products taking pre-orders now (active and not yet released).
+
+    The partner strategy asks this for every product it prices, listing pages included, so
+    it is one cache hit; services that change settings or dates clear it.
+    """
+    ids = cache.get(PREORDER_PRODUCT_IDS_CACHE_KEY)
+    if ids is None:
+        ids = frozenset(
+            PreorderSettings.objects.filter(
+                is_active=True, release_date__gt=timezone.localdate()
+            ).values_list("product_id", flat=True)
+        )
+        cache.set(PREORDER_PRODUCT_IDS_CACHE_KEY, ids, PREORDER_PRODUCT_IDS_CACHE_SECONDS)
+    return ids
+
+
+def preorder_settings_open_for_product(*, product) -> PreorderSettings | None:
+    if product is None or product.pk not in preorder_open_product_ids():
+        return None
+    return (
+        PreorderSettings.objects.filter(
+            product_id=product.pk, is_active=True, release_date__gt=timezone.localdate()
+        )
+        .select_related("product")
+        .first()
+    )
+
+
+def preorder_units_held(*, settings_id: int) -> int:
+    return (
+        Preorder.objects.filter(settings_id=settings_id, status__in=Preorder.HOLDING).aggregate(
+            total=Sum("quantity")
+        )["total"]
+        or 0
+    )
+
+
+def preorder_units_remaining(*, settings: PreorderSettings) -> int:
+    return max(settings.cap - preorder_units_held(settings_id=settings.pk), 0)
+
+
+def preorder_for_line(*, line_id: int) -> Preorder | None:
+    return Preorder.objects.filter(line_id=line_id).select_related("settings__product").first()
+
+
+def preorders_for_order(*, order) -> QuerySet[Preorder]:
+    return Preorder.objects.filter(line__order=order).select_related("settings__product", "line")
+
+
+def preorders_for_settings(*, settings_id: int) -> QuerySet[Preorder]:
+    return (
+        Preorder.objects.filter(settings_id=settings_id, line__isnull=False)
+        .select_related("user", "line__order")
+        .order_by("created_at")
+    )
+
+
+def preorders_to_hand_over(*, user_ids) -> QuerySet[Preorder]:
+    """Released store-collection pre-orders of these customers, not yet handed over."""
+    return (
+        Preorder.objects.filter(
+            user_id__in=user_ids, collect_in_store=True, status=Preorder.Status.CHARGED
+        )
+        .select_related("settings__product", "line__order", "user")
+        .order_by("pickup_deadline")
+    )
+
+
+def preorder_user_ids_for_card_number(*, number: str) -> list[int]:
+    from loyalty.models import MemberCard
+    from loyalty.services import card_number_normalize
+
+    normalized = card_number_normalize(number=number)
+    return list(
+        MemberCard.objects.filter(number=normalized, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PreorderReportRow:
+    settings: PreorderSettings
+    reserved: int
+    charged: int
+    failed: int
+    cancelled: int
+    revenue: Decimal
+    remaining: int
+
+
+def preorder_report() -> list[PreorderReportRow]:
+    """Per pre-order product: units reserved (held, not charged), charged, failed, cancelled.
+
+    Revenue is the money the store keeps: what released pre-orders (charged or handed over)
+    were charged, plus the no-show fees kept from cancelled ones.
+    """
+    placed = Q(preorders__line__isnull=False)
+    charged_statuses = [Preorder.Status.CHARGED, Preorder.Status.SHIPPED]
+    rows = (
+        PreorderSettings.objects.select_related("product")
+        .annotate(
+            reserved_units=Sum(
+                "preorders__quantity",
+                filter=placed
+                & Q(
+                    preorders__status__in=[
+                        Preorder.Status.RESERVED,
+                        Preorder.Status.AWAITING_RELEASE,
+                    ]
+                ),
+            ),
+            charged_units=Sum(
+                "preorders__quantity", filter=placed & Q(preorders__status__in=charged_statuses)
+            ),
+            failed_units=Sum(
+                "preorders__quantity",
+                filter=placed & Q(preorders__status=Preorder.Status.PAYMENT_FAILED),
+            ),
+            cancelled_units=Sum(
+                "preorders__quantity",
+                filter=placed & Q(preorders__status=Preorder.Status.CANCELLED),
+            ),
+            charged_amount=Sum(
+                "preorders__amount", filter=placed & Q(preorders__status__in=charged_statuses)
+            ),
+            fees_kept=Sum("preorders__fee_kept", filter=placed),
+            preorder_count=Count("preorders"),
+        )
+        .order_by("release_date", "product__title")
+    )
+    return [
+        PreorderReportRow(
+            settings=row,
+            reserved=row.reserved_units or 0,
+            charged=row.charged_units or 0,
+            failed=row.failed_units or 0,
+            cancelled=row.cancelled_units or 0,
+            revenue=(row.charged_amount or Decimal("0.00")) + (row.fees_kept or Decimal("0.00")),
+            remaining=preorder_units_remaining(settings=row),
+        )
+        for row in rows
+    ]

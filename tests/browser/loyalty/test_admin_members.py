@@ -1,0 +1,74 @@
+"""Marketing finds a member in the Wagtail admin, adjusts their points and sees the audit row."""
+
+import pytest
+from django.contrib.auth.models import Group
+from oscar.test.factories import UserFactory
+from playwright.sync_api import expect
+
+from loyalty import services
+from loyalty.demo import LOYALTY_MARKETING_DEMO_USERNAME, loyalty_admin_demo_install
+from tests.factories.loyalty import member_card
+
+PASSWORD = "marketing-pass-1"
+
+
+@pytest.fixture
+def marketing_user(transactional_db):
+    """The demo's `marketing` account: a Wagtail editor, not staff, given the loyalty role."""
+    user = UserFactory(
+        username=LOYALTY_MARKETING_DEMO_USERNAME, email="marketing@campus.example", is_staff=False
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    loyalty_admin_demo_install()
+    return user
+
+
+@pytest.fixture
+def member(transactional_db):
+    card = member_card(
+        user=UserFactory(first_name="Wei", last_name="Li", email="li.wei@campus.example")
+    )
+    services.points_adjust(
+        account_id=card.account_id,
+        points=400,
+        reason="Opening balance",
+        created_by=UserFactory(is_superuser=True),
+    )
+    member_card(user=UserFactory(first_name="Min", last_name="Zhang"))
+    return card
+
+
+@pytest.mark.browser
+def test_marketing_searches_a_member_and_adjusts_points_with_a_reason(
+    browser_page, live_server, marketing_user, member
+):
+    page = browser_page
+    page.goto("/cms/login/")
+    page.fill("#id_username", LOYALTY_MARKETING_DEMO_USERNAME)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server.url}/cms/")
+
+    page.goto("/cms/loyalty_members/")
+    # Wagtail's listing search (the menu has a search box of its own).
+    page.locator("#id_q").fill("li wei")
+    results = page.locator("table.listing tbody tr")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("Wei Li")
+    expect(results.first).to_contain_text("400")
+
+    page.get_by_role("link", name=member.number).click()
+    expect(page.get_by_test_id("points-balance")).to_have_text("400")
+
+    page.locator("#id_points").fill("-150")
+    page.locator("#id_reason").fill("Duplicate earn on order 1042")
+    page.get_by_role("button", name="Adjust points").click()
+
+    expect(page.locator(".messages")).to_contain_text("the balance is now 250")
+    expect(page.get_by_test_id("points-balance")).to_have_text("250")
+    audit = page.get_by_test_id("adjustments").locator("tbody tr").first
+    expect(audit).to_contain_text("-150")
+    expect(audit).to_contain_text("Duplicate earn on order 1042")
+    expect(audit).to_contain_text(LOYALTY_MARKETING_DEMO_USERNAME)

@@ -1,0 +1,38 @@
+"""The demo install and the Celery beat task."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from preorders.demo import DEMO_PREORDERS, preorders_demo_install
+from preorders.models import PaymentPolicy, Preorder, PreorderSettings
+from preorders.tasks import preorders_release_due_task
+from tests.factories.preorders import preorder_product, release_today
+from tests.unit.preorders.test_policies import place_preorder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_install_makes_two_preorderable_products_once():
+    first = preorders_demo_install()
+    second = preorders_demo_install()
+
+    assert [s.pk for s in first] == [s.pk for s in second]
+    assert PreorderSettings.objects.count() == len(DEMO_PREORDERS) == 2
+    titles = set(PreorderSettings.objects.values_list("product__title", flat=True))
+    assert any("textbook" in t for t in titles) and any("gown" in t.lower() for t in titles)
+    gown = PreorderSettings.objects.get(product__code="preorder-graduation-gown")
+    assert gown.collect_in_store and gown.payment_policy == PaymentPolicy.PAY_NOW
+    cashiers = Group.objects.get(name="Cashiers")
+    assert cashiers.permissions.filter(codename="hand_over_preorder").exists()
+
+
+def test_beat_task_releases_once_and_reports_what_it_did(checkout, localstripe):
+    settings = preorder_product(policy=PaymentPolicy.AUTHORISE, days_to_release=2)
+    place_preorder(checkout, localstripe, settings)
+    release_today(settings)
+
+    first = preorders_release_due_task.delay().get()
+    second = preorders_release_due_task.delay().get()
+
+    assert first["released"] == 1 and second["released"] == 0
+    assert Preorder.objects.get().status == Preorder.Status.CHARGED

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TillConfig(AppConfig):
+    name = "till"
+    verbose_name = _("In-store till")

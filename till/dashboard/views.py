@@ -1,0 +1,363 @@
+"""Till dashboard views: thin callers of till.services and till.selectors.
+
+The till page keeps no server-side state: the sale in progress travels in the form (hidden
+product/quantity fields), so a plain form post works without JavaScript and a reload or a
+second till tab cannot corrupt anybody's sale. A barcode scanner types digits and Enter,
+which submits the scan field like a keyboard does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+from oscar.core.loading import get_model
+
+from till import selectors, services
+from till.dashboard import forms
+from till.models import RotaAssignment, TillSale
+
+Product = get_model("catalogue", "Product")
+
+
+def _report_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --------------------------------------------------------------------------- the till
+
+
+def _posted_lines(post) -> tuple[list[services.TillLineInput], list[str]]:
+    """The sale in progress from the form; same product twice becomes one line."""
+    errors = []
+    quantities: dict[int, int] = {}
+    for product_id, quantity in zip(
+        post.getlist("line_product"), post.getlist("line_quantity"), strict=False
+    ):
+        try:
+            product_id, quantity = int(product_id), int(quantity)
+        except ValueError:
+            errors.append(_("Quantities must be whole numbers of at least 1."))
+            continue
+        if quantity < 1:
+            continue  # a quantity set to 0 removes the line
+        quantities[product_id] = quantities.get(product_id, 0) + quantity
+    lines = [services.TillLineInput(product_id=pk, quantity=q) for pk, q in quantities.items()]
+    return lines, errors
+
+
+def _line_add(lines: list[services.TillLineInput], product_id: int) -> list:
+    for index, line in enumerate(lines):
+        if line.product_id == product_id:
+            lines[index] = services.TillLineInput(product_id=product_id, quantity=line.quantity + 1)
+            return lines
+    return [*lines, services.TillLineInput(product_id=product_id, quantity=1)]
+
+
+class TillSaleView(generic.TemplateView):
+    template_name = "till/dashboard/till.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.shift = selectors.shift_open_for_cashier(cashier=request.user)
+        if self.shift is None:
+            messages.info(request, _("Open a shift at a till before ringing up sales."))
+            return redirect("till-shift-open")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        post = request.POST
+        action = post.get("action") or "scan"
+        card_number = post.get("card_number", "").strip()
+        lines, errors = _posted_lines(post)
+        choices = []
+        if action == "new":
+            return redirect("till-sale")
+        if action.startswith("add:"):
+            product_id = action.split(":", 1)[1]
+            if product_id.isdigit():
+                lines = _line_add(lines, int(product_id))
+        elif action.startswith("remove:"):
+            product_id = action.split(":", 1)[1]
+            lines = [line for line in lines if str(line.product_id) != product_id]
+        elif action == "scan" and post.get("scan", "").strip():
+            query = post["scan"].strip()
+            found = selectors.till_products_find(query=query)
+            if not found:
+                errors.append(_("No product matches “%(query)s”.") % {"query": query})
+            elif len(found) == 1:
+                lines = _line_add(lines, found[0].pk)
+            else:
+                choices = found
+        elif action in ("pay_wallet", "pay_cash"):
+            sale = self._pay(action=action, card_number=card_number, lines=lines, errors=errors)
+            if sale is not None:
+                return redirect("till-receipt", pk=sale.pk)
+        return self.render_to_response(
+            self.get_context_data(
+                card_number=card_number,
+                lines=lines,
+                errors=errors,
+                choices=choices,
+                cash_tendered=post.get("cash_tendered", ""),
+            )
+        )
+
+    def _pay(self, *, action, card_number, lines, errors) -> TillSale | None:
+        if errors:
+            return None
+        cash_tendered = None
+        if action == "pay_cash":
+            try:
+                cash_tendered = Decimal(self.request.POST.get("cash_tendered", "").strip())
+            except InvalidOperation:
+                errors.append(_("Enter the cash the customer handed over."))
+                return None
+        try:
+            return services.till_sale_create(
+                cashier=self.request.user,
+                shift_id=self.shift.pk,
+                card_number=card_number,
+                lines=lines,
+                payment_method=(
+                    TillSale.PaymentMethod.WALLET
+                    if action == "pay_wallet"
+                    else TillSale.PaymentMethod.CASH
+                ),
+                cash_tendered=cash_tendered,
+            )
+        except ValidationError as error:
+            errors.extend(error.messages)
+            return None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        lines = kwargs.get("lines", [])
+        card_number = kwargs.get("card_number", "")
+        quote, card, quote_errors = selectors.till_quote_or_errors(
+            card_number=card_number, lines=lines
+        )
+        titles = dict(
+            Product.objects.filter(pk__in=[line.product_id for line in lines]).values_list(
+                "pk", "title"
+            )
+        )
+        ctx.update(
+            shift=self.shift,
+            quote=quote,
+            card=card,
+            # Without a price (bad input), lines still show, so the cashier can fix them.
+            plain_lines=[(line, titles.get(line.product_id, "?")) for line in lines],
+            errors=[*kwargs.get("errors", []), *quote_errors],
+        )
+        return ctx
+
+
+class ReceiptView(generic.TemplateView):
+    template_name = "till/dashboard/receipt.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        sale = get_object_or_404(TillSale, pk=kwargs["pk"])
+        if sale.cashier_id != self.request.user.pk and not self.request.user.has_perm(
+            "till.change_shift"
+        ):
+            raise PermissionDenied
+        ctx["receipt"] = selectors.till_receipt(sale_id=sale.pk)
+        return ctx
+
+
+# --------------------------------------------------------------------------- shifts
+
+
+class ShiftListView(generic.ListView):
+    template_name = "till/dashboard/shift_list.html"
+    context_object_name = "shifts"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return selectors.shifts_visible_to(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["open_shift"] = selectors.shift_open_for_cashier(cashier=self.request.user)
+        return ctx
+
+
+class ShiftOpenView(generic.FormView):
+    template_name = "till/dashboard/shift_open.html"
+    form_class = forms.ShiftOpenForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if selectors.shift_open_for_cashier(cashier=request.user) is not None:
+            return redirect("till-sale")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.shift_open(
+                register_id=form.cleaned_data["register"].pk,
+                cashier=self.request.user,
+                opening_float=form.cleaned_data["opening_float"],
+            )
+        except ValidationError as error:
+            _report_errors(self.request, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Shift opened."))
+        return redirect("till-sale")
+
+
+class ShiftDetailView(generic.TemplateView):
+    template_name = "till/dashboard/shift_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if not selectors.shifts_visible_to(user=self.request.user).filter(pk=kwargs["pk"]).exists():
+            raise Http404
+        ctx["report"] = selectors.shift_report(shift_id=kwargs["pk"])
+        return ctx
+
+
+class ShiftCloseView(generic.FormView):
+    template_name = "till/dashboard/shift_close.html"
+    form_class = forms.ShiftCloseForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.shift = get_object_or_404(
+            selectors.shifts_visible_to(user=request.user), pk=kwargs["pk"]
+        )
+        if not self.shift.is_open:
+            return redirect("till-shift-detail", pk=self.shift.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.shift.cashier}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["report"] = selectors.shift_report(shift_id=self.shift.pk)
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            services.shift_close(
+                shift_id=self.shift.pk,
+                closed_by=self.request.user,
+                counted_cash=form.cleaned_data["counted_cash"],
+                note=form.cleaned_data["note"],
+                next_cashier=form.cleaned_data["next_cashier"],
+            )
+        except ValidationError as error:
+            _report_errors(self.request, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Shift closed. This is the handover report."))
+        return redirect("till-shift-detail", pk=self.shift.pk)
+
+
+# --------------------------------------------------------------------------- rota
+
+
+def _monday_from(request) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return selectors.week_monday(day=day)
+
+
+class RotaWeekView(generic.TemplateView):
+    template_name = "till/dashboard/rota.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        monday = _monday_from(self.request)
+        mine = self.request.GET.get("mine") == "1"
+        ctx.update(
+            week=selectors.rota_week(monday=monday, staff=self.request.user if mine else None),
+            mine=mine,
+            previous_week=monday - dt.timedelta(days=7),
+            next_week=monday + dt.timedelta(days=7),
+            can_edit=self.request.user.has_perm("till.change_rotaassignment"),
+        )
+        return ctx
+
+
+class RotaAssignmentCreateView(generic.FormView):
+    template_name = "till/dashboard/rota_form.html"
+    form_class = forms.RotaAssignmentForm
+    assignment_id = None
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("day", "post"):
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            assignment = services.rota_assignment_save(
+                assignment_id=self.assignment_id,
+                post_id=data["post"].pk,
+                staff=data["staff"],
+                day=data["day"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            _report_errors(self.request, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Rota saved."))
+        return redirect(f"{reverse('till-rota')}?week={assignment.day.isoformat()}")
+
+
+class RotaAssignmentUpdateView(RotaAssignmentCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        self.assignment = get_object_or_404(RotaAssignment, pk=kwargs["pk"])
+        self.assignment_id = self.assignment.pk
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        a = self.assignment
+        return {
+            "post": a.post_id,
+            "staff": a.staff_id,
+            "day": a.day,
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "note": a.note,
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "assignment": self.assignment}
+
+
+class RotaAssignmentDeleteView(generic.View):
+    def post(self, request, pk):
+        assignment = get_object_or_404(RotaAssignment, pk=pk)
+        services.rota_assignment_delete(assignment_id=assignment.pk)
+        messages.success(request, _("Rota slot removed."))
+        return redirect(f"{reverse('till-rota')}?week={assignment.day.isoformat()}")
+
+
+class RotaCopyView(generic.View):
+    def post(self, request):
+        try:
+            monday = selectors.week_monday(day=dt.date.fromisoformat(request.POST.get("week", "")))
+        except ValueError:
+            messages.error(request, _("Unknown week."))
+            return redirect("till-rota")
+        target = monday + dt.timedelta(days=7)
+        copied = services.rota_week_copy(from_monday=monday, to_monday=target)
+        messages.success(request, _("%(n)s rota slot(s) copied to the next week.") % {"n": copied})
+        return redirect(f"{reverse('till-rota')}?week={target.isoformat()}")

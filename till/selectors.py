@@ -1,0 +1,364 @@
+"""Read-side of the till: product lookup, sale quotes, receipts, shift reports, the rota."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from loyalty.models import MemberCard, PointsTransaction, Wallet
+from loyalty.services import card_number_normalize
+from till.models import RotaAssignment, RotaPost, Shift, TillSale
+
+Product = get_model("catalogue", "Product")
+ZERO = Decimal("0.00")
+SEARCH_LIMIT = 20
+
+
+# --------------------------------------------------------------------------- cards
+
+
+def till_card_get(*, card_number: str) -> MemberCard | None:
+    """The card a sale is for (None for a sale without card), refusing unusable cards."""
+    number = card_number_normalize(number=card_number)
+    if not number:
+        return None
+    card = (
+        MemberCard.objects.select_related("member_type", "user", "account")
+        .filter(number=number)
+        .first()
+    )
+    if card is None:
+        raise ValidationError(
+            _("No member card has the number %(number)s.") % {"number": number},
+            code="card_unknown",
+        )
+    if card.status != MemberCard.Status.ACTIVE:
+        raise ValidationError(
+            _("Card %(number)s is %(status)s: no member price, points or wallet on it.")
+            % {"number": number, "status": card.get_status_display().lower()},
+            code="card_not_active",
+        )
+    if card.expires_on < timezone.localdate():
+        raise ValidationError(
+            _("Card %(number)s expired on %(date)s.") % {"number": number, "date": card.expires_on},
+            code="card_expired",
+        )
+    if card.user_id is None:
+        # Member price, points and the wallet all belong to the customer account.
+        raise ValidationError(
+            _(
+                "Card %(number)s is not linked to a customer account yet: the member can claim "
+                "it at /member-card/. Sell without the card, or claim it first."
+            )
+            % {"number": number},
+            code="card_unclaimed",
+        )
+    return card
+
+
+# --------------------------------------------------------------------------- products
+
+
+def till_products_find(*, query: str) -> list:
+    """Products for what the cashier scanned or typed.
+
+    A scanned barcode (the product's EAN-13 in Oscar's ``upc``) or a shelf SKU matches
+    exactly and wins; otherwise the words are matched against the title.
+    """
+    query = (query or "").strip()
+    if not query:
+        return []
+    products = Product.objects.filter(is_public=True).exclude(structure=Product.PARENT)
+    exact = list(
+        products.filter(Q(upc=query) | Q(stockrecords__partner_sku=query)).distinct()[:SEARCH_LIMIT]
+    )
+    if exact:
+        return exact
+    by_title = products
+    for word in query.split():
+        by_title = by_title.filter(title__icontains=word)
+    return list(by_title.order_by("title")[:SEARCH_LIMIT])
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    product_id: int
+    title: str
+    upc: str
+    quantity: int
+    unit_price: Decimal
+    line_price: Decimal
+    line_price_after_discounts: Decimal
+
+
+@dataclass(frozen=True)
+class SaleQuote:
+    lines: list[QuoteLine]
+    discounts: list[tuple[str, Decimal]]
+    total_before_discounts: Decimal
+    total: Decimal
+    card: object | None
+    customer: object | None
+    wallet_balance: Decimal | None
+
+
+class _QuoteDone(Exception):
+    pass
+
+
+def till_sale_quote(*, card_number: str, lines: list) -> SaleQuote:
+    """What the sale would cost, priced by the very code that rings it up.
+
+    The Oscar basket the sale service builds is built here too, inside a savepoint that is
+    always rolled back: the quote and the sale can never disagree about an offer, and the
+    quote leaves no basket behind. Raises ValidationError for the same bad input as the sale.
+    """
+    from till.services import till_basket_build  # services import this module
+
+    result: list[SaleQuote] = []
+    try:
+        with transaction.atomic():
+            priced = till_basket_build(card_number=card_number, lines=lines)
+            basket = priced.basket
+            quote_lines = [
+                QuoteLine(
+                    product_id=line.product_id,
+                    title=line.product.get_title(),
+                    upc=line.product.upc or "",
+                    quantity=line.quantity,
+                    unit_price=line.unit_price_incl_tax,
+                    line_price=line.line_price_incl_tax,
+                    line_price_after_discounts=line.line_price_incl_tax_incl_discounts,
+                )
+                for line in basket.all_lines()
+            ]
+            wallet = (
+                Wallet.objects.filter(user=priced.customer).first() if priced.customer else None
+            )
+            result.append(
+                SaleQuote(
+                    lines=quote_lines,
+                    discounts=[(d["name"], d["discount"]) for d in basket.offer_discounts],
+                    total_before_discounts=basket.total_incl_tax_excl_discounts,
+                    total=priced.total.incl_tax,
+                    card=priced.card,
+                    customer=priced.customer,
+                    wallet_balance=wallet.balance if wallet else None,
+                )
+            )
+            raise _QuoteDone
+    except _QuoteDone:
+        pass
+    return result[0]
+
+
+# --------------------------------------------------------------------------- receipts
+
+
+@dataclass(frozen=True)
+class Receipt:
+    sale: TillSale
+    order: object
+    lines: list
+    discounts: list
+    points_earned: int
+    points_pending: bool
+    points_balance: int | None
+    points_pending_balance: int | None
+    wallet_balance: Decimal | None
+
+
+def till_receipt(*, sale_id: int) -> Receipt:
+    sale = TillSale.objects.select_related(
+        "order", "shift__register", "cashier", "card__account"
+    ).get(pk=sale_id)
+    order = sale.order
+    earned = PointsTransaction.objects.filter(order=order, kind=PointsTransaction.Kind.EARN).first()
+    account = sale.card.account if sale.card_id else None
+    wallet = Wallet.objects.filter(user_id=order.user_id).first() if order.user_id else None
+    return Receipt(
+        sale=sale,
+        order=order,
+        lines=list(order.lines.order_by("pk")),
+        discounts=list(order.discounts.all()),
+        points_earned=earned.points if earned else 0,
+        points_pending=bool(earned and earned.is_pending),
+        points_balance=account.balance if account else None,
+        points_pending_balance=account.pending_balance if account else None,
+        wallet_balance=wallet.balance if wallet else None,
+    )
+
+
+# --------------------------------------------------------------------------- shifts
+
+
+def shift_open_for_cashier(*, cashier) -> Shift | None:
+    if not getattr(cashier, "is_authenticated", False):
+        return None
+    return (
+        Shift.objects.select_related("register")
+        .filter(cashier=cashier, closed_at__isnull=True)
+        .first()
+    )
+
+
+def shift_cash_takings(*, shift: Shift) -> Decimal:
+    """Cash kept from the shift's sales (tendered less change = the sale totals)."""
+    return (
+        shift.sales.filter(payment_method=TillSale.PaymentMethod.CASH).aggregate(
+            total=Sum("total")
+        )["total"]
+        or ZERO
+    )
+
+
+def shift_expected_cash(*, shift: Shift) -> Decimal:
+    return shift.opening_float + shift_cash_takings(shift=shift)
+
+
+@dataclass(frozen=True)
+class TakingsRow:
+    method: str
+    label: str
+    sales: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    shift: Shift
+    takings: list[TakingsRow]
+    total_takings: Decimal
+    sales_count: int
+    opening_float: Decimal
+    cash_takings: Decimal
+    expected_cash: Decimal
+    counted_cash: Decimal | None
+    difference: Decimal | None
+    next_shift: Shift | None = None
+    recent_sales: list = field(default_factory=list)
+
+
+def shift_report(*, shift_id: int) -> ShiftReport:
+    """The handover report: takings by payment method, expected vs counted cash."""
+    shift = Shift.objects.select_related("register", "cashier", "previous_shift").get(pk=shift_id)
+    by_method = {
+        row["payment_method"]: row
+        for row in shift.sales.values("payment_method").annotate(
+            sales=Count("pk"), amount=Sum("total")
+        )
+    }
+    takings = [
+        TakingsRow(
+            method=method,
+            label=label,
+            sales=by_method.get(method, {}).get("sales", 0),
+            amount=by_method.get(method, {}).get("amount") or ZERO,
+        )
+        for method, label in TillSale.PaymentMethod.choices
+    ]
+    cash = next(row.amount for row in takings if row.method == TillSale.PaymentMethod.CASH)
+    # A closed shift reports what was expected when it was counted; an open one, as of now.
+    expected = (
+        shift.expected_cash if shift.expected_cash is not None else shift.opening_float + cash
+    )
+    return ShiftReport(
+        shift=shift,
+        takings=takings,
+        total_takings=sum((row.amount for row in takings), ZERO),
+        sales_count=sum(row.sales for row in takings),
+        opening_float=shift.opening_float,
+        cash_takings=cash,
+        expected_cash=expected,
+        counted_cash=shift.counted_cash,
+        difference=None if shift.counted_cash is None else shift.counted_cash - expected,
+        next_shift=Shift.objects.select_related("cashier").filter(previous_shift=shift).first(),
+        recent_sales=list(shift.sales.select_related("order", "card").order_by("-created_at")[:50]),
+    )
+
+
+def shifts_visible_to(*, user):
+    """Supervisors (``till.change_shift``) see every shift; a cashier sees their own."""
+    shifts = Shift.objects.select_related("register", "cashier").order_by("-opened_at", "-pk")
+    if user.has_perm("till.change_shift"):
+        return shifts
+    return shifts.filter(cashier=user)
+
+
+def cashiers_available(*, exclude_user=None):
+    """Who can take over a till: active users allowed to use it, without an open shift."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(
+                groups__permissions__codename="use_till",
+                groups__permissions__content_type__app_label="till",
+            )
+            | Q(user_permissions__codename="use_till")
+            | Q(is_superuser=True)
+        )
+        .exclude(pk__in=Shift.objects.filter(closed_at__isnull=True).values("cashier_id"))
+        .distinct()
+        .order_by("username")
+    )
+    if exclude_user is not None:
+        users = users.exclude(pk=exclude_user.pk)
+    return users
+
+
+# --------------------------------------------------------------------------- rota
+
+
+def week_monday(*, day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class RotaWeek:
+    monday: dt.date
+    days: list[dt.date]
+    # One row per post: (post, [assignments of each day]).
+    rows: list[tuple[RotaPost, list[list[RotaAssignment]]]]
+
+
+def rota_week(*, monday: dt.date, staff=None) -> RotaWeek:
+    """The week's rota as a grid of posts by days; ``staff`` narrows it to one person."""
+    days = [monday + dt.timedelta(days=offset) for offset in range(7)]
+    assignments = RotaAssignment.objects.filter(day__gte=days[0], day__lte=days[-1]).select_related(
+        "post", "staff"
+    )
+    if staff is not None:
+        assignments = assignments.filter(staff=staff)
+    grid: dict[int, list[list[RotaAssignment]]] = {}
+    for assignment in assignments.order_by("day", "starts_at"):
+        grid.setdefault(assignment.post_id, [[] for _ in days])[
+            (assignment.day - monday).days
+        ].append(assignment)
+    rows = [(post, grid.get(post.pk, [[] for _ in days])) for post in RotaPost.objects.all()]
+    return RotaWeek(monday=monday, days=days, rows=rows)
+
+
+def till_quote_or_errors(
+    *, card_number: str, lines: list
+) -> tuple[SaleQuote | None, MemberCard | None, list[str]]:
+    """The quote (None without lines), the card, or the cashier's messages when refused."""
+    try:
+        card = till_card_get(card_number=card_number)
+        if not lines:
+            return None, card, []
+        return till_sale_quote(card_number=card_number, lines=lines), card, []
+    except ValidationError as error:
+        return None, None, list(error.messages)
