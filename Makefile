@@ -29,7 +29,7 @@ from loyalty.demo import DEMO_CARD_PIN, demo_card_sample
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 print("  Demo logins (demo data only):")
 for account in DEMO_STAFF_ACCOUNTS:
-    print(f"    {account.username:<10} {account.password:<24} {account.role}")
+    print(f"    {account.username:<17} {account.password:<24} {account.role}")
 print(f"    member card {demo_card_sample()}, PIN {DEMO_CARD_PIN}: card lookup at /member-card/")
 endef
 export PRINT_DEMO_LOGINS

@@ -467,6 +467,10 @@ class AdjustmentIndexView(IndexView):
     def get_edit_url(self, instance):
         return None
 
+    def get_add_url(self):
+        # Adjustments are made from a member's page (points_adjust_by_staff), never here.
+        return None
+
 
 class PointsAdjustmentViewSet(ModelViewSet):
     model = PointsTransaction

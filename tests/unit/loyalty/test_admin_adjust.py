@@ -142,3 +142,14 @@ def test_adjustments_have_their_own_filterable_list(client, card):
     )
     taken = client.get(url, {"direction": "taken"}).content.decode()
     assert "Correction" in taken and "Survey reward" not in taken
+
+
+def test_superuser_sees_the_adjustments_list_without_an_add_button(client, card):
+    # A superuser holds every permission, "add" included, but adjustments are only ever made
+    # from a member's page: the list must not try to link to an add view that does not exist.
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("loyalty_points_adjustments:index"))
+
+    assert response.status_code == 200
+    assert "opening balance" in response.content.decode()

@@ -1,15 +1,36 @@
 """`manage.py load_demo`: a thin caller of shop.demo.services.demo_data_load."""
 
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from loyalty.demo import DEMO_CARD_PIN, demo_card_sample
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS, EMAIL_DOMAIN
 from shop.demo.history import PurchaseHistoryError
 from shop.demo.services import demo_data_load
+
+# Loading the demo runs every app's real services: with Celery eager each task logs a line,
+# Wagtail logs every page it publishes, and reminder emails go to made-up demo addresses.
+# None of that is news to whoever runs `make run`.
+NOISY_LOGGERS = ("celery.app.trace", "django_tasks", "wagtail")
+
+
+@contextmanager
+def demo_side_effects_muted():
+    levels = {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 class Command(BaseCommand):
@@ -33,7 +54,8 @@ class Command(BaseCommand):
     def handle(self, *args, csv_path: Path | None, quiet: bool, **options):
         csv_path = Path(csv_path or settings.DEMO_CSV_PATH)
         try:
-            summary = demo_data_load(csv_path=csv_path)
+            with demo_side_effects_muted():
+                summary = demo_data_load(csv_path=csv_path)
         except PurchaseHistoryError as error:
             raise CommandError(str(error)) from error
         if quiet:
@@ -62,7 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {_('took'):<28}{summary.seconds:>8.1f} s")
         self.stdout.write(_("Demo staff logins (password set when the account was created):"))
         for account in DEMO_STAFF_ACCOUNTS:
-            self.stdout.write(f"  {account.username:<10} {account.password:<24} {account.role}")
+            self.stdout.write(f"  {account.username:<17} {account.password:<24} {account.role}")
         self.stdout.write(
             _(
                 "Customer accounts member<N>@%(domain)s have no usable password: members use "
