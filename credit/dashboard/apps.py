@@ -2,48 +2,33 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from oscar.core.application import OscarDashboardConfig
-from oscar.core.loading import get_class
+
+from shop.dashboard import StaffPermissionDashboardConfig
 
 
-class CreditDashboardConfig(OscarDashboardConfig):
+class CreditDashboardConfig(StaffPermissionDashboardConfig):
     label = "credit_dashboard"
     name = "credit.dashboard"
     verbose_name = _("Credit accounts dashboard")
 
-    default_permissions = ["is_staff"]
-
-    def configure_permissions(self):
-        DashboardPermission = get_class("dashboard.permissions", "DashboardPermission")
-
-        def staff_with(*codenames):
-            return (DashboardPermission.staff + DashboardPermission.get("credit", *codenames),)
-
-        view = staff_with("view_creditaccount")
-        self.permissions_map = {
-            "credit-account-list": view,
-            "credit-account-detail": view,
-            "credit-account-create": staff_with("set_credit_limit"),
-            # Limits and terms: the limit setters. Approving orders: a different permission.
-            "credit-account-limit": staff_with("set_credit_limit"),
-            "credit-account-status": staff_with("change_creditaccount"),
-            "credit-payment-create": staff_with("add_creditpayment"),
-            "credit-writeoff-request": staff_with("add_writeoff"),
-            "credit-approval-list": view,
-            "credit-approval-decide": staff_with("approve_credit_order"),
-            "credit-writeoff-list": view,
-            "credit-writeoff-decide": staff_with("approve_write_off"),
-            "credit-aging": view,
-            "credit-balance-report": view,
-            "credit-statement": view,
-        }
-
-    # pylint: disable=attribute-defined-outside-init
-    def ready(self):
-        from credit.dashboard import views
-
-        self.views = views
-        self.configure_permissions()
+    permission_app_label = "credit"
+    url_permissions = {
+        "credit-account-list": ("view_creditaccount",),
+        "credit-account-detail": ("view_creditaccount",),
+        "credit-account-create": ("set_credit_limit",),
+        # Limits and terms: the limit setters. Approving orders: a different permission.
+        "credit-account-limit": ("set_credit_limit",),
+        "credit-account-status": ("change_creditaccount",),
+        "credit-payment-create": ("add_creditpayment",),
+        "credit-writeoff-request": ("add_writeoff",),
+        "credit-approval-list": ("view_creditaccount",),
+        "credit-approval-decide": ("approve_credit_order",),
+        "credit-writeoff-list": ("view_creditaccount",),
+        "credit-writeoff-decide": ("approve_write_off",),
+        "credit-aging": ("view_creditaccount",),
+        "credit-balance-report": ("view_creditaccount",),
+        "credit-statement": ("view_creditaccount",),
+    }
 
     def get_urls(self):
         v = self.views

@@ -2,66 +2,40 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from oscar.core.application import OscarDashboardConfig
-from oscar.core.loading import get_class
+
+from shop.dashboard import StaffPermissionDashboardConfig
 
 
-class OperationsDashboardConfig(OscarDashboardConfig):
+class OperationsDashboardConfig(StaffPermissionDashboardConfig):
     label = "operations_dashboard"
     name = "operations.dashboard"
     verbose_name = _("Operations dashboard")
 
-    default_permissions = ["is_staff"]
-
-    def configure_permissions(self):
-        DashboardPermission = get_class("dashboard.permissions", "DashboardPermission")
-
-        def staff_with(*codenames):
-            # Staff *and* the model permission: partner users never see stock costs.
-            return (DashboardPermission.staff + DashboardPermission.get("operations", *codenames),)
-
-        view_stock = staff_with("view_reordersuggestion")
-        change_stock = staff_with("view_reordersuggestion", "add_stockmovement")
-        view_po = staff_with("view_purchaseorder")
-        change_po = staff_with("view_purchaseorder", "change_purchaseorder")
-        view_supplier = staff_with("view_supplier")
-        change_supplier = staff_with("view_supplier", "change_supplier")
-        self.permissions_map = {
-            "operations-reorder": view_stock,
-            "operations-reorder-action": staff_with("view_reordersuggestion", "add_purchaseorder"),
-            "operations-po-list": view_po,
-            "operations-po-detail": view_po,
-            "operations-po-print": view_po,
-            "operations-po-action": change_po,
-            "operations-supplier-list": view_supplier,
-            "operations-supplier-create": staff_with("add_supplier"),
-            "operations-supplier-update": change_supplier,
-            "operations-supplier-product-create": change_supplier,
-            "operations-supplier-statement": view_supplier,
-            "operations-supplier-payment-create": staff_with(
-                "view_supplier", "add_supplierpayment"
-            ),
-            "operations-stock-list": view_stock,
-            "operations-stock-detail": view_stock,
-            "operations-stock-count": change_stock,
-            "operations-stock-freeze": change_stock,
-            "operations-calendar-list": staff_with("view_academiccalendarperiod"),
-            "operations-calendar-create": staff_with("add_academiccalendarperiod"),
-            "operations-calendar-update": staff_with("change_academiccalendarperiod"),
-            "operations-calendar-delete": staff_with("delete_academiccalendarperiod"),
-            "operations-promotion-create": (
-                DashboardPermission.staff
-                + DashboardPermission.get("offer", "add_conditionaloffer"),
-            ),
-            "operations-finance": staff_with("view_reordersuggestion", "view_supplier"),
-        }
-
-    # pylint: disable=attribute-defined-outside-init
-    def ready(self):
-        from operations.dashboard import views
-
-        self.views = views
-        self.configure_permissions()
+    permission_app_label = "operations"
+    url_permissions = {
+        "operations-reorder": ("view_reordersuggestion",),
+        "operations-reorder-action": ("view_reordersuggestion", "add_purchaseorder"),
+        "operations-po-list": ("view_purchaseorder",),
+        "operations-po-detail": ("view_purchaseorder",),
+        "operations-po-print": ("view_purchaseorder",),
+        "operations-po-action": ("view_purchaseorder", "change_purchaseorder"),
+        "operations-supplier-list": ("view_supplier",),
+        "operations-supplier-create": ("add_supplier",),
+        "operations-supplier-update": ("view_supplier", "change_supplier"),
+        "operations-supplier-product-create": ("view_supplier", "change_supplier"),
+        "operations-supplier-statement": ("view_supplier",),
+        "operations-supplier-payment-create": ("view_supplier", "add_supplierpayment"),
+        "operations-stock-list": ("view_reordersuggestion",),
+        "operations-stock-detail": ("view_reordersuggestion",),
+        "operations-stock-count": ("view_reordersuggestion", "add_stockmovement"),
+        "operations-stock-freeze": ("view_reordersuggestion", "add_stockmovement"),
+        "operations-calendar-list": ("view_academiccalendarperiod",),
+        "operations-calendar-create": ("add_academiccalendarperiod",),
+        "operations-calendar-update": ("change_academiccalendarperiod",),
+        "operations-calendar-delete": ("delete_academiccalendarperiod",),
+        "operations-promotion-create": ("offer.add_conditionaloffer",),
+        "operations-finance": ("view_reordersuggestion", "view_supplier"),
+    }
 
     def get_urls(self):
         v = self.views

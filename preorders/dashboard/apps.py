@@ -2,43 +2,27 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from oscar.core.application import OscarDashboardConfig
-from oscar.core.loading import get_class
+
+from shop.dashboard import StaffPermissionDashboardConfig
 
 
-class PreordersDashboardConfig(OscarDashboardConfig):
+class PreordersDashboardConfig(StaffPermissionDashboardConfig):
     label = "preorders_dashboard"
     name = "preorders.dashboard"
     verbose_name = _("Pre-orders dashboard")
 
-    default_permissions = ["is_staff"]
-
-    def configure_permissions(self):
-        DashboardPermission = get_class("dashboard.permissions", "DashboardPermission")
-
-        def staff_with(*codenames):
-            return (DashboardPermission.staff + DashboardPermission.get("preorders", *codenames),)
-
-        report = staff_with("view_preorder_report")
-        manage = staff_with("change_preordersettings")
-        self.permissions_map = {
-            "preorders-report": report,
-            "preorders-product": report,
-            "preorders-settings-create": manage,
-            "preorders-settings-edit": manage,
-            "preorders-date-move": manage,
-            "preorders-cancel-all": staff_with("change_preorder"),
-            "preorders-cancel": staff_with("change_preorder"),
-            # The "Cashiers" group (TILL) holds this one permission.
-            "preorders-handover": staff_with("hand_over_preorder"),
-        }
-
-    # pylint: disable=attribute-defined-outside-init
-    def ready(self):
-        from preorders.dashboard import views
-
-        self.views = views
-        self.configure_permissions()
+    permission_app_label = "preorders"
+    url_permissions = {
+        "preorders-report": ("view_preorder_report",),
+        "preorders-product": ("view_preorder_report",),
+        "preorders-settings-create": ("change_preordersettings",),
+        "preorders-settings-edit": ("change_preordersettings",),
+        "preorders-date-move": ("change_preordersettings",),
+        "preorders-cancel-all": ("change_preorder",),
+        "preorders-cancel": ("change_preorder",),
+        # The "Cashiers" group (till) holds this one permission.
+        "preorders-handover": ("hand_over_preorder",),
+    }
 
     def get_urls(self):
         v = self.views

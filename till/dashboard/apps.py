@@ -2,45 +2,30 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from oscar.core.application import OscarDashboardConfig
-from oscar.core.loading import get_class
+
+from shop.dashboard import StaffPermissionDashboardConfig
 
 
-class TillDashboardConfig(OscarDashboardConfig):
+class TillDashboardConfig(StaffPermissionDashboardConfig):
     label = "till_dashboard"
     name = "till.dashboard"
     verbose_name = _("Till dashboard")
 
-    default_permissions = ["is_staff"]
-
-    def configure_permissions(self):
-        DashboardPermission = get_class("dashboard.permissions", "DashboardPermission")
-
-        def staff_with(*codenames):
-            # Staff *and* the till permission: the Cashiers group has it, partner users do not.
-            return (DashboardPermission.staff + DashboardPermission.get("till", *codenames),)
-
-        use_till = staff_with("use_till")
-        self.permissions_map = {
-            "till-sale": use_till,
-            "till-receipt": staff_with("view_shift"),
-            "till-shift-open": use_till,
-            "till-shift-close": use_till,
-            "till-shift-list": staff_with("view_shift"),
-            "till-shift-detail": staff_with("view_shift"),
-            "till-rota": staff_with("view_rotaassignment"),
-            "till-rota-create": staff_with("add_rotaassignment"),
-            "till-rota-update": staff_with("change_rotaassignment"),
-            "till-rota-delete": staff_with("delete_rotaassignment"),
-            "till-rota-copy": staff_with("add_rotaassignment"),
-        }
-
-    # pylint: disable=attribute-defined-outside-init
-    def ready(self):
-        from till.dashboard import views
-
-        self.views = views
-        self.configure_permissions()
+    permission_app_label = "till"
+    # The Cashiers group holds use_till and the view permissions; operators hold all of them.
+    url_permissions = {
+        "till-sale": ("use_till",),
+        "till-receipt": ("view_shift",),
+        "till-shift-open": ("use_till",),
+        "till-shift-close": ("use_till",),
+        "till-shift-list": ("view_shift",),
+        "till-shift-detail": ("view_shift",),
+        "till-rota": ("view_rotaassignment",),
+        "till-rota-create": ("add_rotaassignment",),
+        "till-rota-update": ("change_rotaassignment",),
+        "till-rota-delete": ("delete_rotaassignment",),
+        "till-rota-copy": ("add_rotaassignment",),
+    }
 
     def get_urls(self):
         v = self.views
