@@ -27,7 +27,7 @@ from oscar.core.loading import get_class, get_model
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, Wallet
 from shop.apps.checkout.services import PAYMENT_EVENT_PAID
-from shop.apps.order.services import SOURCE_TYPE_WALLET, order_mark_paid
+from shop.apps.order.services import SOURCE_TYPE_CASH, SOURCE_TYPE_WALLET, order_mark_paid
 from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillSale
 
@@ -59,9 +59,6 @@ CASHIER_PERMISSIONS = (
     # preorders app is not installed, and then simply not granted.
     ("preorders", "hand_over_preorder"),
 )
-# Beside shop.apps.order.services' card, wallet and on-account source types: the finance
-# takings report groups by these names.
-SOURCE_TYPE_CASH = "Cash"
 CENT = Decimal("0.01")
 MAX_LINE_QUANTITY = 999
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractOrder
 
@@ -29,9 +29,12 @@ class OrderRefund(models.Model):
         _("Status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     amount = models.DecimalField(_("Amount"), max_digits=12, decimal_places=2)
-    # How the amount was split between the payment sources: card first, then wallet.
+    # How the amount was split between the payment sources: card first, then wallet, then
+    # cash paid out at the store; what is left is credited to the account of an order bought
+    # on account (shop.apps.order.services.order_refund_account_amount).
     card_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     wallet_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    cash_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     # {order line id (str): quantity} when refunding lines; empty for an amount refund.
     line_quantities = models.JSONField(default=dict, blank=True)
     reason = models.CharField(_("Reason"), max_length=255, blank=True)
@@ -51,8 +54,13 @@ class OrderRefund(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="order_refund_amount_positive"),
             models.CheckConstraint(
-                condition=Q(card_amount__gte=0) & Q(wallet_amount__gte=0),
+                condition=Q(card_amount__gte=0) & Q(wallet_amount__gte=0) & Q(cash_amount__gte=0),
                 name="order_refund_parts_not_negative",
+            ),
+            # The on-account part is the remainder, so it is never negative either.
+            models.CheckConstraint(
+                condition=Q(amount__gte=F("card_amount") + F("wallet_amount") + F("cash_amount")),
+                name="order_refund_parts_within_amount",
             ),
         ]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -43,6 +45,8 @@ SOURCE_TYPE_STRIPE = "Stripe"
 SOURCE_TYPE_WALLET = "Campus wallet"
 # Orders bought on a department credit account (credit/): refunds become credit notes.
 SOURCE_TYPE_ON_ACCOUNT = "On account"
+# Paid in cash at the in-store till (till.services records it under the same name).
+SOURCE_TYPE_CASH = "Cash"
 PAYMENT_EVENT_REFUNDED = "Refunded"
 CENT = Decimal("0.01")
 
@@ -76,6 +80,96 @@ def _pending(order, field: str) -> Decimal:
     return order.refunds.filter(status=OrderRefund.Status.PENDING).aggregate(total=Sum(field))[
         "total"
     ] or Decimal(0)
+
+
+def _card_pay_back(*, source: Source, refund: OrderRefund, amount: Decimal, reference: str) -> None:
+    # Stripe has already sent the money back (order_refund): only our books are left.
+    source.refund(amount, reference=reference)
+
+
+def _wallet_pay_back(
+    *, source: Source, refund: OrderRefund, amount: Decimal, reference: str
+) -> None:
+    wallet_services.wallet_refund(
+        wallet_id=int(source.reference.split(":", 1)[1]),
+        amount=amount,
+        order_id=refund.order_id,
+        refund_id=refund.pk,
+        created_by=refund.created_by,
+    )
+    source.refund(amount, reference=f"refund:{refund.public_id}")
+
+
+def _source_pay_back(
+    *, source: Source, refund: OrderRefund, amount: Decimal, reference: str
+) -> None:
+    # Cash is handed over at the store by whoever records the refund; an on-account part
+    # becomes a credit note in credit's order_refunded receiver. Either way only the
+    # Source's books change here.
+    source.refund(amount, reference=f"refund:{refund.public_id}")
+
+
+@dataclass(frozen=True)
+class RefundRoute:
+    """How the part of a refund owed to one payment source type is paid back."""
+
+    # The OrderRefund field holding that part; None for the on-account remainder.
+    part_field: str | None
+    pay_back: Callable[..., None]
+
+
+# Money goes back the way it came, in this order: card first (the customer's bank), then the
+# campus wallet, then cash at the store; an order bought on account takes the rest as a credit
+# note. A payment source type missing here cannot be refunded (refused, never a KeyError).
+REFUND_ROUTES: dict[str, RefundRoute] = {
+    SOURCE_TYPE_STRIPE: RefundRoute(part_field="card_amount", pay_back=_card_pay_back),
+    SOURCE_TYPE_WALLET: RefundRoute(part_field="wallet_amount", pay_back=_wallet_pay_back),
+    SOURCE_TYPE_CASH: RefundRoute(part_field="cash_amount", pay_back=_source_pay_back),
+    SOURCE_TYPE_ON_ACCOUNT: RefundRoute(part_field=None, pay_back=_source_pay_back),
+}
+REFUND_PART_FIELDS = tuple(r.part_field for r in REFUND_ROUTES.values() if r.part_field)
+
+
+def _refund_part(*, refund: OrderRefund, route: RefundRoute) -> Decimal:
+    if route.part_field is None:
+        return order_refund_account_amount(refund=refund)
+    return getattr(refund, route.part_field)
+
+
+def _refund_split(*, order, sources: dict[str, Source], amount: Decimal) -> dict[str, Decimal]:
+    """``amount`` shared out over the order's sources in REFUND_ROUTES order, by what each has left.
+
+    What each source has left counts the refunds still in flight. Raises ValidationError when
+    the order has a payment source this module cannot pay back.
+    """
+    unknown = sorted(name for name in sources if name not in REFUND_ROUTES)
+    if unknown:
+        raise ValidationError(
+            _("This order was paid by %(methods)s, which cannot be refunded here.")
+            % {"methods": ", ".join(unknown)},
+            code="refund_source_unknown",
+        )
+    parts: dict[str, Decimal] = {}
+    left = amount
+    for name, route in REFUND_ROUTES.items():
+        source = sources.get(name)
+        if source is None or left <= 0:
+            continue
+        in_flight = (
+            _pending(order, route.part_field)
+            if route.part_field
+            else _pending(order, "amount") - sum(_pending(order, f) for f in REFUND_PART_FIELDS)
+        )
+        available = source.amount_debited - source.amount_refunded - in_flight
+        parts[name] = min(left, max(available, Decimal(0)))
+        left -= parts[name]
+    if left > 0:
+        # Only reachable if the sources' books disagree with what order_refundable_amount saw.
+        raise ValidationError(
+            _("You can refund at most %(max)s for this order.") % {"max": amount - left},
+            code="refund_too_large",
+        )
+    return parts
 
 
 def order_refundable_amount(*, order) -> Decimal:
@@ -135,31 +229,15 @@ def _refund_reserve(
                 _("You can refund at most %(max)s for this order.") % {"max": refundable},
                 code="refund_too_large",
             )
-        sources = _sources_by_type(order)
-        card = sources.get(SOURCE_TYPE_STRIPE)
-        card_available = (
-            card.amount_debited - card.amount_refunded - _pending(order, "card_amount")
-            if card
-            else Decimal(0)
-        )
-        # Card first: money goes back where it came from before topping up the wallet.
-        card_amount = min(amount, max(card_available, Decimal(0)))
-        wallet_amount = amount - card_amount
-        if SOURCE_TYPE_ON_ACCOUNT in sources:
-            # Bought on account: no money came in, so the rest is credited to the invoice
-            # (the part not on card or wallet; credit's receivers write the credit note).
-            wallet = sources.get(SOURCE_TYPE_WALLET)
-            wallet_available = (
-                wallet.amount_debited - wallet.amount_refunded - _pending(order, "wallet_amount")
-                if wallet
-                else Decimal(0)
-            )
-            wallet_amount = min(wallet_amount, max(wallet_available, Decimal(0)))
+        parts = _refund_split(order=order, sources=_sources_by_type(order), amount=amount)
         refund = OrderRefund.objects.create(
             order=order,
             amount=amount,
-            card_amount=card_amount,
-            wallet_amount=wallet_amount,
+            **{
+                route.part_field: parts.get(name, Decimal(0))
+                for name, route in REFUND_ROUTES.items()
+                if route.part_field
+            },
             line_quantities={str(k): v for k, v in line_quantities.items()},
             reason=reason,
             created_by=refunded_by if getattr(refunded_by, "is_authenticated", False) else None,
@@ -169,8 +247,8 @@ def _refund_reserve(
 
 
 def order_refund_account_amount(*, refund) -> Decimal:
-    """The part of a refund that goes back to a credit account rather than card or wallet."""
-    return refund.amount - refund.card_amount - refund.wallet_amount
+    """The part of a refund that goes back to a credit account rather than card, wallet or cash."""
+    return refund.amount - sum(getattr(refund, field) for field in REFUND_PART_FIELDS)
 
 
 def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund:
@@ -180,24 +258,12 @@ def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund
             return refund
         order = Order.objects.select_for_update().get(pk=refund.order_id)
         sources = _sources_by_type(order)
-        if refund.card_amount:
-            sources[SOURCE_TYPE_STRIPE].refund(refund.card_amount, reference=stripe_refund_id)
-        if refund.wallet_amount:
-            wallet_source = sources[SOURCE_TYPE_WALLET]
-            wallet_services.wallet_refund(
-                wallet_id=int(wallet_source.reference.split(":", 1)[1]),
-                amount=refund.wallet_amount,
-                order_id=order.pk,
-                refund_id=refund.pk,
-                created_by=refund.created_by,
-            )
-            wallet_source.refund(refund.wallet_amount, reference=f"refund:{refund.public_id}")
-        account_amount = order_refund_account_amount(refund=refund)
-        if account_amount:
-            # The credit note itself is written by credit's order_refunded receiver, below.
-            sources[SOURCE_TYPE_ON_ACCOUNT].refund(
-                account_amount, reference=f"refund:{refund.public_id}"
-            )
+        for name, route in REFUND_ROUTES.items():
+            part = _refund_part(refund=refund, route=route)
+            if part:
+                route.pay_back(
+                    source=sources[name], refund=refund, amount=part, reference=stripe_refund_id
+                )
         event_type, _created = PaymentEventType.objects.get_or_create(name=PAYMENT_EVENT_REFUNDED)
         event = PaymentEvent.objects.create(
             order=order,
@@ -217,11 +283,15 @@ def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund
             order=order,
             user=refund.created_by,
             note_type=OrderNote.SYSTEM,
-            message=_("Refunded %(amount)s (card %(card)s, campus card %(wallet)s). %(reason)s")
+            message=_(
+                "Refunded %(amount)s (card %(card)s, campus card %(wallet)s, "
+                "cash at the store %(cash)s). %(reason)s"
+            )
             % {
                 "amount": refund.amount,
                 "card": refund.card_amount,
                 "wallet": refund.wallet_amount,
+                "cash": refund.cash_amount,
                 "reason": refund.reason,
             },
         )
@@ -244,7 +314,8 @@ def order_refund(
     """Refund part or all of a paid order: an amount, or quantities of its lines.
 
     Never more than was paid (minus earlier refunds). The card part goes back through a
-    Stripe Refund (idempotency key = the refund row), the wallet part back to the wallet;
+    Stripe Refund (idempotency key = the refund row), the wallet part back to the wallet, the
+    cash part is paid out at the store and the on-account part becomes a credit note;
     a "Refunded" payment event is recorded and a fully refunded order becomes "Refunded".
     Raises ValidationError with a message for the operator, changing nothing, when refused.
     """

@@ -37,6 +37,9 @@ def order_confirmation_email_send(order_id: int) -> None:
 def order_refund_email_send(refund_id: int) -> None:
     refund = OrderRefund._default_manager.select_related("order").get(pk=refund_id)
     order = refund.order
+    if order.user is None and not order.guest_email:
+        # A till sale without a member card: nobody to write to (the cash was handed over).
+        return
     event_type, _created = CommunicationEventType._default_manager.get_or_create(
         code=ORDER_REFUNDED_EVENT_CODE,
         defaults={"name": "Order refunded", "category": CommunicationEventType.ORDER_RELATED},
