@@ -34,11 +34,12 @@ print(f"    member card {demo_card_sample()}, PIN {DEMO_CARD_PIN}: card lookup a
 endef
 export PRINT_DEMO_LOGINS
 
-.PHONY: help deps translations run demo test test-unit test-integration lint format messages lock
+.PHONY: help deps translations run prod demo test test-unit test-integration lint format messages lock
 
 help:
 	@echo "make run       start the store, localstripe and print the demo logins (Ctrl-C stops both)"
 	@echo "make test      unit + browser tests (SQLite), then integration tests (PostgreSQL, Redis, Celery)"
+	@echo "make prod      production stack on loopback: PostgreSQL, Redis, gunicorn, Celery worker + beat"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make messages  update and compile the zh_Hans translations"
 	@echo "make demo      (re)load the demo data into the database"
@@ -92,6 +93,18 @@ run: translations
 	echo; \
 	STRIPE_API_BASE="$${STRIPE_API_BASE:-http://$(HOST):$(STRIPE_PORT)}" \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack on one machine (ops/prod.py): data in var/prod/, DEBUG=False, static files
+# from WhiteNoise. Override the ports like make run's: make prod PROD_PORT=8081
+PROD_PORT := 8080
+PROD_POSTGRES_PORT := 55432
+PROD_REDIS_PORT := 56379
+PROD_STRIPE_PORT := 8430
+# make prod PROD_DEMO=no: start without loading the demo data.
+PROD_DEMO := yes
+prod: translations
+	$(BIN)/python -m ops.prod --host $(HOST) --port $(PROD_PORT) --postgres-port $(PROD_POSTGRES_PORT) \
+		--redis-port $(PROD_REDIS_PORT) --stripe-port $(PROD_STRIPE_PORT) $(if $(filter no,$(PROD_DEMO)),--no-demo)
 
 # Both sessions always run; the target fails if either did. Exit code 5 ("no tests collected")
 # is not a failure: a session may legitimately select nothing while the suite is young.

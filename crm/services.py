@@ -309,7 +309,7 @@ def ticket_message_notify(*, message_id: int) -> bool:
     """Email the member about a staff reply; once per message (returns whether it sent)."""
     with transaction.atomic():
         message = (
-            TicketMessage.objects.select_for_update()
+            TicketMessage.objects.select_for_update(of=("self",))
             .select_related("ticket__customer", "ticket__card__user")
             .get(pk=message_id)
         )
@@ -466,7 +466,7 @@ def survey_send(*, invitation_id: int) -> bool:
     """Email the survey link once (returns whether it sent now)."""
     with transaction.atomic():
         invitation = (
-            SurveyInvitation.objects.select_for_update()
+            SurveyInvitation.objects.select_for_update(of=("self",))
             .select_related("customer")
             .get(pk=invitation_id)
         )

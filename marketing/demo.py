@@ -32,6 +32,7 @@ from oscar.core.loading import get_model
 
 from marketing import services
 from marketing.models import Campaign, Segment
+from shop.db import planner_statistics_refresh
 
 EDITORS_GROUP = "Editors"
 SEGMENT_NAME = "Lapsed student drink buyers"
@@ -118,6 +119,9 @@ def marketing_demo_install(*, as_of: dt.datetime | dt.date | None = None) -> dic
     for day in runs:
         services.segmentation_run(as_of=day)
         if day == send_day:
+            # The segment query joins the scores just written; on PostgreSQL the planner must
+            # know they exist (load_demo runs all of this in one transaction).
+            planner_statistics_refresh()
             # The campaign goes out on the segmentation of its own day.
             _campaign_send(send_day=send_day, admin=admin)
     summary = services.segmentation_run(as_of=as_of_day)

@@ -553,7 +553,8 @@ def campaign_recipient_deliver(*, recipient_id: int, now: dt.datetime | None = N
     from loyalty.selectors import card_get_for_user
 
     recipient = (
-        CampaignRecipient.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins below.
+        CampaignRecipient.objects.select_for_update(of=("self",))
         .select_related("campaign__shared_voucher", "campaign__voucher_offer", "user")
         .get(pk=recipient_id)
     )

@@ -389,7 +389,11 @@ def preorder_abandon(*, preorder_id: int, reason: str) -> None:
 
 def preorder_attach_to_order(*, preorder_id: int, order) -> Preorder:
     """Link the reservation to its order line (inside the placement transaction)."""
-    preorder = Preorder.objects.select_for_update().select_related("settings").get(pk=preorder_id)
+    preorder = (
+        Preorder.objects.select_for_update(of=("self",))
+        .select_related("settings")
+        .get(pk=preorder_id)
+    )
     line = order.lines.get(product_id=preorder.settings.product_id)
     preorder.line = line
     preorder.user_id = order.user_id
@@ -484,7 +488,7 @@ def _record_charged(*, preorder_id: int, payment_intent_id: str) -> Preorder:
     """Record the money on the order and send it down the one paid-order path."""
     with transaction.atomic():
         preorder = (
-            Preorder.objects.select_for_update()
+            Preorder.objects.select_for_update(of=("self",))
             .select_related("settings__product", "line")
             .get(pk=preorder_id)
         )
@@ -554,7 +558,7 @@ def _record_charged(*, preorder_id: int, payment_intent_id: str) -> Preorder:
 def _record_failed(*, preorder_id: int, message: str) -> Preorder:
     with transaction.atomic():
         preorder = (
-            Preorder.objects.select_for_update()
+            Preorder.objects.select_for_update(of=("self",))
             .select_related("settings__product")
             .get(pk=preorder_id)
         )
@@ -769,7 +773,7 @@ def preorder_release_date_move(*, settings_id: int, release_date: date, moved_by
         raise ValidationError(_("The new release date must be after today."))
     with transaction.atomic():
         settings = (
-            PreorderSettings.objects.select_for_update()
+            PreorderSettings.objects.select_for_update(of=("self",))
             .select_related("product")
             .get(pk=settings_id)
         )

@@ -11,9 +11,11 @@ Nothing else changes between the two.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way to pull its defaults)
@@ -303,7 +305,8 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # WhiteNoise's CompressedManifestStaticFilesStorage (see shop/storage.py).
+            else "shop.storage.StaticFilesStorage"
         )
     },
 }
@@ -331,6 +334,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     OSCAR_BASKET_COOKIE_SECURE = True
     OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+    # Load balancers probe over plain HTTP; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
 
 # --------------------------------------------------------------------------- logging
 LOGGING = {
@@ -441,6 +447,48 @@ STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.c
 # A hung card processor must not hang a checkout worker; retries reuse the idempotency key.
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+
+# --------------------------------------------------------------------------- content security policy
+# Content-Security-Policy (django-csp), on in production by default. Inline scripts and styles
+# stay allowed: Oscar's dashboard, Wagtail's admin and our checkout templates use them, and a
+# nonce would make browsers ignore 'unsafe-inline'. What it does forbid is scripts, frames and
+# connections to any host but ours and Stripe's (Stripe's documented hosts when STRIPE_JS_URL is
+# js.stripe.com, localstripe's host otherwise), plugins, and framing by other sites.
+SECURITY_CSP_ENABLED = env.bool("SECURITY_CSP_ENABLED", default=not DEBUG)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+_stripe_js_origin = _origin(STRIPE_JS_URL)
+_stripe_api_origin = _origin(STRIPE_API_BASE)
+_stripe_frames = [_stripe_js_origin]
+if _stripe_js_origin == "https://js.stripe.com":
+    _stripe_frames.append("https://hooks.stripe.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # Oscar's base template tries jQuery from Google's CDN first, then falls back to ours.
+        "script-src": [SELF, UNSAFE_INLINE, _stripe_js_origin, "https://ajax.googleapis.com"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Wagtail's admin shows Gravatar avatars and data:/blob: image previews.
+        "img-src": [SELF, "data:", "blob:", "https://www.gravatar.com"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, _stripe_api_origin, _stripe_js_origin],
+        "frame-src": [SELF, *_stripe_frames],
+        # Wagtail's live preview frames our own pages (see X_FRAME_OPTIONS).
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+if SECURITY_CSP_ENABLED:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "csp.middleware.CSPMiddleware",
+    )
 
 # --------------------------------------------------------------------------- campus SSO
 # Students and staff log in with their campus portal account (OpenID Connect through

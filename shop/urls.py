@@ -8,7 +8,11 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from shop.health import health_view
+
 urlpatterns = [
+    # Issue 10: database, cache, broker and worker state for load balancers and `make prod`.
+    path("health/", health_view, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

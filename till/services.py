@@ -172,7 +172,9 @@ def shift_close(
     transaction: the drawer is never without an owner, and never with two.
     """
     counted_cash = _money(counted_cash, field=_("counted cash"))
-    shift = Shift.objects.select_for_update().select_related("register").get(pk=shift_id)
+    shift = (
+        Shift.objects.select_for_update(of=("self",)).select_related("register").get(pk=shift_id)
+    )
     if not shift.is_open:
         raise ValidationError(_("This shift is already closed."), code="shift_closed")
     if shift.cashier_id != closed_by.pk and not closed_by.has_perm("till.change_shift"):
@@ -196,7 +198,10 @@ def shift_close(
 
 def _shift_for_sale(*, shift_id: int | None, cashier) -> Shift:
     shift = (
-        Shift.objects.select_for_update().select_related("register").filter(pk=shift_id).first()
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("register")
+        .filter(pk=shift_id)
+        .first()
         if shift_id
         else None
     )

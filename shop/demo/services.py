@@ -33,6 +33,7 @@ from marketing.demo import marketing_demo_install
 from operations.demo import operations_demo_install
 from preorders.demo import preorders_demo_install
 from recommendations.services import recommendations_recompute
+from shop.db import planner_statistics_refresh
 from shop.demo import catalogue_map, constants
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
 from shop.pages.services import site_pages_install
@@ -447,6 +448,8 @@ def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
         history=history, products=products, user_ids=user_ids, partner=partner
     )
     staff_created = _staff_ensure()
+    # Every later step queries what was just bulk-written, in this same transaction.
+    planner_statistics_refresh()
 
     featured_category = categories.get(catalogue_map.FEATURED_CATEGORY_KEY)
     site_pages_install(

@@ -16,210 +16,78 @@ says what to install.
 from __future__ import annotations
 
 import atexit
-import contextlib
-import glob
 import os
-import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
-POSTGRES_SYSTEM_USER = "postgres"
+# The servers themselves are started the same way as `make prod`'s (ops/servers.py); these
+# names stay importable from here for the tests of this plugin.
+from ops.servers import (
+    INSTALL_HINT,
+    PostgresServer,
+    RedisServer,
+    ServiceUnavailable,
+    find_postgres_bin_dir,
+    free_loopback_port,
+)
+
 DATABASE_NAME = "shop"
-STARTUP_TIMEOUT_SECONDS = 30
-INSTALL_HINT = "apt-get install postgresql redis-server"
 
-
-class ServiceUnavailable(RuntimeError):
-    """A server binary is missing or a server did not come up."""
-
-
-def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, *, process: subprocess.Popen | None = None, what: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise ServiceUnavailable(f"{what} exited with code {process.returncode} while starting")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
-        time.sleep(0.1)
-    raise ServiceUnavailable(
-        f"{what} did not listen on 127.0.0.1:{port} within {STARTUP_TIMEOUT_SECONDS}s"
-    )
-
-
-def find_postgres_bin_dir() -> Path | None:
-    # Debian keeps the server binaries off PATH, one folder per major version; take the newest.
-    candidates = sorted(glob.glob(POSTGRES_BIN_GLOB), key=lambda p: int(Path(p).parent.name))
-    for bin_dir in reversed(candidates):
-        if Path(bin_dir, "initdb").exists() and Path(bin_dir, "pg_ctl").exists():
-            return Path(bin_dir)
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
+__all__ = ["ServiceUnavailable", "free_loopback_port"]
 
 
 @dataclass
 class ThrowawayPostgres:
-    bin_dir: Path
-    root: Path = field(init=False)
-    port: int = field(init=False)
+    """A cluster in a fresh temporary folder on a free port, deleted at exit."""
 
-    def _as_server_user(self, command: list[str]) -> list[str]:
-        # PostgreSQL refuses to run as root; CI runs as root, so hand the server to the
-        # `postgres` system user that Debian's package created.
-        if os.geteuid() == 0:
-            return ["runuser", "-u", POSTGRES_SYSTEM_USER, "--", *command]
-        return command
+    bin_dir: Path
+    server: PostgresServer | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.server.root
 
     def start(self) -> str:
-        self.root = Path(tempfile.mkdtemp(prefix="shop-test-postgres-"))
-        self.port = free_loopback_port()
-        if os.geteuid() == 0:
-            try:
-                server_user = pwd.getpwnam(POSTGRES_SYSTEM_USER)
-            except KeyError as error:
-                raise ServiceUnavailable(
-                    f"running as root needs the '{POSTGRES_SYSTEM_USER}' system user ({INSTALL_HINT})"
-                ) from error
-            os.chown(self.root, server_user.pw_uid, server_user.pw_gid)
-        data_dir = self.root / "data"
-        self._run(
-            [
-                str(self.bin_dir / "initdb"),
-                "--pgdata",
-                str(data_dir),
-                "--username",
-                "postgres",
-                "--auth",
-                "trust",
-                "--encoding",
-                "UTF8",
-                "--locale",
-                "C.UTF-8",
-                "--no-sync",
-            ]
+        self.server = PostgresServer(
+            bin_dir=self.bin_dir,
+            root=Path(tempfile.mkdtemp(prefix="shop-test-postgres-")),
+            port=free_loopback_port(),
+            durable=False,
         )
-        # Durability is pointless for a database that is deleted at exit; turning it off makes
-        # the per-test TRUNCATEs of transactional tests several times faster.
-        server_options = " ".join(
-            [
-                "-c listen_addresses=127.0.0.1",
-                f"-c port={self.port}",
-                f"-c unix_socket_directories={self.root}",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
-                # Concurrency tests open one connection per thread (loyalty: 50 redemptions),
-                # on top of the test's own and the Celery worker's.
-                "-c max_connections=100",
-            ]
-        )
-        self._run(
-            [
-                str(self.bin_dir / "pg_ctl"),
-                "--pgdata",
-                str(data_dir),
-                "--log",
-                str(self.root / "server.log"),
-                "--options",
-                server_options,
-                "--wait",
-                "start",
-            ]
-        )
+        self.server.initdb()
+        self.server.start()
         atexit.register(self.stop)
-        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
-
-    def _run(self, command: list[str]) -> None:
-        result = subprocess.run(
-            self._as_server_user(command),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if result.returncode != 0:
-            log = self.root / "server.log"
-            server_log = log.read_text() if log.exists() else ""
-            raise ServiceUnavailable(
-                f"{' '.join(command[:1])} failed ({result.returncode}):\n"
-                f"{result.stdout}\n{result.stderr}\n{server_log}"
-            )
+        return self.server.url(DATABASE_NAME)
 
     def stop(self) -> None:
-        if not getattr(self, "root", None) or not self.root.exists():
+        if self.server is None or not self.server.root.exists():
             return
         # "immediate" skips the shutdown checkpoint: the data is thrown away anyway.
-        subprocess.run(
-            self._as_server_user(
-                [
-                    str(self.bin_dir / "pg_ctl"),
-                    "--pgdata",
-                    str(self.root / "data"),
-                    "--mode",
-                    "immediate",
-                    "--wait",
-                    "stop",
-                ]
-            ),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        shutil.rmtree(self.root, ignore_errors=True)
+        self.server.stop(mode="immediate")
+        shutil.rmtree(self.server.root, ignore_errors=True)
 
 
 @dataclass
 class ThrowawayRedis:
+    """redis-server without persistence on a free port, stopped at exit."""
+
     binary: str
-    process: subprocess.Popen | None = None
-    port: int = 0
+    server: RedisServer | None = None
 
     def start(self) -> str:
-        self.port = free_loopback_port()
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                # No persistence: nothing is written to disk, nothing survives the session.
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                tempfile.gettempdir(),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.server = RedisServer(binary=self.binary, port=free_loopback_port())
         atexit.register(self.stop)
-        wait_for_port(self.port, process=self.process, what="redis-server")
-        return f"redis://127.0.0.1:{self.port}/0"
+        self.server.start()
+        return self.server.url()
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.server is not None:
+            self.server.stop()
 
 
 @dataclass

@@ -1,0 +1,229 @@
+"""`make prod`: the production stack on one machine, on loopback, from Debian's packages.
+
+PostgreSQL and Redis keep their data under ``var/prod/`` (a second run reuses it), then
+``migrate``, ``collectstatic`` and, the first time only, ``load_demo`` run with the production
+settings (``DEBUG=False``), and gunicorn, a Celery worker and Celery beat start. Ctrl-C (or any
+of them dying) stops everything, in reverse order.
+
+Plain HTTP on loopback: the HTTPS redirect is off (``SECURE_SSL_REDIRECT=False``); cookies stay
+``Secure``, which browsers accept from http://127.0.0.1 and http://localhost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from ops.servers import (
+    INSTALL_HINT,
+    PostgresServer,
+    RedisServer,
+    ServiceUnavailable,
+    find_postgres_bin_dir,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROD_DIR = PROJECT_DIR / "var" / "prod"
+LOG_DIR = PROD_DIR / "logs"
+DATABASE_NAME = "shop"
+HEALTH_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 20
+
+
+def secret_key() -> str:
+    """A random key made once and kept (sessions survive a restart), readable by us only."""
+    key_file = PROD_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def production_env(*, database_url: str, redis_url: str, args: argparse.Namespace) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shop.settings",
+        "DEBUG": "False",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": secret_key(),
+        "ALLOWED_HOSTS": f"{args.host},localhost",
+        "SECURE_SSL_REDIRECT": "False",
+        "BASE_URL": f"http://{args.host}:{args.port}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    if "STRIPE_SECRET_KEY" not in os.environ:
+        # No real Stripe keys: the checkout talks to the localstripe started below.
+        stripe_base = f"http://{args.host}:{args.stripe_port}"
+        env["STRIPE_API_BASE"] = stripe_base
+        env["STRIPE_JS_URL"] = f"{stripe_base}/js.stripe.com/v3/"
+    return env
+
+
+def manage(*command: str, env: dict) -> None:
+    print(f"$ manage.py {' '.join(command)}", flush=True)
+    subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT_DIR, env=env, check=True)
+
+
+def start(name: str, command: list[str], env: dict) -> subprocess.Popen:
+    log = (LOG_DIR / f"{name}.log").open("ab")
+    # Own session: Ctrl-C reaches only this supervisor, which stops the children in order.
+    return subprocess.Popen(
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_until_healthy(url: str, processes: dict[str, subprocess.Popen]) -> str:
+    deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
+    answer = ""
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise ServiceUnavailable(f"{name} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our loopback URL)
+                return response.read().decode()
+        except urllib.error.HTTPError as error:
+            answer = error.read().decode()
+        except OSError as error:
+            answer = str(error)
+        time.sleep(1)
+    raise ServiceUnavailable(f"{url} did not answer 200 within {HEALTH_TIMEOUT_SECONDS}s: {answer}")
+
+
+def stop(name: str, process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    # SIGTERM: gunicorn and Celery shut down gracefully (a running task finishes first).
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        print(f"{name} did not stop within {STOP_TIMEOUT_SECONDS}s: killing it", flush=True)
+        process.kill()
+        process.wait()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080, help="gunicorn")
+    parser.add_argument("--postgres-port", type=int, default=55432)
+    parser.add_argument("--redis-port", type=int, default=56379)
+    parser.add_argument("--stripe-port", type=int, default=8430, help="localstripe")
+    parser.add_argument(
+        "--no-demo", dest="demo", action="store_false", help="skip load_demo (an empty store)"
+    )
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    postgres_bin = find_postgres_bin_dir()
+    redis_binary = shutil.which("redis-server")
+    if postgres_bin is None or redis_binary is None:
+        print(f"make prod needs PostgreSQL and Redis: {INSTALL_HINT}", file=sys.stderr)
+        return 1
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    postgres = PostgresServer(
+        bin_dir=postgres_bin, root=PROD_DIR / "postgres", port=args.postgres_port
+    )
+    redis = RedisServer(binary=redis_binary, port=args.redis_port, data_dir=PROD_DIR / "redis")
+    processes: dict[str, subprocess.Popen] = {}
+    # SIGTERM (e.g. `kill` of `make prod`) stops the stack like Ctrl-C does; SIGINT is set
+    # explicitly because a shell starting `make prod &` hands it over ignored.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        postgres.initdb()
+        postgres.start()
+        postgres.create_database(DATABASE_NAME)
+        redis.start()
+        env = production_env(
+            database_url=postgres.url(DATABASE_NAME), redis_url=redis.url(), args=args
+        )
+        manage("migrate", "--noinput", env=env)
+        manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+        demo_stamp = PROD_DIR / "demo-loaded"
+        if args.demo and not demo_stamp.exists():
+            manage("load_demo", env=env)
+            demo_stamp.touch()
+        bin_dir = Path(sys.executable).parent
+        if "STRIPE_SECRET_KEY" not in os.environ:
+            processes["localstripe"] = start(
+                "localstripe", [str(bin_dir / "localstripe"), "--port", str(args.stripe_port)], env
+            )
+        processes["celery-worker"] = start(
+            "celery-worker",
+            [sys.executable, "-m", "celery", "--app", "shop", "worker", "--loglevel=INFO"],
+            env,
+        )
+        processes["celery-beat"] = start(
+            "celery-beat",
+            [sys.executable, "-m", "celery", "--app", "shop", "beat", "--loglevel=INFO"],
+            env,
+        )
+        processes["gunicorn"] = start(
+            "gunicorn",
+            [
+                str(bin_dir / "gunicorn"),
+                "shop.wsgi",
+                "--bind",
+                f"{args.host}:{args.port}",
+                "--workers",
+                str(args.workers),
+                "--access-logfile",
+                "-",
+            ],
+            env,
+        )
+        base = f"http://{args.host}:{args.port}"
+        print(f"$ curl {base}/health/\n{wait_until_healthy(f'{base}/health/', processes)}")
+        print(
+            f"\n  Store   {base}/\n  Health  {base}/health/\n"
+            f"  Logs    {LOG_DIR.relative_to(PROJECT_DIR)}/\n  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        while all(process.poll() is None for process in processes.values()):
+            time.sleep(1)
+        dead = [name for name, process in processes.items() if process.poll() is not None]
+        print(f"{', '.join(dead)} exited: stopping the rest (see its log)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except (ServiceUnavailable, subprocess.CalledProcessError) as error:
+        print(f"make prod failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("stopping...", flush=True)
+        for name, process in reversed(processes.items()):
+            stop(name, process)
+        redis.stop()
+        postgres.stop()
+        print("stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
