@@ -33,7 +33,10 @@ print(json.dumps({
 
 
 def run_django(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # A fresh process sees production's environment, not this test session's: the browser
+    # tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly rejects.
+    session_only = ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean_env = {k: v for k, v in os.environ.items() if k not in session_only}
     return subprocess.run(
         [sys.executable, *args],
         cwd=PROJECT_DIR,
