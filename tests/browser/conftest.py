@@ -13,7 +13,9 @@ import os
 import re
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import TEST_RESULTS_DIR
 
@@ -36,6 +38,41 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.stash[CALL_REPORT_KEY] = report
     return report
+
+
+class OneRequestAtATimeWSGIServer(WSGIServer):
+    """The live server without a thread per request.
+
+    Django's live server normally answers each request in its own thread, and with an
+    in-memory SQLite database every one of those threads shares the test database's single
+    connection object. Two requests at once (a page and its script's fetch, or localstripe's
+    webhook arriving while the browser's request places the order) then share one
+    transaction state: one request's ``atomic()`` switches autocommit off under the other,
+    which fails with "on_commit() cannot be used in manual transaction management" or reads
+    half-written rows. Answering requests one after another removes that race. Nothing
+    deadlocks: localstripe sends webhooks after answering the API call that caused them, and
+    Django closes each connection after its response when the server is not threaded.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The server runs in the live server's own thread, which Django has already given the
+        # overridden connections, so the argument only has to be accepted.
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time (see above)."""
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.server_class = OneRequestAtATimeWSGIServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
