@@ -25,7 +25,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from crm import admin_views, services
-from crm.models import ListEntry, TicketCategory
+from crm.models import ListEntry, PrivacyLog, TicketCategory
 
 
 class PermissionMenuItem(MenuItem):
@@ -172,3 +172,14 @@ class CrmViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_crm_viewsets():
     return CrmViewSetGroup()
+
+
+@hooks.register("personal_data_exported")
+def record_export_in_privacy_log(*, actor, what: str, detail: dict) -> None:
+    """Other apps' personal-data exports (loyalty's member list) go to the same privacy log."""
+    services.privacy_log(
+        action=PrivacyLog.Action.EXPORT,
+        actor=actor,
+        subject_user_id=None,
+        detail={"what": what, **detail},
+    )

@@ -522,7 +522,31 @@ class EarningRules(BaseGenericSetting):
         verbose_name = _("Points rules")
 
 
-class CategoryEarningMultiplier(models.Model):
+class PointsMultiplier(models.Model):
+    """The multiplier the three earning rules share: points per unit spent times this.
+
+    0 is allowed (no points on low-margin goods); a negative multiplier would take points for
+    a purchase, so the database refuses it as well as the form.
+    """
+
+    multiplier = models.DecimalField(
+        _("Points multiplier"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=0),
+                name="%(app_label)s_%(class)s_multiplier_not_negative",
+            )
+        ]
+
+
+class CategoryEarningMultiplier(PointsMultiplier):
     """Multiplier for a category and its subcategories; 0 for low-margin goods."""
 
     category = models.OneToOneField(
@@ -531,27 +555,16 @@ class CategoryEarningMultiplier(models.Model):
         related_name="earning_multiplier",
         verbose_name=_("Category"),
     )
-    multiplier = models.DecimalField(
-        _("Points multiplier"),
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
 
-    class Meta:
+    class Meta(PointsMultiplier.Meta):
         verbose_name = _("Category points multiplier")
         verbose_name_plural = _("Category points multipliers")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(multiplier__gte=0), name="loyalty_categorymult_not_negative"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.category} \u00d7{self.multiplier}"
 
 
-class ProductEarningMultiplier(models.Model):
+class ProductEarningMultiplier(PointsMultiplier):
     """Multiplier for one product; wins over its categories' multipliers."""
 
     product = models.OneToOneField(
@@ -560,50 +573,31 @@ class ProductEarningMultiplier(models.Model):
         related_name="earning_multiplier",
         verbose_name=_("Product"),
     )
-    multiplier = models.DecimalField(
-        _("Points multiplier"),
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
 
-    class Meta:
+    class Meta(PointsMultiplier.Meta):
         verbose_name = _("Product points multiplier")
         verbose_name_plural = _("Product points multipliers")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(multiplier__gte=0), name="loyalty_productmult_not_negative"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.product} \u00d7{self.multiplier}"
 
 
-class EarningCampaign(models.Model):
+class EarningCampaign(PointsMultiplier):
     """A time-boxed multiplier ("double points week"); overlapping campaigns: the highest wins."""
 
     name = models.CharField(_("Name"), max_length=128)
     starts_at = models.DateTimeField(_("Starts"))
     ends_at = models.DateTimeField(_("Ends"))
-    multiplier = models.DecimalField(
-        _("Points multiplier"),
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
 
-    class Meta:
+    class Meta(PointsMultiplier.Meta):
         ordering = ["-starts_at"]
         verbose_name = _("Points campaign")
         verbose_name_plural = _("Points campaigns")
         constraints = [
+            *PointsMultiplier.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="loyalty_campaign_ends_after_start",
-            ),
-            models.CheckConstraint(
-                condition=Q(multiplier__gte=0), name="loyalty_campaign_multiplier_not_negative"
             ),
         ]
 

@@ -1016,7 +1016,8 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
 
 admin_logger = logging.getLogger("loyalty.admin")
 
-MEMBERS_EXPORT_LOG_ACTION = "loyalty.members_export"
+# Called as fn(actor=user, what=str, detail=dict) whenever members' personal data leaves.
+PERSONAL_DATA_EXPORTED_HOOK = "personal_data_exported"
 LOYALTY_MARKETING_GROUP = "Loyalty marketing"
 # What the "Loyalty marketing" role may do in the Wagtail admin: see members and the ledger,
 # adjust points, import cards. Exporting personal data is not in it (a manager privilege).
@@ -1052,8 +1053,13 @@ def points_adjust_by_staff(*, account_id: int, points: int, reason: str, user) -
 
 
 def members_export_record(*, user, filters: dict, row_count: int, export_format: str) -> None:
-    """Who exported which members and when: Python logging and Wagtail's audit log."""
-    from wagtail.log_actions import log
+    """Who exported which members and when.
+
+    Python's log always gets a line. The privacy record of personal-data exports is kept by
+    whichever app registers the ``PERSONAL_DATA_EXPORTED_HOOK`` Wagtail hook (crm's privacy
+    log, beside its own exports and merges), so there is one such record, not one per app.
+    """
+    from wagtail import hooks
 
     admin_logger.info(
         "Member export by %s (id %s): %s rows as %s, filters %s",
@@ -1063,14 +1069,12 @@ def members_export_record(*, user, filters: dict, row_count: int, export_format:
         export_format,
         filters,
     )
-    # Logged against the exporting user: the audit log needs an object, and the export is
-    # about many members at once.
-    log(
-        instance=user,
-        action=MEMBERS_EXPORT_LOG_ACTION,
-        user=user,
-        data={"filters": filters, "row_count": row_count, "format": export_format},
-    )
+    for record_export in hooks.get_hooks(PERSONAL_DATA_EXPORTED_HOOK):
+        record_export(
+            actor=user,
+            what="loyalty members",
+            detail={"filters": filters, "row_count": row_count, "format": export_format},
+        )
 
 
 # --------------------------------------------------------------------------- CSV import of cards

@@ -7,12 +7,13 @@ adjustments and the card import live in loyalty.admin_views.
 """
 
 from django.contrib.auth.models import Permission
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from loyalty import services
 from loyalty.admin_views import MemberViewSet, PointsAdjustmentViewSet
 from loyalty.models import (
     CategoryEarningMultiplier,
@@ -23,31 +24,52 @@ from loyalty.models import (
 )
 
 
-class MemberTypeViewSet(SnippetViewSet):
+class ChooserCreateViewOnlyWithAForm(SnippetCreateView):
+    """The chooser's "create" URL, answering 404 when the chooser offers no creation form.
+
+    Wagtail routes it for every snippet but leaves the form out unless one is configured, so a
+    POST to it crashed on a missing form: a 500 (issue 10 §4 fuzz). Ours offer none.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LoyaltySnippetChooserViewSet(SnippetChooserViewSet):
+    create_view_class = ChooserCreateViewOnlyWithAForm
+
+
+class LoyaltySnippetViewSet(SnippetViewSet):
+    chooser_viewset_class = LoyaltySnippetChooserViewSet
+
+
+class MemberTypeViewSet(LoyaltySnippetViewSet):
     model = MemberType
     icon = "group"
     list_display = ["name", "code", "discount_percent", "earn_multiplier"]
 
 
-class TierViewSet(SnippetViewSet):
+class TierViewSet(LoyaltySnippetViewSet):
     model = Tier
     icon = "pick"
     list_display = ["name", "minimum_spend", "earn_multiplier"]
 
 
-class CategoryEarningMultiplierViewSet(SnippetViewSet):
+class CategoryEarningMultiplierViewSet(LoyaltySnippetViewSet):
     model = CategoryEarningMultiplier
     icon = "folder-open-inverse"
     list_display = ["category", "multiplier"]
 
 
-class ProductEarningMultiplierViewSet(SnippetViewSet):
+class ProductEarningMultiplierViewSet(LoyaltySnippetViewSet):
     model = ProductEarningMultiplier
     icon = "tag"
     list_display = ["product", "multiplier"]
 
 
-class EarningCampaignViewSet(SnippetViewSet):
+class EarningCampaignViewSet(LoyaltySnippetViewSet):
     model = EarningCampaign
     icon = "date"
     list_display = ["name", "starts_at", "ends_at", "multiplier"]
@@ -69,13 +91,6 @@ class LoyaltyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(LoyaltyViewSetGroup)
-
-
-@hooks.register("register_log_actions")
-def register_loyalty_log_actions(actions):
-    actions.register_action(
-        services.MEMBERS_EXPORT_LOG_ACTION, _("Export members"), _("Exported members")
-    )
 
 
 @hooks.register("register_permissions")

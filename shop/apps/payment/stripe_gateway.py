@@ -13,6 +13,7 @@ Everything else in the shop calls these functions and catches our own exceptions
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -155,6 +156,20 @@ def _translate(exc: stripe.StripeError, payment_intent_id: str = "") -> GatewayE
     return GatewayRejected(str(exc), payment_intent_id=payment_intent_id)
 
 
+@contextmanager
+def _gateway_errors(what: str, *, payment_intent_id: str = "", log_level: int = logging.INFO):
+    """Every Stripe call of ours: log the failure and raise it as one of our exceptions.
+
+    Callers then handle three outcomes (declined, rejected, unavailable) and never a Stripe
+    SDK class. Refund failures log as warnings: money owed to a customer needs a person.
+    """
+    try:
+        yield
+    except stripe.StripeError as exc:
+        logger.log(log_level, "Stripe %s failed (%s): %s", what, type(exc).__name__, exc)
+        raise _translate(exc, payment_intent_id) from exc
+
+
 def payment_intent_result_from_object(pi: Any) -> PaymentIntentResult:
     """From a PaymentIntent as the client returns it or as a webhook's JSON carries it."""
     if hasattr(pi, "to_dict"):
@@ -191,7 +206,7 @@ def payment_intent_create(
     is not implemented by localstripe, and one round trip is faster anyway. A declined card
     raises ``CardDeclined``; a card that needs 3-D Secure comes back ``requires_action``.
     """
-    try:
+    with _gateway_errors("PaymentIntent create"):
         pi = _client().v1.payment_intents.create(
             params={
                 "amount": amount_to_minor_units(amount, currency),
@@ -204,45 +219,30 @@ def payment_intent_create(
             },
             options={"idempotency_key": idempotency_key},
         )
-    except stripe.StripeError as exc:
-        logger.info("Stripe PaymentIntent create failed (%s): %s", type(exc).__name__, exc)
-        raise _translate(exc) from exc
     return payment_intent_result_from_object(pi)
 
 
 def payment_intent_retrieve(*, payment_intent_id: str) -> PaymentIntentResult:
-    try:
+    with _gateway_errors("PaymentIntent retrieve", payment_intent_id=payment_intent_id):
         pi = _client().v1.payment_intents.retrieve(payment_intent_id)
-    except stripe.StripeError as exc:
-        raise _translate(exc, payment_intent_id) from exc
     return payment_intent_result_from_object(pi)
 
 
 def payment_intent_capture(*, payment_intent_id: str, idempotency_key: str) -> PaymentIntentResult:
     """Capture an authorised (``requires_capture``) PaymentIntent in full."""
-    try:
+    with _gateway_errors("capture", payment_intent_id=payment_intent_id):
         pi = _client().v1.payment_intents.capture(
             payment_intent_id, options={"idempotency_key": idempotency_key}
         )
-    except stripe.StripeError as exc:
-        logger.info(
-            "Stripe capture of %s failed (%s): %s", payment_intent_id, type(exc).__name__, exc
-        )
-        raise _translate(exc, payment_intent_id) from exc
     return payment_intent_result_from_object(pi)
 
 
 def payment_intent_cancel(*, payment_intent_id: str, idempotency_key: str) -> PaymentIntentResult:
     """Void an uncaptured PaymentIntent: the authorisation is released, nothing is charged."""
-    try:
+    with _gateway_errors("cancel", payment_intent_id=payment_intent_id):
         pi = _client().v1.payment_intents.cancel(
             payment_intent_id, options={"idempotency_key": idempotency_key}
         )
-    except stripe.StripeError as exc:
-        logger.info(
-            "Stripe cancel of %s failed (%s): %s", payment_intent_id, type(exc).__name__, exc
-        )
-        raise _translate(exc, payment_intent_id) from exc
     return payment_intent_result_from_object(pi)
 
 
@@ -263,7 +263,7 @@ def card_save_for_later(
     A card refused while saving raises ``CardDeclined``.
     """
     client = _client()
-    try:
+    with _gateway_errors("card save"):
         customer = client.v1.customers.create(
             params={"email": email, "metadata": metadata},
             options={"idempotency_key": f"{idempotency_key}-customer"},
@@ -281,9 +281,6 @@ def card_save_for_later(
             setup_intent.id, params={"payment_method": payment_method_id}
         )
         client.v1.payment_methods.attach(payment_method_id, params={"customer": customer.id})
-    except stripe.StripeError as exc:
-        logger.info("Stripe card save failed (%s): %s", type(exc).__name__, exc)
-        raise _translate(exc) from exc
     if setup_intent.status != "succeeded":
         raise CardDeclined(f"SetupIntent {setup_intent.id} is {setup_intent.status}")
     return SavedCard(
@@ -303,7 +300,7 @@ def payment_intent_charge_saved_card(
     metadata: dict[str, str],
 ) -> PaymentIntentResult:
     """Charge a saved card with nobody present (``off_session``); a refusal raises CardDeclined."""
-    try:
+    with _gateway_errors("off-session charge"):
         pi = _client().v1.payment_intents.create(
             params={
                 "amount": amount_to_minor_units(amount, currency),
@@ -317,16 +314,13 @@ def payment_intent_charge_saved_card(
             },
             options={"idempotency_key": idempotency_key},
         )
-    except stripe.StripeError as exc:
-        logger.info("Stripe off-session charge failed (%s): %s", type(exc).__name__, exc)
-        raise _translate(exc) from exc
     return payment_intent_result_from_object(pi)
 
 
 def refund_create(
     *, payment_intent_id: str, amount: Decimal, currency: str, idempotency_key: str
 ) -> RefundResult:
-    try:
+    with _gateway_errors("refund", payment_intent_id=payment_intent_id, log_level=logging.WARNING):
         refund = _client().v1.refunds.create(
             params={
                 "payment_intent": payment_intent_id,
@@ -335,11 +329,6 @@ def refund_create(
             },
             options={"idempotency_key": idempotency_key},
         )
-    except stripe.StripeError as exc:
-        logger.warning(
-            "Stripe refund of %s failed (%s): %s", payment_intent_id, type(exc).__name__, exc
-        )
-        raise _translate(exc, payment_intent_id) from exc
     refund = refund.to_dict()
     return RefundResult(
         id=refund["id"],
@@ -356,3 +345,7 @@ def webhook_event_construct(*, payload: bytes, signature_header: str | None) -> 
         )
     except stripe.SignatureVerificationError as exc:
         raise ValueError(f"bad Stripe signature: {exc}") from exc
+    except (AttributeError, TypeError) as exc:
+        # A correctly signed body that is JSON but not an object (null, a list): the stripe
+        # library fails building the event from it; it is no event of ours (issue 10 §4).
+        raise ValueError(f"not a Stripe event: {exc}") from exc

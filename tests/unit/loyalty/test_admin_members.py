@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.test.factories import UserFactory
-from wagtail.models import ModelLogEntry
 
+from crm.models import PrivacyLog
 from loyalty import selectors, services
 from loyalty.models import MemberCard, MemberType, Tier
 from tests.factories.loyalty import member_card
@@ -186,7 +186,7 @@ def test_export_is_refused_to_marketing_without_manager_role(client, members):
     refused = _export(client)
     # Wagtail turns PermissionDenied into a redirect to the dashboard with a message.
     assert (refused.status_code, refused.url) == (302, reverse("wagtailadmin_home"))
-    assert not ModelLogEntry.objects.filter(action=services.MEMBERS_EXPORT_LOG_ACTION).exists()
+    assert not PrivacyLog.objects.exists()
 
 
 def test_manager_exports_the_filtered_list_and_the_export_is_logged(client, members, caplog):
@@ -204,10 +204,11 @@ def test_manager_exports_the_filtered_list_and_the_export_is_logged(client, memb
     assert rows[1][:3] == [members["zhang"].number, "Min Zhang", "zm@uni.test"]
     assert rows[1][7] == "800"
     assert len(rows) == 2
-    entry = ModelLogEntry.objects.get(action=services.MEMBERS_EXPORT_LOG_ACTION)
-    assert entry.user_id == manager.pk
-    assert entry.data["row_count"] == 1
-    assert entry.data["filters"] == {"member_type": [str(staff.pk)]}
+    entry = PrivacyLog.objects.get()
+    assert (entry.action, entry.actor_id) == (PrivacyLog.Action.EXPORT, manager.pk)
+    assert entry.detail["what"] == "loyalty members"
+    assert entry.detail["row_count"] == 1
+    assert entry.detail["filters"] == {"member_type": [str(staff.pk)]}
     assert "Member export by" in caplog.text
 
 
