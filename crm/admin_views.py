@@ -318,7 +318,17 @@ class TicketDetailView(CrmAdminView):
         if not request.user.has_perm("crm.change_ticket"):
             raise PermissionDenied
         if "assign" in request.POST:
-            assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+            raw_assignee = request.POST.get("assignee", "")
+            # An empty choice unassigns; anything else must be a user id that exists
+            # ("abc" used to reach the query and answer 500, issue 10 §4).
+            assignee = (
+                User.objects.filter(pk=int(raw_assignee)).first()
+                if raw_assignee.isascii() and raw_assignee.isdigit()
+                else None
+            )
+            if raw_assignee and assignee is None:
+                messages.error(request, _("Choose a member of staff from the list."))
+                return redirect("crm_tickets:edit", pk=self.ticket.pk)
             try:
                 services.ticket_assign(ticket_id=self.ticket.pk, assignee=assignee)
             except ValidationError as error:

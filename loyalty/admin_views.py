@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, NumberRangeWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -307,6 +308,14 @@ class PointsAdjustView(WagtailAdminTemplateMixin, FormView):
 class CardsImportForm(forms.Form):
     csv_file = forms.FileField(label=gettext_lazy("CSV file"))
 
+    def clean_csv_file(self):
+        # Checked on the upload's size, before form_valid reads the file into memory: the
+        # service's own check only runs after the whole file has been read (issue 10 §4).
+        csv_file = self.cleaned_data["csv_file"]
+        if csv_file.size > services.CARDS_IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."), code="csv_too_large")
+        return csv_file
+
 
 class CardsImportView(WagtailAdminTemplateMixin, FormView):
     form_class = CardsImportForm
@@ -394,6 +403,14 @@ class MemberViewSet(ModelViewSet):
             ),
             Column("wallet", label=gettext_lazy("Wallet"), accessor=_wallet_balance),
         ]
+
+    @property
+    def url_finder_class(self):
+        # Cards have no edit view: Wagtail's own listings that link to "edit" a card (a member
+        # type's usage page) link to the member page instead of failing to reverse (issue 10).
+        return type(
+            "MemberAdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.detail_url_name}
+        )
 
     def get_permissions_to_register(self):
         # Cards are never edited or deleted here: seeing members, importing cards.

@@ -26,17 +26,13 @@ from loyalty.forms import (
 from loyalty.models import MemberCard, Referral
 from loyalty.offers import basket_goods_value_before_points
 from loyalty.receivers import REFERRAL_SESSION_KEY
+from shop.throttle import client_ip
 
 # After a correct PIN the lookup stays open in this browser session for a while, so paging
 # and filtering do not ask for the PIN again.
 LOOKUP_SESSION_KEY = "loyalty_card_lookup"
 LOOKUP_SESSION_SECONDS = 15 * 60
 HISTORY_PAGE_SIZE = 20
-
-
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _lookup_card(request) -> MemberCard | None:
@@ -64,7 +60,7 @@ class CardLookupView(generic.View):
                 card = services.card_authenticate(
                     number=form.cleaned_data["number"],
                     pin=form.cleaned_data["pin"],
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -135,7 +131,7 @@ class CardClaimView(LoginRequiredMixin, generic.View):
                 card = services.card_authenticate(
                     number=form.cleaned_data["number"],
                     pin=form.cleaned_data["pin"],
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                 )
                 services.card_claim(
                     user=request.user, number=card.number, pin=form.cleaned_data["pin"]
@@ -210,7 +206,7 @@ class CardPinChangeView(generic.View):
             try:
                 # Through the throttled check: this page must not be a way to guess PINs.
                 services.card_authenticate(
-                    number=self.card.number, pin=form.cleaned_data["pin"], ip=_client_ip(request)
+                    number=self.card.number, pin=form.cleaned_data["pin"], ip=client_ip(request)
                 )
                 services.card_pin_change(
                     card_id=self.card.pk,
@@ -239,7 +235,7 @@ class CardPinResetRequestView(generic.View):
             try:
                 services.card_pin_reset_request(
                     number=form.cleaned_data["number"],
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                     link_for_token=lambda token: request.build_absolute_uri(
                         reverse("membercard:pin-reset", kwargs={"token": token})
                     ),

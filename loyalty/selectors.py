@@ -172,29 +172,52 @@ def points_ledger_sum(*, account_id: int) -> int:
     )
 
 
-def account_spend_last_12_months(*, account_id: int, now: dt.datetime | None = None) -> Decimal:
-    """Goods paid over the last 365 days by the account's card holders, refunds deducted."""
+def accounts_spend_last_12_months(
+    *, now: dt.datetime | None = None, account_ids: list[int] | None = None
+) -> dict[int, Decimal]:
+    """Goods paid over the last 365 days by each account's card holders, refunds deducted.
+
+    The one definition of "qualifying spend": the nightly tier job reads it for every
+    account in three queries, the per-account recompute for one. Accounts without card
+    holders or orders are absent (spend 0). A holder of cards in two accounts counts for both.
+    """
     from shop.apps.order.services import PAID_STATUSES  # order.services imports loyalty
 
     now = now or timezone.now()
-    user_ids = list(
-        MemberCard.objects.filter(account_id=account_id, user__isnull=False).values_list(
-            "user_id", flat=True
-        )
-    )
-    if not user_ids:
-        return Decimal("0.00")
+    holders = MemberCard.objects.filter(user__isnull=False)
+    if account_ids is not None:
+        holders = holders.filter(account_id__in=account_ids)
+    # Distinct pairs: a replaced card leaves two cards of one holder in one account.
+    account_users = set(holders.values_list("account_id", "user_id").distinct())
+    if not account_users:
+        return {}
     Order = get_model("order", "Order")
     OrderRefund = get_model("order", "OrderRefund")
     window = dict(date_placed__gt=now - dt.timedelta(days=365), date_placed__lte=now)
-    orders = Order.objects.filter(user_id__in=user_ids, status__in=PAID_STATUSES, **window)
-    spent = orders.aggregate(total=Sum(F("total_incl_tax") - F("shipping_incl_tax")))[
-        "total"
-    ] or Decimal("0.00")
-    refunded = OrderRefund.objects.filter(
-        order__in=orders, status=OrderRefund.Status.SUCCEEDED
-    ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-    return max(Decimal("0.00"), spent - refunded)
+    orders = Order.objects.filter(
+        user_id__in=holders.values("user_id"), status__in=PAID_STATUSES, **window
+    )
+    net_by_user: dict[int, Decimal] = {
+        row["user_id"]: row["total"]
+        for row in orders.values("user_id")
+        .order_by()
+        .annotate(total=Sum(F("total_incl_tax") - F("shipping_incl_tax")))
+    }
+    refunds = OrderRefund.objects.filter(order__in=orders, status=OrderRefund.Status.SUCCEEDED)
+    for row in refunds.values("order__user_id").order_by().annotate(total=Sum("amount")):
+        net_by_user[row["order__user_id"]] -= row["total"]
+    spend: dict[int, Decimal] = {}
+    for account_id, user_id in account_users:
+        if user_id in net_by_user:
+            spend[account_id] = spend.get(account_id, Decimal("0.00")) + net_by_user[user_id]
+    return {account_id: max(Decimal("0.00"), total) for account_id, total in spend.items()}
+
+
+def account_spend_last_12_months(*, account_id: int, now: dt.datetime | None = None) -> Decimal:
+    """Goods paid over the last 365 days by the account's card holders, refunds deducted."""
+    return accounts_spend_last_12_months(now=now, account_ids=[account_id]).get(
+        account_id, Decimal("0.00")
+    )
 
 
 def card_get_for_user(*, user) -> MemberCard | None:
@@ -227,6 +250,23 @@ def member_discount_percent_for_user(*, user) -> Decimal:
         .first()
     )
     return discount or Decimal("0")
+
+
+def member_discount_percent_for_basket(*, basket) -> Decimal:
+    """The owner's member-price discount, read once per basket object.
+
+    Oscar applies the offers up to twice per request (middleware, then basket views), each
+    time asking the "Member price" condition and then its benefit, and a basket object lives
+    for one request: four identical queries become one. The owner is part of the memo, so
+    a basket that changes hands (merged at login) is asked again.
+    """
+    owner = getattr(basket, "owner", None)
+    owner_id = owner.pk if owner is not None else None
+    memo = basket.__dict__.get("_member_discount_percent")
+    if memo is None or memo[0] != owner_id:
+        memo = (owner_id, member_discount_percent_for_user(user=owner))
+        basket.__dict__["_member_discount_percent"] = memo
+    return memo[1]
 
 
 @dataclass(frozen=True)

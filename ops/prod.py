@@ -7,11 +7,16 @@ of them dying) stops everything, in reverse order.
 
 Plain HTTP on loopback: the HTTPS redirect is off (``SECURE_SSL_REDIRECT=False``); cookies stay
 ``Secure``, which browsers accept from http://127.0.0.1 and http://localhost.
+
+The pieces (``production_env``, ``prepare_database``, ``app_commands``, ``start``,
+``wait_until_healthy``, ``stop``) are shared with ``bench/stack.py``, which runs the same stack
+for the benchmarks with its data under ``var/bench/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -39,32 +44,41 @@ HEALTH_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 20
 
 
-def secret_key() -> str:
+def secret_key(folder: Path = PROD_DIR) -> str:
     """A random key made once and kept (sessions survive a restart), readable by us only."""
-    key_file = PROD_DIR / "secret_key"
+    key_file = folder / "secret_key"
     if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
-def production_env(*, database_url: str, redis_url: str, args: argparse.Namespace) -> dict:
+def production_env(
+    *,
+    database_url: str,
+    redis_url: str,
+    host: str,
+    port: int,
+    stripe_port: int,
+    state_dir: Path = PROD_DIR,
+) -> dict:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "shop.settings",
         "DEBUG": "False",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "SECRET_KEY": secret_key(),
-        "ALLOWED_HOSTS": f"{args.host},localhost",
+        "SECRET_KEY": secret_key(state_dir),
+        "ALLOWED_HOSTS": f"{host},localhost",
         "SECURE_SSL_REDIRECT": "False",
-        "BASE_URL": f"http://{args.host}:{args.port}",
+        "BASE_URL": f"http://{host}:{port}",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     if "STRIPE_SECRET_KEY" not in os.environ:
-        # No real Stripe keys: the checkout talks to the localstripe started below.
-        stripe_base = f"http://{args.host}:{args.stripe_port}"
+        # No real Stripe keys: the checkout talks to the localstripe that app_commands starts.
+        stripe_base = f"http://{host}:{stripe_port}"
         env["STRIPE_API_BASE"] = stripe_base
         env["STRIPE_JS_URL"] = f"{stripe_base}/js.stripe.com/v3/"
     return env
@@ -75,8 +89,55 @@ def manage(*command: str, env: dict) -> None:
     subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT_DIR, env=env, check=True)
 
 
-def start(name: str, command: list[str], env: dict) -> subprocess.Popen:
-    log = (LOG_DIR / f"{name}.log").open("ab")
+def prepare_database(*, env: dict, demo_stamp: Path | None) -> None:
+    """migrate and collectstatic every run; load_demo only if ``demo_stamp`` does not exist yet.
+
+    ``demo_stamp`` None means no demo data (an empty store). The caller deletes a stale stamp
+    when it had to create a new cluster.
+    """
+    manage("migrate", "--noinput", env=env)
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    if demo_stamp is not None and not demo_stamp.exists():
+        manage("load_demo", env=env)
+        demo_stamp.touch()
+
+
+def app_commands(
+    *,
+    host: str,
+    port: int,
+    stripe_port: int,
+    workers: int,
+    localstripe: bool = True,
+    celery_worker: bool = True,
+    celery_beat: bool = True,
+    access_log: bool = True,
+) -> dict[str, list[str]]:
+    """The command lines of the application processes, in start order (stop in reverse)."""
+    bin_dir = Path(sys.executable).parent
+    commands: dict[str, list[str]] = {}
+    if localstripe and "STRIPE_SECRET_KEY" not in os.environ:
+        commands["localstripe"] = [str(bin_dir / "localstripe"), "--port", str(stripe_port)]
+    if celery_worker:
+        commands["celery-worker"] = [
+            *(sys.executable, "-m", "celery", "--app", "shop", "worker", "--loglevel=INFO"),
+        ]
+    if celery_beat:
+        commands["celery-beat"] = [
+            *(sys.executable, "-m", "celery", "--app", "shop", "beat", "--loglevel=INFO"),
+        ]
+    commands["gunicorn"] = [
+        str(bin_dir / "gunicorn"),
+        "shop.wsgi",
+        *("--bind", f"{host}:{port}", "--workers", str(workers)),
+        *(("--access-logfile", "-") if access_log else ()),
+    ]
+    return commands
+
+
+def start(name: str, command: list[str], env: dict, *, log_dir: Path = LOG_DIR) -> subprocess.Popen:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = (log_dir / f"{name}.log").open("ab")
     # Own session: Ctrl-C reaches only this supervisor, which stops the children in order.
     return subprocess.Popen(
         command,
@@ -88,7 +149,11 @@ def start(name: str, command: list[str], env: dict) -> subprocess.Popen:
     )
 
 
-def wait_until_healthy(url: str, processes: dict[str, subprocess.Popen]) -> str:
+def wait_until_healthy(
+    url: str, processes: dict[str, subprocess.Popen], *, may_fail: frozenset[str] = frozenset()
+) -> str:
+    """Poll ``/health/`` until it answers 200, or 503 naming only parts listed in ``may_fail``
+    (a stack started without a Celery worker reports its worker down, and that is expected)."""
     deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
     answer = ""
     while time.monotonic() < deadline:
@@ -100,6 +165,13 @@ def wait_until_healthy(url: str, processes: dict[str, subprocess.Popen]) -> str:
                 return response.read().decode()
         except urllib.error.HTTPError as error:
             answer = error.read().decode()
+            if may_fail and error.code == 503:
+                try:
+                    failing = set(json.loads(answer).get("failing", ()))
+                except ValueError:
+                    failing = set()
+                if failing and failing <= may_fail:
+                    return answer
         except OSError as error:
             answer = str(error)
         time.sleep(1)
@@ -160,43 +232,18 @@ def main() -> int:
         postgres.create_database(DATABASE_NAME)
         redis.start()
         env = production_env(
-            database_url=postgres.url(DATABASE_NAME), redis_url=redis.url(), args=args
+            database_url=postgres.url(DATABASE_NAME),
+            redis_url=redis.url(),
+            host=args.host,
+            port=args.port,
+            stripe_port=args.stripe_port,
         )
-        manage("migrate", "--noinput", env=env)
-        manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-        demo_stamp = PROD_DIR / "demo-loaded"
-        if args.demo and not demo_stamp.exists():
-            manage("load_demo", env=env)
-            demo_stamp.touch()
-        bin_dir = Path(sys.executable).parent
-        if "STRIPE_SECRET_KEY" not in os.environ:
-            processes["localstripe"] = start(
-                "localstripe", [str(bin_dir / "localstripe"), "--port", str(args.stripe_port)], env
-            )
-        processes["celery-worker"] = start(
-            "celery-worker",
-            [sys.executable, "-m", "celery", "--app", "shop", "worker", "--loglevel=INFO"],
-            env,
+        prepare_database(env=env, demo_stamp=PROD_DIR / "demo-loaded" if args.demo else None)
+        commands = app_commands(
+            host=args.host, port=args.port, stripe_port=args.stripe_port, workers=args.workers
         )
-        processes["celery-beat"] = start(
-            "celery-beat",
-            [sys.executable, "-m", "celery", "--app", "shop", "beat", "--loglevel=INFO"],
-            env,
-        )
-        processes["gunicorn"] = start(
-            "gunicorn",
-            [
-                str(bin_dir / "gunicorn"),
-                "shop.wsgi",
-                "--bind",
-                f"{args.host}:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--access-logfile",
-                "-",
-            ],
-            env,
-        )
+        for name, command in commands.items():
+            processes[name] = start(name, command, env)
         base = f"http://{args.host}:{args.port}"
         print(f"$ curl {base}/health/\n{wait_until_healthy(f'{base}/health/', processes)}")
         print(

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from recommendations import selectors
+from shop.pages.selectors import product_list_get
 
 
 class RecommendedForYouBlock(blocks.StructBlock):
@@ -15,14 +16,20 @@ class RecommendedForYouBlock(blocks.StructBlock):
     )
     limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("Show at most"))
 
+    def product_list_spec(self, value, *, request):
+        # Members get their own list; visitors and new customers get the week's best
+        # sellers (the editor's preview shows the editor's own list, like a shopper's).
+        return selectors.recommended_list_spec(
+            user=getattr(request, "user", None), limit=value.get("limit") or 4
+        )
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         request = context.get("request")
-        # Members get their own list; visitors and new customers get the week's best
-        # sellers (the editor's preview shows the editor's own list, like a shopper's).
-        user = getattr(request, "user", None)
-        context["products"] = selectors.recommended_products(
-            user=user, request=request, limit=value.get("limit") or 4
+        context["products"] = product_list_get(
+            spec=self.product_list_spec(value, request=request),
+            resolved=context.get("product_lists"),
+            request=request,
         )
         context["placement"] = "personal"
         context["value"] = {"title": value.get("title") or _("Recommended for you")}

@@ -8,6 +8,7 @@ list in one ``get_many`` (a single MGET on Redis), so a warm read is one cache r
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -48,3 +49,32 @@ def cached_list_get(*, key: str) -> tuple[int, list[int] | None]:
 
 def cached_list_set(*, key: str, generation: int, product_ids: list[int]) -> None:
     cache.set(key, (generation, product_ids), timeout=LIST_TIMEOUT_SECONDS)
+
+
+# A rendered row is cached for at most this long. Every change a shopper could see is a save
+# that starts a new catalogue version (``shop.apps.catalogue.receivers``); the lifetime only
+# bounds what a bulk UPDATE (no signal) can leave behind.
+ROW_TIMEOUT_SECONDS = 5 * 60
+
+
+def row_cache_key(
+    *,
+    placement: str,
+    candidate_ids: list[int],
+    limit: int,
+    pricing: str,
+    language: str,
+    catalogue_version: int,
+    day: str,
+) -> str:
+    """Everything a row's HTML depends on, apart from the per-request slots left in it.
+
+    ``pricing`` is the viewer's member discount ("none" for a visitor), so no member ever
+    gets a row priced for another; ``day`` because a pre-order closes on its release date
+    without any row changing.
+    """
+    ids = hashlib.sha1(",".join(map(str, candidate_ids)).encode(), usedforsecurity=False)
+    return (
+        f"recommendations:row:{placement}:{limit}:{pricing}:{language}:{day}:"
+        f"{catalogue_version}:{ids.hexdigest()}"
+    )

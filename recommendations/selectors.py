@@ -146,6 +146,12 @@ def basket_suggestion_products(
     )
 
 
-def recommended_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
+def recommended_list_spec(*, user, limit: int = 4) -> ProductListSpec:
+    """The "Recommended for you" list as a product list, for a page to resolve with the rest."""
     user_id = user.pk if user is not None and user.is_authenticated else None
-    return products_for_ids(product_ids=personal_ids(user_id=user_id), request=request, limit=limit)
+    return ProductListSpec(product_ids=tuple(personal_ids(user_id=user_id)), limit=limit)
+
+
+def recommended_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
+    spec = recommended_list_spec(user=user, limit=limit)
+    return product_lists_resolve(specs=[spec], request=request)[spec]

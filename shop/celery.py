@@ -10,6 +10,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
-app = Celery("shop")
+# Every task publishes through OutboxTask: when Redis is down the message is stored in the
+# database instead of failing the request that queued it (see shop/outbox/base.py).
+app = Celery("shop", task_cls="shop.outbox.base:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -11,14 +11,14 @@ Nothing else changes between the two.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
-from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way to pull its defaults)
+
+from shop.security_policy import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     # Our own apps
     "shop.pages.apps.PagesConfig",
     "shop.demo.apps.DemoConfig",
+    # Issue 10 §3: tasks the broker refused (Redis down) wait here until it is back.
+    "shop.outbox.apps.OutboxConfig",
     "loyalty.apps.LoyaltyConfig",
     "recommendations.apps.RecommendationsConfig",
     "operations.apps.OperationsConfig",
@@ -130,12 +132,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Issue 10 §4: refuse an oversized body (413) before CSRF or a form parses it.
+    "shop.request_limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A login refused by the throttle answers 429 with the reason (login_throttle.py).
+    "shop.apps.customer.login_throttle.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
@@ -165,11 +171,17 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = (
+    # First: refuses a locked username + IP before any password is checked (issue 10).
+    "shop.apps.customer.login_throttle.LoginThrottleBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+# Password guessing (shop/apps/customer/login_throttle.py): after this many wrong passwords
+# for one username from one IP address, every login form refuses it for the window.
+LOGIN_THROTTLE_MAX_FAILURES = env.int("LOGIN_THROTTLE_MAX_FAILURES", default=5)
+LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=15 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -211,12 +223,21 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 # A worker killed mid-task must not lose the task: acknowledge only once it finished.
 CELERY_TASK_ACKS_LATE = True
+# ...and a pool process that dies (SIGKILL, out of memory) puts its task back on the queue;
+# every task is idempotent, so the second run changes nothing the first one committed.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per process: with late acks a prefetched message would wait behind a
+# long task, and a killed worker would hold it too. (tests/integration/faults/ shows all three.)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Apps add their nightly jobs here; django_celery_beat syncs it into the database.
 CELERY_BEAT_SCHEDULE: dict = {}
+# Tasks kept in the outbox while Redis was down (shop/outbox) go out within a minute of its return.
+CELERY_BEAT_SCHEDULE["outbox-publish-pending"] = {
+    "task": "outbox.pending_tasks_publish",
+    "schedule": 60.0,
+}
 # Store operations: recompute reorder suggestions and email operators, every night.
 CELERY_BEAT_SCHEDULE["operations-reorder-nightly"] = {
     "task": "operations.reorder_nightly",
@@ -311,6 +332,16 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Issue 10 §4 (hostile input). Form data without files is held in memory whole, so it stays
+# at Django's 2.5 MB (a bigger body answers 400); uploads above 2.5 MB go to a temporary file
+# instead of memory. Neither caps a file's size: REQUEST_MAX_BYTES (shop/request_limits.py)
+# does, for the whole body, above the largest upload we take (Wagtail images, 10 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=20 * 1024 * 1024)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# A corrupt image is a form error, not a 500 (shop/pages/image_forms.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "shop.pages.image_forms.ImageForm"
 
 # --------------------------------------------------------------------------- email
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -320,6 +351,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Campus Store <store@
 # --------------------------------------------------------------------------- security
 # Production (DEBUG=False) gets the full set that `check --deploy` asks for.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Full URLs (order numbers, reset tokens in paths) never leave the site in a Referer header.
+SECURE_REFERRER_POLICY = "same-origin"
+# Scripts never need the session or CSRF cookie: Django templates put the CSRF token in each
+# form, Wagtail reads it from its config and Oscar's dashboard script falls back to the form.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
 # Wagtail's live preview panel renders the page being edited in a same-origin iframe, so
 # frames are allowed from our own origin only; W019 asks for DENY, which would break it.
 X_FRAME_OPTIONS = "SAMEORIGIN"
@@ -431,8 +468,18 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from
 
 # --------------------------------------------------------------------------- wagtail
 WAGTAIL_SITE_NAME = OSCAR_SHOP_NAME
+# Issue 10 §4: Wagtail's Draftail widget, minus the 500 on a malformed posted value.
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "shop.pages.widgets.DraftailRichTextAreaRefusingMalformedInput"}
+}
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# Wagtail's default is protocol-relative ("//www.gravatar.com"), which plain-HTTP runs load over
+# http:, outside the CSP's img-src (https only); always HTTPS (tests/browser/security).
+WAGTAIL_GRAVATAR_PROVIDER_URL = "https://www.gravatar.com/avatar"
+# The admin's "new Wagtail version" check fetches releases.wagtail.org from the browser, which
+# the CSP's connect-src refuses; upgrades go through requirements/, not a banner.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --------------------------------------------------------------------------- stripe
@@ -455,35 +502,11 @@ STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 # connections to any host but ours and Stripe's (Stripe's documented hosts when STRIPE_JS_URL is
 # js.stripe.com, localstripe's host otherwise), plugins, and framing by other sites.
 SECURITY_CSP_ENABLED = env.bool("SECURITY_CSP_ENABLED", default=not DEBUG)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-_stripe_js_origin = _origin(STRIPE_JS_URL)
-_stripe_api_origin = _origin(STRIPE_API_BASE)
-_stripe_frames = [_stripe_js_origin]
-if _stripe_js_origin == "https://js.stripe.com":
-    _stripe_frames.append("https://hooks.stripe.com")
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        # Oscar's base template tries jQuery from Google's CDN first, then falls back to ours.
-        "script-src": [SELF, UNSAFE_INLINE, _stripe_js_origin, "https://ajax.googleapis.com"],
-        "style-src": [SELF, UNSAFE_INLINE],
-        # Wagtail's admin shows Gravatar avatars and data:/blob: image previews.
-        "img-src": [SELF, "data:", "blob:", "https://www.gravatar.com"],
-        "font-src": [SELF, "data:"],
-        "connect-src": [SELF, _stripe_api_origin, _stripe_js_origin],
-        "frame-src": [SELF, *_stripe_frames],
-        # Wagtail's live preview frames our own pages (see X_FRAME_OPTIONS).
-        "frame-ancestors": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-    }
-}
+# Built by a function (shop/security_policy.py) so the browser tests can build the same policy
+# for their localstripe's run-time URLs.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    stripe_js_url=STRIPE_JS_URL, stripe_api_base=STRIPE_API_BASE
+)
 if SECURITY_CSP_ENABLED:
     MIDDLEWARE.insert(
         MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -60,6 +60,8 @@ CASHIER_PERMISSIONS = (
     ("preorders", "hand_over_preorder"),
 )
 CENT = Decimal("0.01")
+# The money columns hold 10 digits, 2 after the point.
+MONEY_LIMIT = Decimal("100000000")
 MAX_LINE_QUANTITY = 999
 
 
@@ -109,7 +111,18 @@ def cashiers_group_ensure() -> Group:
 def _money(amount: Decimal | None, *, field: str) -> Decimal:
     if amount is None:
         raise ValidationError(_("Enter the %(field)s.") % {"field": field}, code="amount_missing")
-    amount = Decimal(amount).quantize(CENT)
+    try:
+        amount = Decimal(amount)
+        # NaN, Infinity and 1e999 are Decimals too; quantize() raises on them, and anything at
+        # or above the columns' 10 digits could not be stored (issue 10 §4: a clear refusal).
+        if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
+            raise InvalidOperation
+        amount = amount.quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(
+            _("Enter the %(field)s as an amount of money.") % {"field": field},
+            code="amount_invalid",
+        ) from None
     if amount < 0:
         raise ValidationError(
             _("The %(field)s cannot be negative.") % {"field": field}, code="amount_negative"

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -200,7 +201,11 @@ class HandOverView(generic.TemplateView):
         return ctx
 
     def post(self, request):
-        preorder = get_object_or_404(Preorder, pk=request.POST.get("preorder") or 0)
+        raw_id = request.POST.get("preorder", "")
+        # Not a number is "no such pre-order", not a 500 (issue 10 §4).
+        if not (raw_id.isascii() and raw_id.isdigit()):
+            raise Http404
+        preorder = get_object_or_404(Preorder, pk=int(raw_id))
         try:
             services.preorder_hand_over(preorder_id=preorder.pk, handed_over_by=request.user)
         except ValidationError as exc:

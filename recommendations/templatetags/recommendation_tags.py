@@ -2,16 +2,35 @@
 
 Thin callers of ``recommendations.selectors``; the row itself is the page builder's product
 list template, so recommended cards look exactly like every other product list.
+
+The product page and basket rows are served from the cache: rendering four of Oscar's
+product cards (prices, availability, thumbnails, add-to-basket forms) was a third of the
+basket page's CPU. The cached HTML holds no per-request state: the add-to-basket forms'
+CSRF token is a slot filled in for each request, and a request holding a failed
+add-to-basket form in its session (Oscar shows that form's errors in the card) renders
+afresh.
 """
 
 from django import template
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.selectors import member_discount_percent_for_basket, member_discount_percent_for_user
 from recommendations import selectors
+from recommendations.caching import ROW_TIMEOUT_SECONDS, row_cache_key
+from shop.apps.catalogue.selectors import catalogue_version
 
 register = template.Library()
 
 ROW_TEMPLATE = "recommendations/product_row.html"
+# Stands for the CSRF token in cached HTML; ``{% csrf_token %}`` prints it as the value.
+CSRF_TOKEN_SLOT = "recommendations-csrf-token-slot"  # noqa: S105  (a placeholder, no secret)
+# Oscar's ``basket_form`` tag shows a failed add-to-basket form kept under this session key.
+FAILED_BASKET_FORM_SESSION_PREFIX = "add_to_basket_form_post_data_"
 
 
 def _row(context, *, placement: str, title, products) -> dict:
@@ -23,26 +42,82 @@ def _row(context, *, placement: str, title, products) -> dict:
     }
 
 
-@register.inclusion_tag(ROW_TEMPLATE, takes_context=True)
-def also_bought(context, product, limit=4):
-    products = selectors.also_bought_products(
-        product_id=product.pk, request=context.get("request"), limit=limit
+def _viewer_pricing(request) -> str:
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return "none"
+    basket = getattr(request, "basket", None)
+    if basket is not None:
+        percent = member_discount_percent_for_basket(basket=basket)
+    else:
+        percent = member_discount_percent_for_user(user=user)
+    return str(percent.normalize()) if percent else "none"
+
+
+def _has_failed_basket_form(request) -> bool:
+    session = getattr(request, "session", None)
+    # A session is not iterable, only its keys() are.
+    return session is not None and any(
+        key.startswith(FAILED_BASKET_FORM_SESSION_PREFIX)
+        for key in session.keys()  # noqa: SIM118
     )
-    return _row(
+
+
+def _cached_row(context, *, placement: str, title, candidate_ids: list[int], limit: int) -> str:
+    request = context.get("request")
+
+    def render(*, csrf_token) -> str:
+        products = selectors.products_for_ids(
+            product_ids=candidate_ids, request=request, limit=limit
+        )
+        row = _row(context, placement=placement, title=title, products=products)
+        # No ``request=``: context processors would put per-request values into the HTML.
+        return render_to_string(ROW_TEMPLATE, {**row, "csrf_token": csrf_token})
+
+    version = catalogue_version()
+    # No version means the cache is unreachable (it fails open): render from the database.
+    if request is None or version is None or _has_failed_basket_form(request):
+        return render(csrf_token=context.get("csrf_token"))
+
+    key = row_cache_key(
+        placement=placement,
+        candidate_ids=candidate_ids,
+        limit=limit,
+        pricing=_viewer_pricing(request),
+        language=translation.get_language() or "",
+        catalogue_version=version,
+        day=timezone.localdate().isoformat(),
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render(csrf_token=CSRF_TOKEN_SLOT)
+        cache.set(key, html, ROW_TIMEOUT_SECONDS)
+    if CSRF_TOKEN_SLOT in html:
+        html = html.replace(CSRF_TOKEN_SLOT, get_token(request))
+    return mark_safe(html)  # noqa: S308  (our own template's output, escaped when rendered)
+
+
+@register.simple_tag(takes_context=True)
+def also_bought(context, product, limit=4):
+    return _cached_row(
         context,
         placement="also_bought",
         title=_("Customers who bought this also bought"),
-        products=products,
+        candidate_ids=selectors.also_bought_ids(product_id=product.pk),
+        limit=limit,
     )
 
 
-@register.inclusion_tag(ROW_TEMPLATE, takes_context=True)
+@register.simple_tag(takes_context=True)
 def basket_suggestions(context, basket, limit=4):
     product_ids = [line.product_id for line in basket.all_lines()] if basket else []
-    products = selectors.basket_suggestion_products(
-        basket_product_ids=product_ids, request=context.get("request"), limit=limit
+    return _cached_row(
+        context,
+        placement="basket",
+        title=_("You may also need"),
+        candidate_ids=selectors.basket_suggestion_ids(basket_product_ids=product_ids),
+        limit=limit,
     )
-    return _row(context, placement="basket", title=_("You may also need"), products=products)
 
 
 @register.inclusion_tag(ROW_TEMPLATE, takes_context=True)

@@ -6,6 +6,10 @@ PARTNER_NAME = "Campus Store"
 PARTNER_CODE = "campus-store"
 PRODUCT_CLASS_NAME = "Grocery"
 PRODUCT_CLASS_SLUG = "grocery"
+# The one country the store delivers to: Oscar's checkout lists only shipping countries, and
+# with none the shipping-address form cannot be filled in, so no online order could be placed.
+SHIPPING_COUNTRY_CODE = "CN"
+SHIPPING_COUNTRY_NAME = "China"
 EMAIL_DOMAIN = "campus.example"
 MEMBER_USERNAME_PREFIX = "member"
 # "H" for history: keeps demo order numbers apart from Oscar's numeric checkout numbers.

@@ -42,6 +42,7 @@ from till.services import cashiers_group_ensure
 
 User = get_user_model()
 Category = get_model("catalogue", "Category")
+Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -130,6 +131,19 @@ def _partner_ensure() -> Partner:
         code=constants.PARTNER_CODE, defaults={"name": constants.PARTNER_NAME}
     )
     return partner
+
+
+def demo_shipping_country_ensure() -> Country:
+    """The store's delivery country, marked as a shipping country (see the constant's note)."""
+    country, _created = Country.objects.update_or_create(
+        iso_3166_1_a2=constants.SHIPPING_COUNTRY_CODE,
+        defaults={
+            "name": constants.SHIPPING_COUNTRY_NAME,
+            "printable_name": constants.SHIPPING_COUNTRY_NAME,
+            "is_shipping_country": True,
+        },
+    )
+    return country
 
 
 def _product_class_ensure() -> ProductClass:
@@ -438,6 +452,7 @@ def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
     _items_check_unique_keys(items=items)
 
     partner = _partner_ensure()
+    demo_shipping_country_ensure()
     product_class = _product_class_ensure()
     categories = _categories_ensure(keys={catalogue_map.item_category_key(item) for item in items})
     products, products_created = _products_ensure(

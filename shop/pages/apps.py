@@ -6,3 +6,6 @@ class PagesConfig(AppConfig):
     name = "shop.pages"
     label = "pages"
     verbose_name = _("Content pages")
+
+    def ready(self):
+        from shop.pages import receivers  # noqa: F401  (connects the signals)

@@ -13,7 +13,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from recommendations.blocks import RecommendedForYouBlock
-from shop.pages.selectors import ProductListSpec, product_lists_resolve
+from shop.pages.selectors import ProductListSpec, product_list_get
 from shop.pages.viewsets import category_chooser_viewset, product_chooser_viewset
 
 Product = get_model("catalogue", "Product")
@@ -144,14 +144,18 @@ class ProductListBlock(blocks.StructBlock):
             )
         return value
 
+    def product_list_spec(self, value, *, request):
+        """What this block lists; pages resolve every block's spec together."""
+        return value.spec
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        # Pages resolve all their lists in one go (see StreamPage.get_context); a block
-        # rendered on its own (the editor's preview) resolves just itself.
-        resolved = context.get("product_lists")
-        if resolved is None or value.spec not in resolved:
-            resolved = product_lists_resolve(specs=[value.spec], request=context.get("request"))
-        context["products"] = resolved[value.spec]
+        request = context.get("request")
+        context["products"] = product_list_get(
+            spec=self.product_list_spec(value, request=request),
+            resolved=context.get("product_lists"),
+            request=request,
+        )
         return context
 
     def get_preview_value(self):

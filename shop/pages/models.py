@@ -22,7 +22,13 @@ class StreamPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        specs = [block.value.spec for block in self.body if block.block_type == "product_list"]
+        # Every block that lists products (hand-picked, category, recommendations) says what
+        # it lists, so one query loads the cards of the whole page.
+        specs = [
+            block.block.product_list_spec(block.value, request=request)
+            for block in self.body
+            if hasattr(block.block, "product_list_spec")
+        ]
         context["product_lists"] = product_lists_resolve(specs=specs, request=request)
         return context
 

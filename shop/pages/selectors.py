@@ -3,19 +3,22 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Subquery
 from django.http import HttpRequest
+from django.utils import translation
 from oscar.core.loading import get_class, get_model
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 StrategySelector = get_class("partner.strategy", "Selector")
 
-# A category list reads this many candidates per card it shows, so a few sold-out products
-# do not leave holes in the row: stock is judged by Oscar's strategy in Python (the only place
-# that knows the rules), not re-implemented in SQL.
-CATEGORY_CANDIDATES_PER_CARD = 3
+# A list reads this many candidates per card it shows, so a few sold-out products do not leave
+# holes in the row: stock is judged by Oscar's strategy in Python (the only place that knows
+# the rules), not re-implemented in SQL.
+CANDIDATES_PER_CARD = 3
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def _category_candidate_ids(*, category_id: int, limit: int) -> list[int]:
         .values_list("pk", flat=True)
         .distinct()
     )
-    return list(candidate_ids[: limit * CATEGORY_CANDIDATES_PER_CARD])
+    return list(candidate_ids[: limit * CANDIDATES_PER_CARD])
 
 
 def product_lists_resolve(
@@ -78,26 +81,46 @@ def product_lists_resolve(
             candidate_ids = list(dict.fromkeys(spec.product_ids))
         candidate_ids_by_spec[spec] = candidate_ids
 
-    all_ids = {pk for ids in candidate_ids_by_spec.values() for pk in ids}
-    products_by_id = (
-        Product.objects.base_queryset()
-        # Keep Oscar's select_related and its ``has_options`` annotations, but prefetch only
-        # what a card reads: children and option lists are never touched for a standalone
-        # product whose ``has_options`` is already annotated.
-        .prefetch_related(None)
-        .prefetch_related("stockrecords", "images")
-        .filter(pk__in=all_ids, is_public=True, structure=Product.STANDALONE)
-        .in_bulk()
-        if all_ids
-        else {}
-    )
-
+    # Long lists (recommendations hold dozens of ids) are read a window at a time: the first
+    # ``limit * CANDIDATES_PER_CARD`` candidates almost always fill the row, and loading and
+    # pricing all of them would cost far more than the row shows. A row left short by
+    # unavailable products reads the next, larger window.
+    window = {spec: spec.limit * CANDIDATES_PER_CARD for spec in specs}
+    products_by_id: dict[int, object] = {}
+    buyable_ids: set[int] = set()
+    checked_ids: set[int] = set()
     strategy = _strategy_for_request(request)
-    buyable_ids = set()
-    for product in products_by_id.values():
-        purchase_info = strategy.fetch_for_product(product)
-        if purchase_info.price.exists and purchase_info.availability.is_available_to_buy:
-            buyable_ids.add(product.pk)
+    pending = specs
+    while pending:
+        ids_to_load = {
+            pk for spec in pending for pk in candidate_ids_by_spec[spec][: window[spec]]
+        } - checked_ids
+        if ids_to_load:
+            loaded = (
+                Product.objects.base_queryset()
+                # Keep Oscar's select_related and its ``has_options`` annotations, but
+                # prefetch only what a card reads: children and option lists are never
+                # touched for a standalone product whose ``has_options`` is annotated.
+                .prefetch_related(None)
+                .prefetch_related("stockrecords", "images")
+                .filter(pk__in=ids_to_load, is_public=True, structure=Product.STANDALONE)
+                .in_bulk()
+            )
+            products_by_id.update(loaded)
+            checked_ids |= ids_to_load
+            for product in loaded.values():
+                purchase_info = strategy.fetch_for_product(product)
+                if purchase_info.price.exists and purchase_info.availability.is_available_to_buy:
+                    buyable_ids.add(product.pk)
+        pending = [
+            spec
+            for spec in pending
+            if len(candidate_ids_by_spec[spec]) > window[spec]
+            and sum(pk in buyable_ids for pk in candidate_ids_by_spec[spec][: window[spec]])
+            < spec.limit
+        ]
+        for spec in pending:
+            window[spec] *= 2
 
     return {
         spec: [products_by_id[pk] for pk in candidate_ids if pk in buyable_ids][: spec.limit]
@@ -105,9 +128,51 @@ def product_lists_resolve(
     }
 
 
-def menu_pages_for_request(*, request: HttpRequest) -> list[Page]:
+def product_list_get(
+    *, spec: ProductListSpec, resolved: dict | None, request: HttpRequest | None
+) -> list:
+    """One list's products: from the page's resolve of all its lists (``StreamPage``), or on
+    its own when the block renders alone (the editor's preview)."""
+    if resolved is None or spec not in resolved:
+        resolved = product_lists_resolve(specs=[spec], request=request)
+    return resolved[spec]
+
+
+@dataclass(frozen=True)
+class MenuPage:
+    pk: int
+    title: str
+    url: str
+
+
+# Every storefront page shows the menu, and it changes only when editors publish, unpublish,
+# move or delete a page (or change a site): ``shop.pages.receivers`` forget it then, so a
+# cached menu is never out of date; the lifetime only bounds memory.
+MENU_PAGES_CACHE_KEY = "pages:menu-pages"
+MENU_PAGES_CACHE_SECONDS = 60 * 60
+# Entries are per Host header; ALLOWED_HOSTS bounds them, this bounds them again.
+MENU_PAGES_MAX_HOSTS = 20
+
+
+def menu_pages_for_request(*, request: HttpRequest) -> list[MenuPage]:
     """The live pages right under the site's home page that editors ticked "Show in menus"."""
+    host_key = f"{request.get_host()}|{translation.get_language()}"
+    menus = cache.get(MENU_PAGES_CACHE_KEY) or {}
+    if host_key in menus:
+        return menus[host_key]
     site = Site.find_for_request(request)
-    if site is None:
-        return []
-    return list(site.root_page.get_children().live().in_menu())
+    pages = [] if site is None else site.root_page.get_children().live().in_menu()
+    menu = [MenuPage(pk=page.pk, title=page.title, url=page.get_url(request)) for page in pages]
+    if len(menus) < MENU_PAGES_MAX_HOSTS:
+        cache.set(MENU_PAGES_CACHE_KEY, {**menus, host_key: menu}, MENU_PAGES_CACHE_SECONDS)
+    return menu
+
+
+def menu_pages_forget() -> None:
+    """Drop the cached menus now and again after commit, when the change becomes visible.
+
+    The second delete covers a request that read the old pages between the change and the
+    commit and cached them again.
+    """
+    cache.delete(MENU_PAGES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(MENU_PAGES_CACHE_KEY))

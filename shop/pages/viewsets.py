@@ -7,12 +7,14 @@ dashboard, Wagtail only needs to point at it. The viewsets are registered in
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.widgets.chooser import BaseChooser
 
 Product = get_model("catalogue", "Product")
 
@@ -81,8 +83,25 @@ class CategoryChooseResultsView(CategoryChooseViewMixin, ChooseResultsView):
     pass
 
 
+class ChooserWidgetIgnoringMalformedIds(BaseChooser):
+    """Wagtail's chooser widget, minus its 500 on a posted id that is not a number.
+
+    When a form comes back with errors the widget looks the posted value up again to show
+    it; Wagtail catches only DoesNotExist, so "abc" or "NaN" in a hand-made POST crashed the
+    re-rendered form (issue 10 §4 fuzz). The form field itself already refuses the value with
+    "Select a valid choice"; the widget now just shows nothing chosen.
+    """
+
+    def get_instance(self, value):
+        try:
+            return super().get_instance(value)
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+
 class ProductChooserViewSet(ChooserViewSet):
     model = "catalogue.Product"
+    base_widget_class = ChooserWidgetIgnoringMalformedIds
     icon = "tag"
     choose_one_text = _("Choose a product")
     choose_another_text = _("Choose another product")
@@ -92,6 +111,7 @@ class ProductChooserViewSet(ChooserViewSet):
 
 class CategoryChooserViewSet(ChooserViewSet):
     model = "catalogue.Category"
+    base_widget_class = ChooserWidgetIgnoringMalformedIds
     icon = "folder-open-inverse"
     choose_one_text = _("Choose a category")
     choose_another_text = _("Choose another category")

@@ -23,7 +23,8 @@ import pytest
 from tests.conftest import TEST_RESULTS_DIR
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-WORKER_START_TIMEOUT_SECONDS = 60
+# An upper bound (the wait polls): a loaded 2-core CI box took up to 55 s to boot a worker.
+WORKER_START_TIMEOUT_SECONDS = 120
 WORKER_STOP_TIMEOUT_SECONDS = 20
 
 
@@ -51,6 +52,29 @@ def celery_worker_process(django_db_setup) -> CeleryWorker:
     database is dropped (it depends on ``django_db_setup``), so the drop never meets its
     open connections.
     """
+    worker = celery_worker_start(name="celery-worker")
+    try:
+        yield worker
+    finally:
+        celery_worker_stop(worker)
+
+
+def celery_worker_start(
+    *,
+    name: str,
+    app_module: str = "shop",
+    pool: str = "solo",
+    queue: str = "",
+    extra_env: dict[str, str] | None = None,
+) -> CeleryWorker:
+    """Start a worker on the test database and wait until it answers a ping.
+
+    The session's worker uses it, and so do tests that need a worker of their own to break
+    (the fault tests kill one, or point one at a Redis they stop): ``app_module`` may be a
+    test module that imports ``shop.celery.app`` and adds hooks, ``extra_env`` may point the
+    worker at another broker, ``queue`` keeps the session's worker off its tasks. The log goes
+    to ``var/test-results/<name>.log``.
+    """
     from django.db import connection
 
     from shop.celery import app
@@ -62,12 +86,13 @@ def celery_worker_process(django_db_setup) -> CeleryWorker:
     test_database_name = connection.settings_dict["NAME"]
     hostname = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
     TEST_RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = TEST_RESULTS_DIR / "celery-worker.log"
+    log_path = TEST_RESULTS_DIR / f"{name}.log"
     env = {
         **os.environ,
         "DATABASE_URL": database_url_for(test_database_name),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -76,9 +101,11 @@ def celery_worker_process(django_db_setup) -> CeleryWorker:
                 "-m",
                 "celery",
                 "--app",
-                "shop",
+                app_module,
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                *(["--concurrency=1"] if pool == "prefork" else []),
+                *([f"--queues={queue}"] if queue else []),
                 "--loglevel=INFO",
                 f"--hostname={hostname}",
                 # Gossip and mingle talk to other workers; there are none, and they slow the start.
@@ -93,9 +120,14 @@ def celery_worker_process(django_db_setup) -> CeleryWorker:
     worker = CeleryWorker(process=process, hostname=hostname, log_path=log_path)
     try:
         _wait_until_worker_answers(app, worker)
-        yield worker
-    finally:
-        _stop(process)
+    except BaseException:
+        celery_worker_stop(worker)
+        raise
+    return worker
+
+
+def celery_worker_stop(worker: CeleryWorker) -> None:
+    _stop(worker.process)
 
 
 def _wait_until_worker_answers(app, worker: CeleryWorker) -> None:

@@ -6,8 +6,14 @@ flags, the stock records and the images. ``product_cards_queryset`` loads exactl
 three queries for any number of cards, so a listing never costs a query per product.
 """
 
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from oscar.core.loading import get_model
+from oscar.templatetags.category_tags import get_annotated_list
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -91,3 +97,66 @@ def product_listing(
         )
         return products.order_by("title_rank", *_DEFAULT_ORDERING)
     return products.order_by(*_DEFAULT_ORDERING)
+
+
+@dataclass(frozen=True)
+class MenuCategory:
+    name: str
+    url: str
+
+
+# The header's "Browse store" menu is on every page and costs Oscar two queries; it changes
+# only when a category is saved, moved or deleted, and ``shop.apps.catalogue.receivers``
+# forgets it then. The lifetime only bounds how long a bulk UPDATE (no signal) can show.
+MENU_CATEGORIES_CACHE_KEY = "catalogue:menu-categories"
+MENU_CATEGORIES_CACHE_SECONDS = 60 * 60
+
+
+def menu_categories() -> list[MenuCategory]:
+    """The top-level categories of the header menu, as Oscar's ``category_tree depth=1``."""
+    categories = cache.get(MENU_CATEGORIES_CACHE_KEY)
+    if categories is None:
+        categories = [
+            MenuCategory(name=info.name, url=info.get_absolute_url())
+            for info in get_annotated_list(depth=1)
+        ]
+        cache.set(MENU_CATEGORIES_CACHE_KEY, categories, MENU_CATEGORIES_CACHE_SECONDS)
+    return categories
+
+
+def menu_categories_forget() -> None:
+    """Drop the cached menu now and again after commit, when the change becomes visible.
+
+    The second delete covers a request that read the old tree between the change and the
+    commit and cached it again.
+    """
+    cache.delete(MENU_CATEGORIES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(MENU_CATEGORIES_CACHE_KEY))
+
+
+# What a shopper sees of a product (title, image, price, availability) changes only when a
+# product, stock record, image, category, offer or pre-order is saved or deleted:
+# ``shop.apps.catalogue.receivers`` forgets the version then, and the next reader starts a
+# new one. Caches of catalogue HTML put the version in their keys, so one forget makes every
+# such entry unreachable at once without scanning keys.
+CATALOGUE_VERSION_CACHE_KEY = "catalogue:version"
+
+
+def catalogue_version() -> int | None:
+    """The current version; None only while the cache is unreachable."""
+    version = cache.get(CATALOGUE_VERSION_CACHE_KEY)
+    if version is None:
+        # ``add`` so that concurrent readers agree on one new version.
+        cache.add(CATALOGUE_VERSION_CACHE_KEY, time.time_ns(), timeout=None)
+        version = cache.get(CATALOGUE_VERSION_CACHE_KEY)
+    return version
+
+
+def catalogue_version_forget() -> None:
+    """Start a new catalogue version now and again after commit, as ``menu_categories_forget``.
+
+    The second forget covers a request that read the old rows between the change and the
+    commit and cached them under the version started by the first.
+    """
+    cache.delete(CATALOGUE_VERSION_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CATALOGUE_VERSION_CACHE_KEY))

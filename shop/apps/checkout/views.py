@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,7 +34,10 @@ from shop.apps.checkout import services
 from shop.apps.checkout.forms import PaymentDetailsForm, PlaceOrderForm
 from shop.apps.order.tasks import order_confirmation_email_send
 from shop.apps.payment import stripe_gateway
-from shop.apps.payment.services import stripe_webhook_event_process
+from shop.apps.payment.services import (
+    stripe_webhook_event_is_well_formed,
+    stripe_webhook_event_process,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,14 @@ def _stripe_context() -> dict:
 
 @non_atomic
 class PaymentDetailsView(views.PaymentDetailsView):
+    def post(self, request, *args, **kwargs):
+        if not self.preview:
+            # Oscar answers a POST here with an empty 400; say what to do instead (issue 10 §4).
+            return HttpResponseBadRequest(
+                _("Payment details are sent from the order preview: go back and check out again.")
+            )
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(_stripe_context())
@@ -238,9 +249,23 @@ class PaymentDetailsView(views.PaymentDetailsView):
             )
         if getattr(self, "credit_account_id", None):
             return self._place_order_on_account(order_number, user, basket, *args, **kwargs)
-        order = services.checkout_attempt_place_order(
-            attempt_id=self.checkout_attempt.pk, payment_intent=self.payment_intent
-        )
+        try:
+            order = services.checkout_attempt_place_order(
+                attempt_id=self.checkout_attempt.pk, payment_intent=self.payment_intent
+            )
+        except DatabaseError as exc:
+            # The database went away mid-order (issue 10 fault tests): the transaction rolled
+            # back whole, so tell the shopper plainly that nothing was ordered and a retry is
+            # safe (the attempt keeps its idempotency key), instead of Oscar's "contact
+            # customer services".
+            logger.exception("Database error placing checkout attempt %s", self.checkout_attempt.pk)
+            raise UnableToPlaceOrder(
+                _(
+                    "Your order could not be placed because of a problem on our side, and no "
+                    "order was made. Please place it again: a payment that already went "
+                    "through is never taken twice."
+                )
+            ) from exc
         return self.handle_successful_order(order)
 
     def _place_order_on_account(
@@ -412,5 +437,8 @@ class StripeWebhookView(generic.View):
                 request.META.get("REMOTE_ADDR"),
             )
             return HttpResponseBadRequest("bad signature")
+        if not stripe_webhook_event_is_well_formed(event=event):
+            logger.warning("Rejected a signed Stripe webhook that is not a well-formed event")
+            return HttpResponseBadRequest("malformed event")
         stripe_webhook_event_process(event=event)
         return HttpResponse("ok")

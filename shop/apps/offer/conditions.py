@@ -28,7 +28,7 @@ class ActiveMemberCardCondition(Condition):
         verbose_name_plural = _("Active member card conditions")
 
     def is_satisfied(self, offer, basket):
-        return loyalty_selectors.member_discount_percent_for_user(user=basket.owner) > 0
+        return loyalty_selectors.member_discount_percent_for_basket(basket=basket) > 0
 
     def can_apply_condition(self, line):
         # The condition is about who buys, not what: it consumes no basket lines.

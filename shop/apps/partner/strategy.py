@@ -8,11 +8,13 @@ product frozen while it sits in someone's basket cannot be bought either.
 
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner import strategy as oscar_strategy
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
 from preorders.availability import PreorderAware
 
 Unavailable = get_class("partner.availability", "Unavailable")
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
 
 
 class Frozen(Unavailable):
@@ -32,7 +34,44 @@ class FreezeAware:
         return super().availability_policy(product, stockrecord)
 
 
+class OneQueryPerRequest:
+    """Strategy mixin: pricing a basket costs the same few queries for any number of lines.
+
+    Oscar's ``fetch_for_line`` ignores the line's stock record and selects the product's
+    first one again, a query per line (twice per basket page: offers, then the template),
+    although the basket loads every line with its stock record. Its stock-required policy
+    then reads each product's class, another query per line. The strategy lives for one
+    request (Oscar's basket middleware builds it), so the product classes, a handful of rows,
+    are read once for the whole request.
+    """
+
+    _product_classes = None
+
+    def fetch_for_line(self, line, stockrecord=None):
+        # The line's own stock record is the one the basket priced when the product was
+        # added (Oscar passes it from ``Line.purchase_info``); without one, select as usual.
+        return self.fetch_for_product(line.product, stockrecord or line.stockrecord)
+
+    def availability_policy(self, product, stockrecord):
+        self._product_class_load(product)
+        return super().availability_policy(product, stockrecord)
+
+    def _product_class_load(self, product):
+        if (
+            product.is_child
+            or product.product_class_id is None
+            or Product.product_class.is_cached(product)
+        ):
+            return
+        if self._product_classes is None:
+            self._product_classes = ProductClass.objects.in_bulk()
+        product_class = self._product_classes.get(product.product_class_id)
+        if product_class is not None:
+            product.product_class = product_class
+
+
 class Default(
+    OneQueryPerRequest,
     FreezeAware,
     # Issue 7: pre-orderable products sell up to their cap while out of stock.
     PreorderAware,

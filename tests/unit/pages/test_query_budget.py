@@ -15,6 +15,9 @@ from shop.pages.models import HomePage
 pytestmark = pytest.mark.django_db
 
 HOME_PAGE_QUERY_BUDGET = 25
+# A cold process also fills the header menus' caches and the catalogue version
+# (shop.apps.catalogue.selectors), which every later request reads instead of the database.
+COLD_HOME_PAGE_QUERY_BUDGET = 30
 
 
 def test_home_page_with_two_product_lists_stays_under_the_query_budget(client, home_page):
@@ -34,7 +37,7 @@ def test_home_page_with_two_product_lists_stays_under_the_query_budget(client, h
         f"\nhome page SQL queries: first request {len(first_request)}, "
         f"warm request {len(warm_request)}"
     )
-    assert len(first_request) < HOME_PAGE_QUERY_BUDGET
+    assert len(first_request) < COLD_HOME_PAGE_QUERY_BUDGET
     assert len(warm_request) < HOME_PAGE_QUERY_BUDGET
 
 

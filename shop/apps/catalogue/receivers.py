@@ -1,0 +1,57 @@
+"""Forget the cached header menu and catalogue HTML whenever what they show may have changed.
+
+Saves and deletes send Django's signals; treebeard moves and deletes whole subtrees with
+queryset updates and sends its own signals for them. Oscar's stock allocation updates the
+row with a queryset update too, but sends ``post_save`` itself.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from oscar.core.loading import get_model
+from treebeard.mp_tree import nodes_deleted, path_updated
+
+from preorders.models import Preorder, PreorderSettings
+from shop.apps.catalogue.selectors import catalogue_version_forget, menu_categories_forget
+
+Category = get_model("catalogue", "Category")
+
+# Every model a product card reads (title, image, price, availability, pre-order state),
+# and the offers and ranges, so that HTML cached under the catalogue version never outlives
+# a change a shopper could see.
+CATALOGUE_VERSION_SENDERS = [
+    get_model("catalogue", "Product"),
+    get_model("catalogue", "ProductClass"),
+    get_model("catalogue", "ProductImage"),
+    get_model("catalogue", "ProductCategory"),
+    get_model("partner", "StockRecord"),
+    get_model("offer", "ConditionalOffer"),
+    get_model("offer", "Benefit"),
+    get_model("offer", "Condition"),
+    get_model("offer", "Range"),
+    get_model("offer", "RangeProduct"),
+    PreorderSettings,
+    Preorder,
+]
+
+
+@receiver(
+    [post_save, post_delete, path_updated, nodes_deleted],
+    sender=Category,
+    dispatch_uid="catalogue_menu_categories_forget",
+)
+def category_tree_changed(sender, **kwargs):
+    menu_categories_forget()
+    catalogue_version_forget()
+
+
+def catalogue_changed(sender, **kwargs):
+    catalogue_version_forget()
+
+
+for _sender in CATALOGUE_VERSION_SENDERS:
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            catalogue_changed,
+            sender=_sender,
+            dispatch_uid=f"catalogue_version_forget_{_sender._meta.label_lower}",
+        )

@@ -1,0 +1,17 @@
+"""Oscar's product page with the product read in one go (Oscar loads it with get_class).
+
+Oscar's view fetches the bare product; its templates then ask for the product class, the
+images (gallery and primary image separately), the stock record (three purchase-info tags)
+and the option flags, each a query of its own. The queryset below loads what the page reads
+with the product: the class joined, options annotated, stock records and images prefetched,
+the same way every product card of the store is loaded.
+"""
+
+from oscar.apps.catalogue import views as oscar_views
+
+from shop.apps.catalogue.selectors import product_cards_queryset
+
+
+class ProductDetailView(oscar_views.ProductDetailView):
+    def get_queryset(self):
+        return product_cards_queryset()

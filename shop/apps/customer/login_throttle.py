@@ -1,0 +1,89 @@
+"""Password guessing on every login form is throttled per username and IP address.
+
+One mechanism for every form that logs in through ``django.contrib.auth.authenticate()``: the
+storefront's ``/accounts/login/``, the Oscar dashboard's login, Wagtail's ``/cms/login/`` and
+Django's ``/django-admin/login/``. Hooking the authentication layer rather than each view
+means a login form added later is covered without anyone remembering to.
+
+* ``LoginThrottleBackend`` (first in ``AUTHENTICATION_BACKENDS``) refuses a locked
+  username + IP before any password is checked, so even the right password is useless while
+  locked; it marks the request so the answer can say why.
+* ``receivers.py`` counts each ``user_login_failed`` and forgets the failures on
+  ``user_logged_in``.
+* ``LoginThrottleMiddleware`` turns a refused login page into a 429 with a clear message and
+  ``Retry-After``, instead of the form's "wrong password", which would be a lie.
+
+The counters are ``shop.throttle``'s, the same as the member card PIN lookup's. The campus
+SSO callback checks no password (the portal does), so there is nothing to guess there.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from shop.throttle import client_ip, throttle_clear, throttle_failure_record, throttle_is_locked
+
+THROTTLED_REQUEST_ATTRIBUTE = "login_throttled"
+
+
+def _keys(*, username: str, ip: str) -> list[str]:
+    # Hashed: a username is user input of any length and characters, not a safe cache key.
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    return [f"login-failures:{digest}:{ip}"]
+
+
+def login_is_locked(*, username: str, ip: str) -> bool:
+    return throttle_is_locked(
+        keys=_keys(username=username, ip=ip), limit=settings.LOGIN_THROTTLE_MAX_FAILURES
+    )
+
+
+def login_failure_record(*, username: str, ip: str) -> int:
+    return throttle_failure_record(
+        keys=_keys(username=username, ip=ip),
+        limit=settings.LOGIN_THROTTLE_MAX_FAILURES,
+        window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
+    )
+
+
+def login_failures_clear(*, usernames: list[str], ip: str) -> None:
+    throttle_clear(keys=[key for name in usernames if name for key in _keys(username=name, ip=ip)])
+
+
+class LoginThrottleBackend:
+    """Refuses every login attempt of a locked username + IP; never logs anyone in."""
+
+    def authenticate(self, request, username=None, **credentials):
+        if request is None or not username:
+            return None
+        if login_is_locked(username=username, ip=client_ip(request)):
+            setattr(request, THROTTLED_REQUEST_ATTRIBUTE, True)
+            # PermissionDenied stops authenticate() from asking the other backends.
+            raise PermissionDenied
+        return None
+
+    # No get_user(): this backend never logs anyone in, and without it Django's
+    # Client.force_login() and session loading keep using the backends that do.
+
+
+class LoginThrottleMiddleware:
+    """Answers a login refused by the throttle with 429 and the reason."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, THROTTLED_REQUEST_ATTRIBUTE, False):
+            return response
+        minutes = max(1, settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60)
+        throttled = render(
+            request,
+            "customer/login_throttled.html",
+            {"minutes": minutes, "login_url": request.path},
+            status=429,
+        )
+        throttled["Retry-After"] = str(settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+        return throttled

@@ -1,0 +1,22 @@
+"""Forget the cached header/footer menu whenever a page or site change could alter it.
+
+A page enters or leaves the menu, or changes its title or URL, only by being published,
+unpublished, renamed (slug), moved or deleted; a site change can give the host another home page.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from shop.pages.selectors import menu_pages_forget
+
+
+@receiver(
+    [page_published, page_unpublished, page_slug_changed, post_page_move],
+    dispatch_uid="pages_menu_forget",
+)
+@receiver(post_delete, sender=Page, dispatch_uid="pages_menu_forget_page_deleted")
+@receiver([post_save, post_delete], sender=Site, dispatch_uid="pages_menu_forget_site")
+def menu_may_have_changed(sender, **kwargs):
+    menu_pages_forget()

@@ -1,0 +1,59 @@
+"""Helpers for the fault tests: polling with a deadline, and a worker of the test's own."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from ops.servers import free_loopback_port
+from shop.celery import app
+
+# Generous for a loaded 2-core machine; a passing run is far faster (every wait polls).
+FAULT_TIMEOUT_SECONDS = 45
+POLL_INTERVAL_SECONDS = 0.1
+
+
+def wait_until(
+    condition: Callable[[], object],
+    *,
+    what: str,
+    timeout: float = FAULT_TIMEOUT_SECONDS,
+    details: Callable[[], str] = lambda: "",
+) -> object:
+    """Poll ``condition`` until it returns something truthy; fail naming ``what`` otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within {timeout:.0f}s\n{details()}")
+        time.sleep(POLL_INTERVAL_SECONDS)
+
+
+def use_broker(settings, url: str) -> None:
+    """Point this process's Celery app at the broker ``url`` (``settings``: pytest-django's).
+
+    The app reads CELERY_BROKER_URL through Django's settings but keeps its connection pools:
+    forget them (kombu keeps one per URL) so the next publish, and the ping that waits for a
+    worker, go to ``url``. Call it again with the old URL when done.
+    """
+    settings.CELERY_BROKER_URL = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def database_unreachable(transactional_db):
+    """This process's connection to PostgreSQL points at a port where nothing listens."""
+    saved_port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = str(free_loopback_port())
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = saved_port
