@@ -10,11 +10,16 @@ import pytest
 
 from tests.unit.health.test_production_settings import PRODUCTION_ENV, run_django
 
+# The pages render from the database (sites, sessions), and the probe's process has none of
+# the test session's: it migrates a private in-memory database first. Nothing else is shared,
+# so a fresh clone (no db.sqlite3) runs it as well as a developer's machine.
 HEADERS_PROBE = """
 import json, django
 django.setup()
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
+call_command("migrate", verbosity=0)
 client = Client(HTTP_HOST="store.campus.example")
 login = client.get("/django-admin/login/", secure=True)
 csrf = login.cookies.get("csrftoken")
@@ -36,7 +41,9 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def production():
-    result = run_django(["-c", HEADERS_PROBE], PRODUCTION_ENV)
+    result = run_django(
+        ["-c", HEADERS_PROBE], {**PRODUCTION_ENV, "DATABASE_URL": "sqlite://:memory:"}
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
