@@ -29,7 +29,6 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -58,6 +57,7 @@ from shop.apps.order.services import (
     order_refund,
 )
 from shop.apps.payment import stripe_gateway
+from shop.cache import cache_forget
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +86,7 @@ class PreorderPaymentRefused(ValidationError):
 
 
 def _open_products_changed() -> None:
-    # Now for this request, and again after commit in case a reader cached the old rows.
-    cache.delete(selectors.PREORDER_PRODUCT_IDS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(selectors.PREORDER_PRODUCT_IDS_CACHE_KEY))
+    cache_forget(key=selectors.PREORDER_PRODUCT_IDS_CACHE_KEY)
 
 
 def _absolute(path: str) -> str:

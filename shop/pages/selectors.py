@@ -4,12 +4,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import translation
 from oscar.core.loading import get_class, get_model
 from wagtail.models import Site
+
+from shop.cache import cache_forget
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -169,10 +170,5 @@ def menu_pages_for_request(*, request: HttpRequest) -> list[MenuPage]:
 
 
 def menu_pages_forget() -> None:
-    """Drop the cached menus now and again after commit, when the change becomes visible.
-
-    The second delete covers a request that read the old pages between the change and the
-    commit and cached them again.
-    """
-    cache.delete(MENU_PAGES_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(MENU_PAGES_CACHE_KEY))
+    """Drop the cached menus now and again after commit (``shop.cache.cache_forget``)."""
+    cache_forget(key=MENU_PAGES_CACHE_KEY)

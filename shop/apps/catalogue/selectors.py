@@ -10,10 +10,11 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from oscar.core.loading import get_model
 from oscar.templatetags.category_tags import get_annotated_list
+
+from shop.cache import cache_forget
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -125,13 +126,8 @@ def menu_categories() -> list[MenuCategory]:
 
 
 def menu_categories_forget() -> None:
-    """Drop the cached menu now and again after commit, when the change becomes visible.
-
-    The second delete covers a request that read the old tree between the change and the
-    commit and cached it again.
-    """
-    cache.delete(MENU_CATEGORIES_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(MENU_CATEGORIES_CACHE_KEY))
+    """Drop the cached menu now and again after commit (``shop.cache.cache_forget``)."""
+    cache_forget(key=MENU_CATEGORIES_CACHE_KEY)
 
 
 # What a shopper sees of a product (title, image, price, availability) changes only when a
@@ -153,10 +149,9 @@ def catalogue_version() -> int | None:
 
 
 def catalogue_version_forget() -> None:
-    """Start a new catalogue version now and again after commit, as ``menu_categories_forget``.
+    """Start a new catalogue version now and again after commit (``shop.cache.cache_forget``).
 
     The second forget covers a request that read the old rows between the change and the
     commit and cached them under the version started by the first.
     """
-    cache.delete(CATALOGUE_VERSION_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CATALOGUE_VERSION_CACHE_KEY))
+    cache_forget(key=CATALOGUE_VERSION_CACHE_KEY)
