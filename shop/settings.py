@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "crm.apps.CrmConfig",
     # Issue 8 items 2-3: RFM and value segments, rule segments, campaigns (Wagtail admin).
     "marketing.apps.MarketingConfig",
+    # The staff roles (shop/staff/roles.py): groups installed after every migrate.
+    "shop.staff.apps.StaffConfig",
 ]
 
 MIDDLEWARE = [
