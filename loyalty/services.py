@@ -1106,6 +1106,36 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
     return card
 
 
+def card_sign_in_user(*, number: str, pin: str, ip: str):
+    """The customer account a member signs in to with card number + PIN (the login forms).
+
+    The PIN is checked by ``card_authenticate``, so the card's own failure counter (per card,
+    from any address) guards a 4-digit PIN on the login form as it does on the lookup page.
+    Staff accounts are never opened with a PIN: their privileges need their password.
+    """
+    card = card_authenticate(number=number, pin=pin, ip=ip)
+    user = card.user
+    if user is None:
+        raise ValidationError(
+            _(
+                "This card is not linked to an online account yet. Register with your email "
+                "address, then link the card on your account page."
+            ),
+            code="card_unclaimed",
+        )
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(
+            _("Staff accounts sign in with their password, not with a member card."),
+            code="card_staff_account",
+        )
+    if not user.is_active:
+        raise ValidationError(
+            _("The account of this card is closed. Please ask at the store desk."),
+            code="card_account_inactive",
+        )
+    return user
+
+
 # =========================================================================== marketing admin
 
 admin_logger = logging.getLogger("loyalty.admin")

@@ -175,6 +175,8 @@ TEMPLATES = [
 AUTHENTICATION_BACKENDS = (
     # First: refuses a locked username + IP before any password is checked (issue 10).
     "shop.apps.customer.login_throttle.LoginThrottleBackend",
+    # Members: card number + PIN in place of email + password (loyalty/backends.py).
+    "loyalty.backends.MemberCardBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )

@@ -1,0 +1,74 @@
+"""Oscar's customer forms where members sign in with a card, and accounts have no password.
+
+Members of the store hold a member card with a PIN; many accounts were opened at the till or
+by the demo loader and have no usable password. The login form therefore takes either an email
+address and password or a card number and PIN (``loyalty.backends.MemberCardBackend`` does the
+checking), and password reset also reaches accounts without a password: its email is then a
+link to set one.
+"""
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.customer import forms as oscar_forms
+from oscar.core.compat import get_user_model
+
+from loyalty.backends import CARD_SIGN_IN_REFUSED_ATTRIBUTE
+
+User = get_user_model()
+
+
+class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
+    username = forms.CharField(
+        label=_("Email address or member card number"),
+        max_length=254,
+        help_text=_("Members: the 16 digits on your card, with or without spaces."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password or card PIN"),
+        strip=False,
+        help_text=_("With a card number, the card's PIN."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        **oscar_forms.EmailAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct email address and password, or member card number and PIN."
+        ),
+    }
+
+    def get_invalid_login_error(self):
+        # The card's PIN was right but the card cannot sign in: say why.
+        reason = getattr(self.request, CARD_SIGN_IN_REFUSED_ATTRIBUTE, None)
+        if reason:
+            return ValidationError(reason, code="card_sign_in_refused")
+        return super().get_invalid_login_error()
+
+
+class PasswordResetForm(oscar_forms.PasswordResetForm):
+    def get_users(self, email):
+        """Active accounts with this email address, with a password or not.
+
+        Django leaves out accounts without a usable password, so a member who signs in with a
+        card would be told "email sent" while nothing was sent; they get a link to set a
+        password instead (the email says which, from ``user.has_usable_password``).
+        """
+        email_field = User.get_email_field_name()
+        accounts = User._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        )
+        # As Django does: the database's case-insensitive match is not Unicode's, and a
+        # look-alike address must not receive another account's link.
+        return (
+            user
+            for user in accounts
+            if _casefolded(getattr(user, email_field)) == _casefolded(email)
+        )
+
+
+def _casefolded(value: str) -> str:
+    return unicodedata.normalize("NFKC", value or "").casefold()
