@@ -30,7 +30,8 @@ from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 print("  Demo logins (demo data only):")
 for account in DEMO_STAFF_ACCOUNTS:
     print(f"    {account.username:<17} {account.password:<24} {account.role}")
-print(f"    member card {demo_card_sample()}, PIN {DEMO_CARD_PIN}: card lookup at /member-card/")
+card = demo_card_sample() or "(no demo card)"
+print(f"    {card:<17} {DEMO_CARD_PIN:<24} member (card + PIN): sign in at /accounts/login/, card lookup at /member-card/")
 endef
 export PRINT_DEMO_LOGINS
 
