@@ -46,6 +46,27 @@ class PurchaseHistory:
     def items(self) -> list[str]:
         return sorted(self.units_sold)
 
+    @property
+    def first_day(self) -> dt.date:
+        return self.baskets[0].date  # baskets are sorted by date
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.baskets[-1].date
+
+    def moved(self, *, by: dt.timedelta) -> "PurchaseHistory":
+        """The same purchases, each basket ``by`` later (see shop.demo.dates)."""
+        if not by:
+            return self
+        return PurchaseHistory(
+            baskets=[
+                Basket(member_number=b.member_number, date=b.date + by, quantities=b.quantities)
+                for b in self.baskets
+            ],
+            units_sold=self.units_sold,
+            row_count=self.row_count,
+        )
+
     def best_sellers(self, *, limit: int) -> list[str]:
         # Ties broken by name so the featured list is the same on every run.
         ranked = sorted(self.units_sold.items(), key=lambda pair: (-pair[1], pair[0]))
