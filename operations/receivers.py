@@ -1,11 +1,29 @@
 """Signal receivers: thin callers of operations.services."""
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_status_changed
+from oscar.apps.partner import receivers as oscar_partner_receivers
+from oscar.core.loading import get_model
 
 from operations import services
 from shop.apps.order.services import ORDER_STATUS_CANCELLED, ORDER_STATUS_PENDING
 from shop.apps.order.signals import order_paid
+
+StockRecord = get_model("partner", "StockRecord")
+
+# Oscar opens a low-stock alert strictly below the threshold and knows nothing of the reorder
+# point or of goods on order; the store's alerts follow the reorder rule instead, so an open
+# alert and a reorder suggestion always say the same thing.
+post_save.disconnect(oscar_partner_receivers.update_stock_alerts, sender=StockRecord)
+
+
+@receiver(post_save, sender=StockRecord, dispatch_uid="operations.stock_alerts_follow_reorder")
+def stock_alerts_follow_reorder_rule(sender, instance, created, raw=False, **kwargs):
+    # A new record is picked up by the next reorder computation, as in Oscar.
+    if created or raw:
+        return
+    services.stock_alerts_sync(stockrecord_ids=[instance.pk])
 
 
 @receiver(order_paid, dispatch_uid="operations.stock_consume_for_paid_order")

@@ -28,12 +28,20 @@ with a target service level ``p`` (the chance of not running out before the next
 
        S = d̄ · f_LR · (L + R) + z · σ · f_LR · √(L + R)
 
-6. **Inventory position** ``IP = on hand − allocated to unpaid orders + still on order``
-   (open purchase orders). When ``IP ≤ s`` reorder now::
+6. **The operator's floor**: the stock record's low-stock threshold ``T`` (Oscar's field) is a
+   reorder point the formula may raise but never lower, ``s' = max(s, T)``. A product that
+   sold nothing in the history (often *because* it was out of stock) still has that floor.
 
-       suggested quantity = ⌈(S − IP) / pack size⌉ · pack size      (0 when IP > s)
+7. **Inventory position** ``IP = on hand − allocated to unpaid orders + still on order``
+   (open purchase orders). The one rule, ``stock_is_low``: at or below the reorder point,
+   ``IP ≤ s'`` (a stock-out, ``IP ≤ 0``, always is). Then reorder now, up to ``S`` and at
+   least one unit past the reorder point, so the delivery clears the alert::
 
-Rounding *up* to whole packs never leaves the store below ``S``.
+       suggested quantity = ⌈(max(S, ⌊s'⌋ + 1) − IP) / pack size⌉ · pack size   (0 when IP > s')
+
+Rounding *up* to whole packs never leaves the store below ``S``. Oscar's low-stock alerts are
+opened and closed with the same rule (``operations.services.stock_alerts_sync``), so the open
+alerts are exactly the products suggested.
 """
 
 import math
@@ -118,6 +126,16 @@ def round_up_to_pack(*, quantity: float, pack_size: int) -> int:
     return math.ceil(quantity / pack_size) * pack_size
 
 
+def stock_is_low(*, inventory_position: int, reorder_point: float) -> bool:
+    """The one low-stock rule: at or below the reorder point (a stock-out always is)."""
+    return inventory_position <= max(reorder_point, 0)
+
+
+def reorder_point_with_floor(*, reorder_point: float, low_stock_threshold: int | None) -> float:
+    """The formula's reorder point, never below the operator's low-stock threshold."""
+    return max(reorder_point, float(low_stock_threshold or 0))
+
+
 def reorder_compute(
     *,
     daily_sales: dict[date, int],
@@ -129,6 +147,7 @@ def reorder_compute(
     pack_size: int = 1,
     service_level: float = DEFAULT_SERVICE_LEVEL,
     periods: list[CalendarPeriod] | None = None,
+    low_stock_threshold: int | None = None,
 ) -> ReorderResult:
     """Apply the formula of the module docstring. History is the ``history_days`` before today."""
     periods = periods or []
@@ -145,14 +164,15 @@ def reorder_compute(
     factor_cycle = calendar_factor_mean(start=today, days=cycle, periods=periods)
 
     safety_stock = z * sigma * factor_lead * math.sqrt(lead)
-    reorder_point = mean * factor_lead * lead + safety_stock
+    reorder_point = reorder_point_with_floor(
+        reorder_point=mean * factor_lead * lead + safety_stock,
+        low_stock_threshold=low_stock_threshold,
+    )
     order_up_to = mean * factor_cycle * cycle + z * sigma * factor_cycle * math.sqrt(cycle)
 
-    if mean == 0 and sigma == 0:
-        # Nothing sold in the whole history: no demand to cover, whatever the stock.
-        suggested = 0
-    elif inventory_position <= reorder_point:
-        suggested = round_up_to_pack(quantity=order_up_to - inventory_position, pack_size=pack_size)
+    if stock_is_low(inventory_position=inventory_position, reorder_point=reorder_point):
+        target = max(order_up_to, math.floor(reorder_point) + 1)
+        suggested = round_up_to_pack(quantity=target - inventory_position, pack_size=pack_size)
     else:
         suggested = 0
     return ReorderResult(

@@ -39,7 +39,7 @@ from operations.models import (
     Supplier,
     SupplierProduct,
 )
-from operations.reorder import CalendarPeriod
+from operations.reorder import CalendarPeriod, reorder_point_with_floor, stock_is_low
 from shop.apps.order.services import PAID_STATUSES
 
 StockRecord = get_model("partner", "StockRecord")
@@ -98,6 +98,7 @@ class StockItem:
     stockrecord_id: int
     inventory_position: int
     supplier_product: SupplierProduct | None
+    low_stock_threshold: int | None = None
 
 
 @dataclass
@@ -139,15 +140,61 @@ def on_order_by_stockrecord(*, stockrecord_ids: list[int] | None = None) -> dict
     return {row["stockrecord_id"]: row["outstanding"] for row in rows}
 
 
-def reorder_inputs(
-    *, today: date, history_days: int, stockrecord_ids: list[int] | None = None
-) -> ReorderInputs:
+def _tracked_stockrecords(*, stockrecord_ids: list[int] | None = None):
     records = StockRecord.objects.filter(
         product__product_class__track_stock=True
     ) | StockRecord.objects.filter(product__parent__product_class__track_stock=True)
     if stockrecord_ids is not None:
         records = records.filter(pk__in=stockrecord_ids)
-    records = list(records.values("pk", "num_in_stock", "num_allocated"))
+    return records
+
+
+def _inventory_position(record: dict, on_order: dict[int, int]) -> int:
+    return (
+        (record["num_in_stock"] or 0)
+        - (record["num_allocated"] or 0)
+        + on_order.get(record["pk"], 0)
+    )
+
+
+def stock_low_points(*, stockrecord_ids: list[int] | None = None) -> dict[int, float]:
+    """The stock-tracked records at or below their reorder point now, with that point.
+
+    The reorder point is the one the last reorder computation stored (it already includes
+    the low-stock threshold as a floor); a record not computed yet has its threshold. The
+    rule is ``operations.reorder.stock_is_low``, the one the suggestions use.
+    """
+    records = list(
+        _tracked_stockrecords(stockrecord_ids=stockrecord_ids).values(
+            "pk",
+            "num_in_stock",
+            "num_allocated",
+            "low_stock_threshold",
+            stored_point=F("reorder_suggestion__reorder_point"),
+        )
+    )
+    on_order = on_order_by_stockrecord(stockrecord_ids=[r["pk"] for r in records])
+    low = {}
+    for record in records:
+        point = reorder_point_with_floor(
+            reorder_point=float(record["stored_point"] or 0),
+            low_stock_threshold=record["low_stock_threshold"],
+        )
+        if stock_is_low(
+            inventory_position=_inventory_position(record, on_order), reorder_point=point
+        ):
+            low[record["pk"]] = point
+    return low
+
+
+def reorder_inputs(
+    *, today: date, history_days: int, stockrecord_ids: list[int] | None = None
+) -> ReorderInputs:
+    records = list(
+        _tracked_stockrecords(stockrecord_ids=stockrecord_ids).values(
+            "pk", "num_in_stock", "num_allocated", "low_stock_threshold"
+        )
+    )
     ids = [r["pk"] for r in records]
     on_order = on_order_by_stockrecord(stockrecord_ids=ids)
     preferred = {
@@ -159,10 +206,9 @@ def reorder_inputs(
     stock = [
         StockItem(
             stockrecord_id=r["pk"],
-            inventory_position=(r["num_in_stock"] or 0)
-            - (r["num_allocated"] or 0)
-            + on_order.get(r["pk"], 0),
+            inventory_position=_inventory_position(r, on_order),
             supplier_product=preferred.get(r["pk"]),
+            low_stock_threshold=r["low_stock_threshold"],
         )
         for r in records
     ]

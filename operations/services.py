@@ -7,6 +7,7 @@ count corrections are thin wrappers that supply the reason and the link to their
 """
 
 import logging
+import math
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -36,6 +37,7 @@ from operations.models import (
 logger = logging.getLogger(__name__)
 
 StockRecord = get_model("partner", "StockRecord")
+StockAlert = get_model("partner", "StockAlert")
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 
@@ -277,6 +279,7 @@ def reorder_suggestions_refresh(
         today=today, history_days=history_days, stockrecord_ids=stockrecord_ids
     )
     need = 0
+    low: dict[int, float] = {}
     for item in inputs.stock:
         supplier_product = item.supplier_product
         lead = supplier_product.effective_lead_time_days if supplier_product else 0
@@ -292,8 +295,11 @@ def reorder_suggestions_refresh(
             pack_size=pack,
             service_level=service_level,
             periods=inputs.periods,
+            low_stock_threshold=item.low_stock_threshold,
         )
         need += result.needs_reorder
+        if result.needs_reorder:
+            low[item.stockrecord_id] = result.reorder_point
         existing = ReorderSuggestion.objects.filter(stockrecord_id=item.stockrecord_id).first()
         ReorderSuggestion.objects.update_or_create(
             stockrecord_id=item.stockrecord_id,
@@ -314,7 +320,45 @@ def reorder_suggestions_refresh(
                 "alerted_on": existing.alerted_on if existing else None,
             },
         )
+    # The low-stock alerts follow the decisions just stored: the same rule, the same numbers.
+    _stock_alerts_apply(
+        stockrecord_ids=[item.stockrecord_id for item in inputs.stock]
+        if stockrecord_ids is not None
+        else None,
+        low=low,
+    )
     return need
+
+
+@transaction.atomic
+def stock_alerts_sync(*, stockrecord_ids: list[int] | None = None) -> tuple[int, int]:
+    """Open Oscar's low-stock alert of every record at or below its reorder point; close the rest.
+
+    The rule is the reorder suggestions' (``operations.reorder.stock_is_low`` against the
+    stored reorder point), so an open alert always means "suggested for reorder". Runs on
+    every stock record save (``operations.receivers``). Idempotent; returns (opened, closed).
+    """
+    return _stock_alerts_apply(
+        stockrecord_ids=stockrecord_ids,
+        low=selectors.stock_low_points(stockrecord_ids=stockrecord_ids),
+    )
+
+
+def _stock_alerts_apply(
+    *, stockrecord_ids: list[int] | None, low: dict[int, float]
+) -> tuple[int, int]:
+    open_alerts = StockAlert.objects.filter(status=StockAlert.OPEN)
+    if stockrecord_ids is not None:
+        open_alerts = open_alerts.filter(stockrecord_id__in=stockrecord_ids)
+    already_open = set(open_alerts.values_list("stockrecord_id", flat=True))
+    StockAlert.objects.bulk_create(
+        StockAlert(stockrecord_id=record_id, threshold=math.floor(low[record_id]))
+        for record_id in sorted(low.keys() - already_open)
+    )
+    closed = open_alerts.exclude(stockrecord_id__in=list(low)).update(
+        status=StockAlert.CLOSED, date_closed=timezone.now()
+    )
+    return len(low.keys() - already_open), closed
 
 
 def reorder_alerts_send(*, today: date | None = None) -> int:

@@ -15,6 +15,7 @@ from operations.reorder import (
     calendar_factor_on,
     reorder_compute,
     round_up_to_pack,
+    stock_is_low,
     z_for_service_level,
 )
 
@@ -111,8 +112,38 @@ def test_days_without_sales_count_as_zero():
     assert result.average_daily_demand == pytest.approx(1)
 
 
-def test_no_sales_at_all_suggests_nothing():
-    assert compute(daily_sales={}, inventory_position=0).suggested_quantity == 0
+def test_no_sales_and_stock_on_the_shelf_suggests_nothing():
+    assert compute(daily_sales={}, inventory_position=1).suggested_quantity == 0
+
+
+def test_a_stock_out_is_suggested_even_without_sales():
+    # Nothing sold in the history, often because the shelf was empty: still one pack.
+    result = compute(daily_sales={}, inventory_position=0, pack_size=6)
+    assert result.needs_reorder
+    assert result.suggested_quantity == 6
+
+
+def test_the_low_stock_threshold_is_a_floor_under_the_reorder_point():
+    # No demand: the threshold 10 is the reorder point; at it, order past it (11 − 10 = 1).
+    at_point = compute(daily_sales={}, inventory_position=10, low_stock_threshold=10)
+    assert at_point.reorder_point == 10
+    assert at_point.suggested_quantity == 1
+    assert (
+        compute(daily_sales={}, inventory_position=11, low_stock_threshold=10).suggested_quantity
+        == 0
+    )
+    # Below it, from 4: up to 11 units, rounded up to a pack of 12.
+    below = compute(daily_sales={}, inventory_position=4, low_stock_threshold=10, pack_size=12)
+    assert below.suggested_quantity == 12
+    # With demand the formula's higher point wins (46.58 > 10).
+    assert compute(low_stock_threshold=10).reorder_point == pytest.approx(46.5794, abs=1e-4)
+
+
+def test_stock_is_low_at_or_below_the_reorder_point():
+    assert stock_is_low(inventory_position=0, reorder_point=0)
+    assert stock_is_low(inventory_position=10, reorder_point=10)
+    assert stock_is_low(inventory_position=-2, reorder_point=0)
+    assert not stock_is_low(inventory_position=11, reorder_point=10.5)
 
 
 def test_the_latest_starting_period_wins_where_periods_overlap():
