@@ -13,6 +13,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from recommendations.blocks import RecommendedForYouBlock
+from shop.apps.shipping.blocks import DeliveryTermsBlock
 from shop.pages.selectors import ProductListSpec, product_list_get
 from shop.pages.viewsets import category_chooser_viewset, product_chooser_viewset
 
@@ -184,3 +185,4 @@ class PageBodyBlock(blocks.StreamBlock):
     rich_text = RichTextSectionBlock()
     product_list = ProductListBlock()
     recommended_for_you = RecommendedForYouBlock()  # recommendations app (issue 6)
+    delivery_terms = DeliveryTermsBlock()  # the numbers of Settings → Delivery and pick-up

@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from wagtail.models import GroupPagePermission, Page, Site
 
 from shop.pages.models import ContentPage, HomePage
+from shop.staff.roles import MARKETING_GROUP
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -40,24 +41,29 @@ OPENING_HOURS_BODY = [
         "<li>Public holidays: 10:00 – 16:00</li></ul>"
         "<p>During exam weeks we stay open until 23:00 from Monday to Thursday.</p>"
         "<h2>Online orders</h2>"
-        "<p>The online store is open around the clock. Orders placed before 15:00 are "
-        "ready for pick-up or delivery the same day.</p>",
+        "<p>The online store is open around the clock. The checkout shows when your order "
+        "is ready for pick-up and which delivery rounds it can still catch.</p>",
     ),
 ]
 
+# The fee, threshold, rounds and pick-up times are not written here: the "delivery_terms"
+# block shows them from Settings → Delivery and pick-up, the numbers the checkout charges.
 DELIVERY_BODY = [
     (
         "rich_text",
         "<h2>Delivered to your door on campus</h2>"
-        "<p>We deliver to every dormitory, office and lab on the main campus, Monday to "
-        "Saturday, in two rounds: 12:00 – 13:30 and 18:00 – 20:00.</p>"
-        "<ul><li>Free delivery on orders over ¥50; ¥3 below that.</li>"
-        "<li>Chilled and frozen goods travel in insulated boxes.</li>"
+        "<p>We deliver to every dormitory, office and lab on the main campus. Choose a "
+        "delivery round at checkout and tell us the building and room.</p>",
+    ),
+    ("delivery_terms", {"heading": ""}),
+    (
+        "rich_text",
+        "<ul><li>Chilled and frozen goods travel in insulated boxes.</li>"
         "<li>Not in? We leave your order at the dormitory desk and send you a message.</li>"
         "</ul>"
         "<h3>Pick-up</h3>"
-        "<p>Prefer to collect? Choose pick-up at checkout and your bag waits at the "
-        "service desk by the main entrance.</p>",
+        "<p>Prefer to collect? Choose pick-up at checkout: it is free, and the checkout "
+        "tells you when your bag is ready.</p>",
     ),
 ]
 
@@ -144,7 +150,7 @@ def _home_page_body(
             "promo",
             {
                 "headline": "Delivered to your dormitory",
-                "text": "Two delivery rounds a day, free over ¥50.",
+                "text": "Choose a delivery round at checkout and we bring it to your room.",
                 "button_label": "How campus delivery works",
                 "button_page": delivery_page.pk,
             },
@@ -188,7 +194,7 @@ def _editors_may_publish(*, home: HomePage) -> None:
     # Wagtail's stock "Editors" group may only submit pages for moderation. The store's
     # marketing staff are those editors and publish their own promotions, so the group gets
     # the publish right on the store's pages (and only there).
-    editors = Group.objects.filter(name="Editors").first()
+    editors = Group.objects.filter(name=MARKETING_GROUP).first()
     if editors is None:
         return
     publish = Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page")

@@ -76,23 +76,39 @@ class CheckoutDriver:
         )
         assert response.status_code == 302, response
 
-    def enter_shipping_address(self) -> None:
+    def enter_shipping_address(self, *, delivery: bool = False) -> None:
+        """The checkout's first step: pick-up in store (free, no address) by default, or campus
+        delivery to a building and room in the first open round. A pre-order basket has
+        nothing to choose: the step moves on by itself, as the browser's redirect does."""
         shipping_country()
+        response = self.client.get(reverse("checkout:shipping-method"))
+        if response.status_code == 302:
+            return
+        assert response.status_code == 200, response
+        if delivery:
+            self.choose_campus_delivery()
+            return
+        response = self.client.post(reverse("checkout:shipping-method"), {"method_code": "pick-up"})
+        assert response.status_code == 302, response.content[:2000]
+
+    def choose_campus_delivery(
+        self, *, building: str = "Dormitory 3", room: str = "201", round_code: str = ""
+    ):
+        page = self.client.get(reverse("checkout:shipping-address"))
+        assert page.status_code == 200, page
+        rounds = page.context["form"].fields["delivery_round"].choices
         response = self.client.post(
             reverse("checkout:shipping-address"),
             {
-                "first_name": "Li",
-                "last_name": "Wei",
-                "line1": "Dormitory 3, Room 201",
-                "line4": "Campus",
-                "postcode": "100000",
-                "country": "CN",
+                "building": building,
+                "room": room,
+                "phone_number": "",
+                "notes": "",
+                "delivery_round": round_code or rounds[0][0],
             },
         )
         assert response.status_code == 302, response.content[:2000]
-        # With a single shipping method Oscar picks it on GET, as the browser's redirect does.
-        response = self.client.get(reverse("checkout:shipping-method"))
-        assert response.status_code == 302, response
+        return response
 
     def preview(self, *, payment_method_id: str = "", use_wallet: bool = False):
         data = {"payment_method_id": payment_method_id}

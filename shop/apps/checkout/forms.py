@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from shop.apps.payment import stripe_gateway
 
@@ -27,3 +28,32 @@ class PlaceOrderForm(PaymentDetailsForm):
 
     basket_fingerprint = forms.CharField(max_length=64, widget=forms.HiddenInput)
     order_total = forms.DecimalField(max_digits=12, decimal_places=2, widget=forms.HiddenInput)
+
+
+class CampusDeliveryForm(forms.Form):
+    """Where on campus and in which round: building and room instead of a postal address."""
+
+    building = forms.CharField(
+        label=_("Building"),
+        max_length=255,
+        help_text=_("Dormitory, office building or lab, e.g. “Dormitory 3”."),
+    )
+    room = forms.CharField(label=_("Room"), max_length=64)
+    phone_number = PhoneNumberField(
+        label=_("Phone number"),
+        region="CN",
+        required=False,
+        help_text=_("So the courier can call if nobody answers."),
+    )
+    notes = forms.CharField(
+        label=_("Notes for the courier"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    delivery_round = forms.ChoiceField(label=_("Delivery round"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, rounds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        # (shipping method code, label) of each round still open.
+        self.fields["delivery_round"].choices = rounds

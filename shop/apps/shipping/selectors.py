@@ -1,0 +1,88 @@
+"""Reads of the delivery promises: the settings row, the rounds still open, the pick-up time."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from shop.apps.shipping.models import DeliverySettings
+
+# How many upcoming rounds the checkout offers (about three days of two rounds).
+ROUNDS_OFFERED = 6
+# Rounds are looked for this many days ahead (a week covers any set of weekdays).
+ROUNDS_HORIZON_DAYS = 8
+# Pick-up times are promised on the quarter hour.
+PICKUP_STEP_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class DeliveryRound:
+    """One delivery round on one day, in the store's time zone."""
+
+    starts: datetime.datetime
+    ends: datetime.datetime
+    order_by: datetime.datetime
+
+    @property
+    def code(self) -> str:
+        return self.starts.strftime("%Y%m%d-%H%M")
+
+
+def delivery_settings_get(*, request=None) -> DeliverySettings:
+    """The one settings row (cached on the request when there is one)."""
+    return DeliverySettings.load(request_or_site=request)
+
+
+def _local_now(now: datetime.datetime | None) -> datetime.datetime:
+    return timezone.localtime(now or timezone.now())
+
+
+def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+def delivery_rounds_open(
+    *, settings: DeliverySettings, now: datetime.datetime | None = None
+) -> list[DeliveryRound]:
+    """The next rounds an order placed ``now`` can still go out with, soonest first."""
+    now = _local_now(now)
+    found = []
+    for offset in range(ROUNDS_HORIZON_DAYS):
+        day = now.date() + datetime.timedelta(days=offset)
+        for block in settings.rounds:
+            value = block.value
+            if str(day.isoweekday()) not in value["days"]:
+                continue
+            delivery_round = DeliveryRound(
+                starts=_at(day, value["starts_at"]),
+                ends=_at(day, value["ends_at"]),
+                order_by=_at(day, value["order_by"]),
+            )
+            if now < delivery_round.order_by:
+                found.append(delivery_round)
+    found.sort(key=lambda delivery_round: delivery_round.starts)
+    return found[:ROUNDS_OFFERED]
+
+
+def pickup_ready_at(
+    *, settings: DeliverySettings, now: datetime.datetime | None = None
+) -> datetime.datetime:
+    """When an order placed ``now`` waits at the service desk: after the preparation time,
+    on the quarter hour, within the desk's hours (else when it next opens)."""
+    now = _local_now(now)
+    ready = now + datetime.timedelta(minutes=settings.pickup_preparation_minutes)
+    ready = ready.replace(second=0, microsecond=0)
+    if ready.minute % PICKUP_STEP_MINUTES or now.second or now.microsecond:
+        ready += datetime.timedelta(
+            minutes=PICKUP_STEP_MINUTES - ready.minute % PICKUP_STEP_MINUTES
+        )
+    ready = timezone.localtime(ready)
+    opens = _at(ready.date(), settings.pickup_opens_at)
+    closes = _at(ready.date(), settings.pickup_closes_at)
+    if ready < opens:
+        return opens
+    if ready > closes:
+        return _at(ready.date() + datetime.timedelta(days=1), settings.pickup_opens_at)
+    return ready
