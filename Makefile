@@ -38,7 +38,7 @@ export PRINT_DEMO_LOGINS
 .PHONY: help deps translations run prod demo test test-unit test-integration lint format messages lock
 
 help:
-	@echo "make run       start the store, localstripe and print the demo logins (Ctrl-C stops both)"
+	@echo "make run       start the store, localstripe, the scheduled jobs and print the demo logins (Ctrl-C stops all)"
 	@echo "make test      unit + browser tests (SQLite), then integration tests (PostgreSQL, Redis, Celery)"
 	@echo "make prod      production stack on loopback: PostgreSQL, Redis, gunicorn, Celery worker + beat"
 	@echo "make lint      ruff check + ruff format --check"
@@ -81,14 +81,20 @@ run: translations
 		$(MAKE) --no-print-directory demo; \
 	fi
 	@mkdir -p var; \
-	$(BIN)/localstripe --port $(STRIPE_PORT) > var/localstripe.log 2>&1 & stripe_pid=$$!; \
-	trap 'kill $$stripe_pid 2>/dev/null; wait $$stripe_pid 2>/dev/null' EXIT; \
+	$(BIN)/python -m ops.localstripe --port $(STRIPE_PORT) --state-file var/localstripe.pickle \
+		--webhook-url http://$(HOST):$(PORT)/checkout/stripe/webhook/ \
+		--webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe}" \
+		> var/localstripe.log 2>&1 & stripe_pid=$$!; \
+	STRIPE_API_BASE="$${STRIPE_API_BASE:-http://$(HOST):$(STRIPE_PORT)}" \
+		$(BIN)/celery -A shop beat --loglevel INFO > var/beat.log 2>&1 & beat_pid=$$!; \
+	trap 'kill $$stripe_pid $$beat_pid 2>/dev/null; wait $$stripe_pid $$beat_pid 2>/dev/null' EXIT; \
 	trap 'exit 0' INT TERM; \
 	echo; \
 	echo "  Store      http://$(HOST):$(PORT)/"; \
 	echo "  Dashboard  http://$(HOST):$(PORT)/dashboard/"; \
 	echo "  CMS        http://$(HOST):$(PORT)/cms/"; \
-	echo "  Stripe     http://$(HOST):$(STRIPE_PORT)/ (localstripe, log in var/localstripe.log)"; \
+	echo "  Schedule   Celery beat runs the scheduled jobs in-process (log in var/beat.log)"; \
+	echo "  Stripe     http://$(HOST):$(STRIPE_PORT)/ (localstripe, log in var/localstripe.log; its events go to /checkout/stripe/webhook/)"; \
 	echo; \
 	DJANGO_SETTINGS_MODULE=shop.settings $(BIN)/python -c "$$PRINT_DEMO_LOGINS"; \
 	echo; \

@@ -28,6 +28,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ops import localstripe as localstripe_launcher
 from ops.servers import (
     INSTALL_HINT,
     PostgresServer,
@@ -108,16 +109,28 @@ def app_commands(
     port: int,
     stripe_port: int,
     workers: int,
+    threads: int = 1,
     localstripe: bool = True,
+    stripe_state_file: Path | None = None,
     celery_worker: bool = True,
     celery_beat: bool = True,
     access_log: bool = True,
 ) -> dict[str, list[str]]:
-    """The command lines of the application processes, in start order (stop in reverse)."""
+    """The command lines of the application processes, in start order (stop in reverse).
+
+    localstripe keeps its state in ``stripe_state_file`` (memory only if None) and has the
+    store's webhook endpoint registered, as a Stripe account has (``ops/localstripe.py``).
+    ``threads`` above 1 runs gunicorn's threaded workers (``gthread``).
+    """
     bin_dir = Path(sys.executable).parent
     commands: dict[str, list[str]] = {}
     if localstripe and "STRIPE_SECRET_KEY" not in os.environ:
-        commands["localstripe"] = [str(bin_dir / "localstripe"), "--port", str(stripe_port)]
+        commands["localstripe"] = localstripe_launcher.command(
+            port=stripe_port,
+            state_file=stripe_state_file,
+            webhook_url=f"http://{host}:{port}{localstripe_launcher.WEBHOOK_PATH}",
+            webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET"),
+        )
     if celery_worker:
         commands["celery-worker"] = [
             *(sys.executable, "-m", "celery", "--app", "shop", "worker", "--loglevel=INFO"),
@@ -130,6 +143,7 @@ def app_commands(
         str(bin_dir / "gunicorn"),
         "shop.wsgi",
         *("--bind", f"{host}:{port}", "--workers", str(workers)),
+        *(("--threads", str(threads)) if threads > 1 else ()),
         *(("--access-logfile", "-") if access_log else ()),
     ]
     return commands
@@ -206,6 +220,9 @@ def parse_args() -> argparse.Namespace:
         "--no-demo", dest="demo", action="store_false", help="skip load_demo (an empty store)"
     )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (gthread above 1)"
+    )
     return parser.parse_args()
 
 
@@ -240,7 +257,12 @@ def main() -> int:
         )
         prepare_database(env=env, demo_stamp=PROD_DIR / "demo-loaded" if args.demo else None)
         commands = app_commands(
-            host=args.host, port=args.port, stripe_port=args.stripe_port, workers=args.workers
+            host=args.host,
+            port=args.port,
+            stripe_port=args.stripe_port,
+            workers=args.workers,
+            threads=args.threads,
+            stripe_state_file=PROD_DIR / "localstripe.pickle",
         )
         for name, command in commands.items():
             processes[name] = start(name, command, env)
