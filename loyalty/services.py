@@ -54,7 +54,13 @@ from loyalty.models import (
     luhn_is_valid,
 )
 from shop.apps.payment import stripe_gateway
-from shop.throttle import throttle_clear, throttle_failure_record, throttle_is_locked
+from shop.throttle import (
+    throttle_attempt_claim,
+    throttle_attempt_release,
+    throttle_clear,
+    throttle_failure_record,
+    throttle_is_locked,
+)
 
 # Top-up choices offered as buttons, and the bounds of a custom amount.
 WALLET_TOP_UP_PRESETS = (Decimal("50.00"), Decimal("100.00"), Decimal("200.00"))
@@ -1073,7 +1079,12 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
     locked_message = _(
         "Too many wrong PINs: card lookup is locked for 15 minutes. Please try again later."
     )
-    if throttle_is_locked(keys=keys, limit=CARD_LOOKUP_MAX_FAILURES):
+    # Counted before the PIN is checked, so that PINs sent together cannot all slip in before
+    # the first wrong one is counted; the lock runs for 15 minutes from the last try.
+    attempts = throttle_attempt_claim(
+        keys=keys, limit=CARD_LOOKUP_MAX_FAILURES, window_seconds=CARD_LOOKUP_LOCK_SECONDS
+    )
+    if attempts is None:
         raise ValidationError(locked_message, code="lookup_locked")
     card = (
         MemberCard.objects.select_related("account__tier", "member_type")
@@ -1083,17 +1094,16 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
         else None
     )
     if card is None or not check_password(pin or "", card.pin_hash):
-        # The lock runs for 15 minutes from the last wrong PIN.
-        failures = throttle_failure_record(
-            keys=keys, limit=CARD_LOOKUP_MAX_FAILURES, window_seconds=CARD_LOOKUP_LOCK_SECONDS
-        )
-        if failures >= CARD_LOOKUP_MAX_FAILURES:
+        if attempts >= CARD_LOOKUP_MAX_FAILURES:
             raise ValidationError(locked_message, code="lookup_locked")
         raise ValidationError(
             _("The card number and PIN do not match (%(left)s tries left).")
-            % {"left": CARD_LOOKUP_MAX_FAILURES - failures},
+            % {"left": CARD_LOOKUP_MAX_FAILURES - attempts},
             code="card_pin_mismatch",
         )
+    # The right PIN is no failure: the address gets its try back, the card forgets them all.
+    throttle_attempt_release(keys=keys[1:])
+    throttle_clear(keys=keys[:1])
     if card.status == MemberCard.Status.REPLACED:
         raise ValidationError(
             _("This card was replaced: please use your new card."), code="card_replaced"
@@ -1102,7 +1112,6 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
         raise ValidationError(
             _("This card is frozen. Please ask at the store desk."), code="card_frozen"
         )
-    throttle_clear(keys=keys[:1])
     return card
 
 

@@ -6,6 +6,12 @@ password login form (``shop.apps.customer.login_throttle``: the storefront's
 ``/django-admin/login/``). A counter per key counts failures in a window; at ``limit`` the key
 is locked until the window has passed since the last failure.
 
+Guesses can arrive together (many tabs, many threads of one script): callers that check a
+secret claim the attempt first (``throttle_attempt_claim``: count, then compare, in one atomic
+step per key) so that at most ``limit`` of them are ever checked, however many arrive at once.
+``throttle_is_locked`` + ``throttle_failure_record`` (look, then count afterwards) suit only
+counting things that are not guesses.
+
 Why our own and not django-axes: the card PIN lookup already had this counter, and it is not
 a Django login (no ``authenticate()``), so axes could never cover it; taking axes for the login
 forms would have left two ways to throttle with two sets of settings, tables and reset
@@ -36,16 +42,51 @@ def throttle_failure_record(*, keys: Sequence[str], limit: int, window_seconds: 
     """
     highest = 0
     for key in keys:
-        cache.add(key, 0, window_seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window_seconds)
-            count = 1
+        count = _count_add(key=key, delta=1, window_seconds=window_seconds)
         if count >= limit:
             cache.set(key, count, window_seconds)
         highest = max(highest, count)
     return highest
+
+
+def _count_add(*, key: str, delta: int, window_seconds: int) -> int:
+    cache.add(key, 0, window_seconds)
+    try:
+        return cache.incr(key, delta)
+    except ValueError:  # expired between add and incr
+        cache.set(key, max(delta, 0), window_seconds)
+        return max(delta, 0)
+
+
+def throttle_attempt_claim(*, keys: Sequence[str], limit: int, window_seconds: int) -> int | None:
+    """Count an attempt on every key *before* its secret is checked; None when it is refused.
+
+    Checking first and counting after the check lets guesses sent together all pass the check
+    before any of them is counted. Here each key's counter is raised in one atomic step
+    (``INCR`` in Redis), and only an attempt whose number is within ``limit`` on every key may
+    go on to be checked: of any number of simultaneous guesses, at most ``limit`` are. A
+    refused attempt takes its counts back (it checked nothing). Returns the highest count,
+    this attempt included. The caller keeps the count of a wrong secret and gives a right one
+    back with ``throttle_attempt_release``. Every attempt starts the window again, so a
+    guesser who keeps trying stays locked out.
+    """
+    counts = [_count_add(key=key, delta=1, window_seconds=window_seconds) for key in keys]
+    for key in keys:
+        cache.touch(key, window_seconds)
+    if max(counts, default=0) > limit:
+        throttle_attempt_release(keys=keys)
+        return None
+    return max(counts, default=0)
+
+
+def throttle_attempt_release(*, keys: Sequence[str]) -> None:
+    """Take back the count of a claimed attempt that turned out right (it was no failure)."""
+    for key in keys:
+        try:
+            if cache.decr(key) < 0:
+                cache.delete(key)
+        except ValueError:  # the window ran out meanwhile: nothing left to take back
+            pass
 
 
 def throttle_clear(*, keys: Sequence[str]) -> None:

@@ -5,11 +5,13 @@ storefront's ``/accounts/login/``, the Oscar dashboard's login, Wagtail's ``/cms
 Django's ``/django-admin/login/``. Hooking the authentication layer rather than each view
 means a login form added later is covered without anyone remembering to.
 
-* ``LoginThrottleBackend`` (first in ``AUTHENTICATION_BACKENDS``) refuses a locked
-  username + IP before any password is checked, so even the right password is useless while
-  locked; it marks the request so the answer can say why.
-* ``receivers.py`` counts each ``user_login_failed`` and forgets the failures on
-  ``user_logged_in``.
+* ``LoginThrottleBackend`` (first in ``AUTHENTICATION_BACKENDS``) counts every attempt before
+  any password is checked, in one atomic step with the comparison against the limit
+  (``shop.throttle.throttle_attempt_claim``), and refuses an attempt over the limit, so even the
+  right password is useless while locked and passwords sent together cannot all be tried;
+  it marks the request so the answer can say why.
+* ``receivers.py`` forgets the attempts on ``user_logged_in`` (a wrong password keeps its
+  count, already made).
 * ``LoginThrottleMiddleware`` turns a refused login page into a 429 with a clear message and
   ``Retry-After``, instead of the form's "wrong password", which would be a lie.
 
@@ -23,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from shop.throttle import client_ip, throttle_clear, throttle_failure_record, throttle_is_locked
+from shop.throttle import client_ip, throttle_attempt_claim, throttle_clear
 
 THROTTLED_REQUEST_ATTRIBUTE = "login_throttled"
 
@@ -34,17 +36,15 @@ def _keys(*, username: str, ip: str) -> list[str]:
     return [f"login-failures:{digest}:{ip}"]
 
 
-def login_is_locked(*, username: str, ip: str) -> bool:
-    return throttle_is_locked(
-        keys=_keys(username=username, ip=ip), limit=settings.LOGIN_THROTTLE_MAX_FAILURES
-    )
-
-
-def login_failure_record(*, username: str, ip: str) -> int:
-    return throttle_failure_record(
-        keys=_keys(username=username, ip=ip),
-        limit=settings.LOGIN_THROTTLE_MAX_FAILURES,
-        window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
+def login_attempt_claim(*, username: str, ip: str) -> bool:
+    """Count this login attempt; False when the username + IP is over the limit (refused)."""
+    return (
+        throttle_attempt_claim(
+            keys=_keys(username=username, ip=ip),
+            limit=settings.LOGIN_THROTTLE_MAX_FAILURES,
+            window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
+        )
+        is not None
     )
 
 
@@ -53,12 +53,14 @@ def login_failures_clear(*, usernames: list[str], ip: str) -> None:
 
 
 class LoginThrottleBackend:
-    """Refuses every login attempt of a locked username + IP; never logs anyone in."""
+    """Counts every login attempt and refuses those of a locked username + IP; never logs
+    anyone in."""
 
     def authenticate(self, request, username=None, **credentials):
+        username = username or credentials.get("email")
         if request is None or not username:
             return None
-        if login_is_locked(username=username, ip=client_ip(request)):
+        if not login_attempt_claim(username=username, ip=client_ip(request)):
             setattr(request, THROTTLED_REQUEST_ATTRIBUTE, True)
             # PermissionDenied stops authenticate() from asking the other backends.
             raise PermissionDenied

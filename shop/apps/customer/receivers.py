@@ -1,18 +1,14 @@
-"""Login throttle counters (see login_throttle.py): count failures, forget them on success."""
+"""Login throttle counters (see login_throttle.py): forget the attempts on success.
 
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+A wrong password needs no receiver: the throttle backend counted the attempt before any
+password was checked.
+"""
+
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from shop.apps.customer.login_throttle import login_failure_record, login_failures_clear
+from shop.apps.customer.login_throttle import login_failures_clear
 from shop.throttle import client_ip
-
-
-@receiver(user_login_failed, dispatch_uid="customer.login_throttle_failure")
-def login_failure_count(sender, credentials, request=None, **kwargs):
-    username = credentials.get("username") or credentials.get("email")
-    if request is None or not username:
-        return
-    login_failure_record(username=username, ip=client_ip(request))
 
 
 @receiver(user_logged_in, dispatch_uid="customer.login_throttle_success")

@@ -135,7 +135,7 @@ def test_card_pin_lookup_and_logins_share_one_throttle():
     from loyalty import services as loyalty_services
     from shop.apps.customer import login_throttle
 
-    for name in ("throttle_is_locked", "throttle_failure_record", "throttle_clear"):
+    for name in ("throttle_attempt_claim", "throttle_clear"):
         assert getattr(loyalty_services, name) is getattr(throttle, name)
         assert getattr(login_throttle, name) is getattr(throttle, name)
 
@@ -161,3 +161,17 @@ def test_the_throttle_backend_never_becomes_a_sessions_backend(client, staff_use
     assert client.session["_auth_user_backend"] != (
         "shop.apps.customer.login_throttle.LoginThrottleBackend"
     )
+
+
+def test_an_attempt_is_counted_before_it_is_checked_and_a_right_one_gives_it_back():
+    keys = ["t:card", "t:ip"]
+
+    assert [
+        throttle.throttle_attempt_claim(keys=keys, limit=2, window_seconds=60) for _ in "ab"
+    ] == [1, 2]
+    # Two attempts in flight: a third is refused unchecked, and takes its count back.
+    assert throttle.throttle_attempt_claim(keys=keys, limit=2, window_seconds=60) is None
+    assert cache.get("t:card") == 2
+
+    throttle.throttle_attempt_release(keys=keys)
+    assert throttle.throttle_attempt_claim(keys=keys, limit=2, window_seconds=60) == 2
