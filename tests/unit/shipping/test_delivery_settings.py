@@ -1,0 +1,74 @@
+"""One place for the delivery numbers: the setting marketing edits reaches the checkout and
+the "Campus delivery" page alike."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from wagtail.blocks import StructBlockValidationError
+
+from shop.apps.shipping.blocks import DeliveryRoundBlock
+from shop.apps.shipping.selectors import delivery_settings_get
+from shop.pages.models import ContentPage
+from shop.pages.services import site_pages_install
+from tests.factories.payments import shop_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delivery_page(db):
+    site_pages_install(featured_product_ids=[], featured_category_id=None)
+    return ContentPage.objects.get(slug="campus-delivery")
+
+
+def test_the_delivery_page_shows_the_settings_numbers(client, delivery_page):
+    html = client.get(delivery_page.url).content.decode()
+
+    assert "¥3.00 per order, free for orders of ¥50.00 or more." in html
+    assert "12:00–13:30, Monday to Saturday (order by 10:30)" in html
+    assert "18:00–20:00, Monday to Saturday (order by 15:00)" in html
+
+
+def test_changing_the_setting_changes_the_page_and_the_checkout(checkout, client, delivery_page):
+    settings = delivery_settings_get()
+    settings.delivery_fee = Decimal("4.50")
+    settings.free_delivery_threshold = Decimal("30.00")
+    settings.save()
+
+    html = client.get(delivery_page.url).content.decode()
+    assert "¥4.50 per order, free for orders of ¥30.00 or more." in html
+
+    checkout.add_to_basket(shop_product(price="12.00"))
+    checkout.enter_shipping_address(delivery=True)
+    payment = checkout.client.get(reverse("checkout:payment-details"))
+    assert payment.context["shipping_charge"].incl_tax == Decimal("4.50")
+    assert payment.context["order_total"].incl_tax == Decimal("16.50")
+
+    checkout.add_to_basket(shop_product(price="18.00", title="Tea"))
+    payment = checkout.client.get(reverse("checkout:payment-details"))
+    assert payment.context["shipping_charge"].incl_tax == Decimal("0.00")
+
+
+def test_a_round_must_end_after_it_starts_and_close_orders_before_it_starts():
+    block = DeliveryRoundBlock()
+    value = block.to_python(
+        {"starts_at": "18:00", "ends_at": "17:00", "order_by": "18:30", "days": ["1"]}
+    )
+
+    with pytest.raises(StructBlockValidationError) as raised:
+        block.clean(value)
+
+    assert set(raised.value.block_errors) == {"ends_at", "order_by"}
+
+
+def test_the_service_desk_must_close_after_it_opens():
+    settings = delivery_settings_get()
+    settings.pickup_closes_at = datetime.time(8, 0)
+
+    with pytest.raises(ValidationError) as raised:
+        settings.full_clean()
+
+    assert "pickup_closes_at" in raised.value.message_dict
