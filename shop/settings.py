@@ -234,7 +234,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # long task, and a killed worker would hold it too. (tests/integration/faults/ shows all three.)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule is kept in the database either way; without a broker (make run) beat runs each
+# due job in its own process and catches up runs missed while it was stopped (shop/beat.py).
+CELERY_BEAT_SCHEDULER = (
+    "shop.beat:InProcessScheduler"
+    if CELERY_TASK_ALWAYS_EAGER
+    else "django_celery_beat.schedulers:DatabaseScheduler"
+)
 # Apps add their nightly jobs here; django_celery_beat syncs it into the database.
 CELERY_BEAT_SCHEDULE: dict = {}
 # Tasks kept in the outbox while Redis was down (shop/outbox) go out within a minute of its return.
