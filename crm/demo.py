@@ -1,10 +1,10 @@
 """CRM demo data: complaint categories, tickets, contact notes, survey answers, list entries
 and one duplicate customer, so every CRM screen shows something real after `load_demo`.
 
-Most of it is dated inside the purchase history (2014-2015), so the reports' default window
-(the last 12 months of trading) shows complaints and satisfaction next to the sales; a few
-tickets are recent so the queue has open and overdue ones. Idempotent: a second run adds
-nothing.
+Most of it is dated inside the purchase history (which the demo loader moves to end just
+before today), so the reports' default window (the last 12 months) shows complaints and
+satisfaction next to the sales; a few tickets are recent so the queue has open and overdue
+ones. Idempotent: a second run adds nothing.
 """
 
 from __future__ import annotations

@@ -181,14 +181,11 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
     totals = orders.aggregate(
         spend=Sum("total_incl_tax"), count=Count("id"), last=Max("date_placed")
     )
-    # "Last 12 months" ends at the last purchase when the history is old (the demo data
-    # ends in 2015): a profile showing 0 for everyone would hide what the member is worth.
-    window_end = min(timezone.now(), totals["last"]) if totals["last"] else None
-    spend_12 = Decimal("0.00")
-    if window_end:
-        spend_12 = orders.filter(
-            date_placed__gt=window_end - dt.timedelta(days=365), date_placed__lte=window_end
-        ).aggregate(total=Sum("total_incl_tax"))["total"] or Decimal("0.00")
+    # The same 12 months as the tiers' (loyalty.selectors.accounts_spend_last_12_months).
+    window_end = timezone.now()
+    spend_12 = orders.filter(
+        date_placed__gt=window_end - dt.timedelta(days=365), date_placed__lte=window_end
+    ).aggregate(total=Sum("total_incl_tax"))["total"] or Decimal("0.00")
     by_channel = list(
         orders.values("channel")
         .annotate(orders=Count("id"), spend=Sum("total_incl_tax"))
@@ -351,11 +348,11 @@ class DateWindow:
 def report_window(
     *, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> DateWindow:
-    """The requested days, or the last 12 months of trading (the demo history ends in 2015)."""
+    """The requested days, or the last 12 months up to today (the demo's history is moved to
+    end just before today, shop/demo/dates.py)."""
     tz = timezone.get_current_timezone()
     if date_to is None:
-        last = paid_orders().aggregate(last=Max("date_placed"))["last"]
-        date_to = timezone.localtime(last).date() if last else timezone.localdate()
+        date_to = timezone.localdate()
     if date_from is None:
         # Twelve whole months, the last one being date_to's: monthly charts start clean.
         month_index = date_to.year * 12 + date_to.month - 1 - 11

@@ -1,18 +1,25 @@
 """Demo members get a member card and the points their purchase history would have earned.
 
-``loyalty_demo_install()`` runs after the demo loader (shop.demo) created the members and
-their history orders. It issues every demo member a card whose number is derived from the
-member number (so the docs and ``make run`` can name one) with the PIN ``DEMO_CARD_PIN``,
-then replays each member's paid orders into the points ledger in bulk: an earn row per order
-under today's earning rules (the tier the member held at the time included), and an expire
-row wherever those points would have expired by ``as_of``. Balances, pending points and
-tiers come out exactly as if the live services had run order by order; re-running issues
-and replays nothing twice (members who already hold a card are skipped).
+``loyalty_demo_install(as_of=...)`` runs after the demo loader (shop.demo) created the members
+and their history orders (moved to end just before ``as_of``, shop/demo/dates.py). It issues
+every demo member a card whose number is derived from the member number (so the docs and
+``make run`` can name one) with the PIN ``DEMO_CARD_PIN``, then replays each member's paid
+orders into the points ledger in bulk: an earn row per order under today's earning rules (the
+tier the member held at the time included), and an expire row wherever those points would have
+expired by ``as_of``. Balances, pending points and expiring points come out exactly as if the
+live services had run order by order, and the tier from the same 12-month spend the nightly
+job reads; re-running issues and replays nothing twice (members who already hold a card are
+skipped).
+
+Cards were issued before the member's first purchase and run ``CARD_VALID_YEARS``; by a stable
+draw on the member number a few of them expired after the member stopped coming and some expire
+within the month, so the card rules and the renewal screens have cards to show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +49,13 @@ DEMO_CARD_PIN = "2468"
 BULK_BATCH_SIZE = 2000
 # A stable spread of member types over member numbers (out of 20): mostly students.
 MEMBER_TYPE_BY_REMAINDER = ["student"] * 14 + ["staff"] * 3 + ["faculty"] * 2 + ["alumni"]
+# Per mille of members, by a stable draw: cards that expired after their holder's last visit
+# (only holders who have not been in for EXPIRED_AFTER_IDLE_DAYS), and cards expiring within
+# EXPIRING_WITHIN_DAYS. The rest stay valid past the month.
+EXPIRED_PER_MILLE = 20
+EXPIRING_PER_MILLE = 40
+EXPIRED_AFTER_IDLE_DAYS = 60
+EXPIRING_WITHIN_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -58,9 +72,17 @@ def demo_card_number(*, member_number: int) -> str:
 
 
 def demo_card_sample() -> str | None:
-    """A demo member's card number (the busiest shopper's), for load_demo to print."""
+    """A demo member's card number (the busiest shopper's), for load_demo to print.
+
+    Only an active card valid past the month: the printed card must work at the till and on
+    the website for whoever tries the demo in the coming weeks.
+    """
     busiest = (
-        MemberCard.objects.filter(user__username__startswith=demo_constants.MEMBER_USERNAME_PREFIX)
+        MemberCard.objects.filter(
+            user__username__startswith=demo_constants.MEMBER_USERNAME_PREFIX,
+            status=MemberCard.Status.ACTIVE,
+            expires_on__gt=timezone.localdate() + dt.timedelta(days=EXPIRING_WITHIN_DAYS),
+        )
         .annotate(order_count=Count("user__orders"))
         .order_by("-order_count", "number")
         .values_list("number", flat=True)
@@ -70,6 +92,37 @@ def demo_card_sample() -> str | None:
 
 def demo_member_type_code(*, member_number: int) -> str:
     return MEMBER_TYPE_BY_REMAINDER[member_number % len(MEMBER_TYPE_BY_REMAINDER)]
+
+
+def _stable_draws(member_number: int) -> tuple[int, float]:
+    """A per-mille bucket and a fraction in [0, 1), the same on every run for the member."""
+    digest = hashlib.sha256(f"card:{member_number}".encode()).digest()
+    return (
+        int.from_bytes(digest[:4], "big") % 1000,
+        int.from_bytes(digest[4:8], "big") / 2**32,
+    )
+
+
+def demo_card_dates(
+    *, member_number: int, first_visit: dt.date, last_visit: dt.date, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """(issued on, expires on) of a demo member's card, as of ``today``.
+
+    Issued no later than the first visit and valid ``CARD_VALID_YEARS``. A card that expired
+    did so after its holder's last visit, so no history order was paid with an expired card.
+    """
+    bucket, fraction = _stable_draws(member_number)
+    idle_days = (today - last_visit).days
+    if bucket < EXPIRED_PER_MILLE and idle_days > EXPIRED_AFTER_IDLE_DAYS:
+        # Some day between the last visit and yesterday.
+        expires_on = last_visit + dt.timedelta(days=1 + int(fraction * (idle_days - 1)))
+    elif bucket < EXPIRED_PER_MILLE + EXPIRING_PER_MILLE:
+        expires_on = today + dt.timedelta(days=1 + int(fraction * EXPIRING_WITHIN_DAYS))
+    else:
+        earliest = today + dt.timedelta(days=EXPIRING_WITHIN_DAYS + 1)
+        latest = max(services.years_later(first_visit, services.CARD_VALID_YEARS), earliest)
+        expires_on = earliest + dt.timedelta(days=int(fraction * (latest - earliest).days))
+    return services.years_later(expires_on, -services.CARD_VALID_YEARS), expires_on
 
 
 def _demo_members_without_card() -> dict[int, int]:
@@ -123,33 +176,43 @@ def loyalty_demo_install(*, as_of: dt.datetime | None = None) -> LoyaltyDemoSumm
     pin_hash = make_password(DEMO_CARD_PIN)
 
     user_ids = sorted(members)
-    accounts = PointsAccount.objects.bulk_create(
-        [PointsAccount() for _ in user_ids], batch_size=BULK_BATCH_SIZE
-    )
-    account_of_user = dict(zip(user_ids, accounts, strict=True))
-    today = as_of.date()
-    MemberCard.objects.bulk_create(
-        [
-            MemberCard(
-                number=demo_card_number(member_number=members[user_id]),
-                member_type=member_types[demo_member_type_code(member_number=members[user_id])],
-                account=account_of_user[user_id],
-                pin_hash=pin_hash,
-                issued_on=today,
-                expires_on=services.years_later(today, services.CARD_VALID_YEARS),
-                user_id=user_id,
-                campus_id=str(members[user_id]),
-            )
-            for user_id in user_ids
-        ],
-        batch_size=BULK_BATCH_SIZE,
-    )
-
     orders = list(
         Order.objects.filter(user_id__in=user_ids, status__in=PAID_STATUSES, date_placed__lte=as_of)
         .order_by("user_id", "date_placed", "pk")
         .values_list("pk", "user_id", "date_placed", "total_incl_tax", "shipping_incl_tax")
     )
+    today = timezone.localdate(as_of)
+    visits: dict[int, tuple[dt.date, dt.date]] = {}
+    for _order_id, user_id, placed, _total, _shipping in orders:  # by user, then date
+        day = timezone.localdate(placed)
+        visits[user_id] = (visits.get(user_id, (day, day))[0], day)
+    accounts = PointsAccount.objects.bulk_create(
+        [PointsAccount() for _ in user_ids], batch_size=BULK_BATCH_SIZE
+    )
+    account_of_user = dict(zip(user_ids, accounts, strict=True))
+    cards = []
+    for user_id in user_ids:
+        first_visit, last_visit = visits.get(user_id, (today, today))
+        issued_on, expires_on = demo_card_dates(
+            member_number=members[user_id],
+            first_visit=first_visit,
+            last_visit=last_visit,
+            today=today,
+        )
+        cards.append(
+            MemberCard(
+                number=demo_card_number(member_number=members[user_id]),
+                member_type=member_types[demo_member_type_code(member_number=members[user_id])],
+                account=account_of_user[user_id],
+                pin_hash=pin_hash,
+                issued_on=issued_on,
+                expires_on=expires_on,
+                user_id=user_id,
+                campus_id=str(members[user_id]),
+            )
+        )
+    MemberCard.objects.bulk_create(cards, batch_size=BULK_BATCH_SIZE)
+
     lines_of_order: dict[int, list[tuple[Decimal, Decimal]]] = {}
     for order_id, product_id, price in Line.objects.filter(
         order_id__in=[o[0] for o in orders]
@@ -220,13 +283,13 @@ def loyalty_demo_install(*, as_of: dt.datetime | None = None) -> LoyaltyDemoSumm
             account.balance += points
     PointsTransaction.objects.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
 
-    spend_since = as_of - dt.timedelta(days=365)
+    # The nightly job's definition of the 12 months, so a member's next order (or the next
+    # night) finds the tier it would set itself.
+    spends = selectors.accounts_spend_last_12_months(
+        now=as_of, account_ids=[account.pk for account in accounts]
+    )
     for account in accounts:
-        account.spend_last_12_months = Decimal("0.00")
-    for _order_id, user_id, placed, total, shipping in orders:
-        if placed > spend_since:
-            account_of_user[user_id].spend_last_12_months += total - shipping
-    for account in accounts:
+        account.spend_last_12_months = spends.get(account.pk, Decimal("0.00"))
         # Demo members are not emailed about the tier their history put them in.
         account.tier = account.tier_notified = _tier_for(tiers, account.spend_last_12_months)
     PointsAccount.objects.bulk_update(

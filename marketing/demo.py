@@ -1,8 +1,8 @@
 """Demo marketing data: segmentation over the history, an example rule segment, a sent campaign.
 
-``marketing_demo_install(as_of=...)`` runs after the loyalty demo (cards exist). The history
-ends in 2015, so everything is dated against ``as_of`` (the day after the history), as the
-loyalty demo does:
+``marketing_demo_install(as_of=...)`` runs after the loyalty demo (cards exist). Everything is
+dated against ``as_of``, the demo's day (shop/demo/dates.py: today, the history moved to end
+just before it), as the loyalty demo is:
 
 1. the segmentation runs monthly over the last months before ``as_of`` (so "segment sizes
    over time" has a curve), the last run as of ``as_of`` itself;

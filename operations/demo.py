@@ -3,22 +3,22 @@
 ``operations_demo_install()`` is idempotent: it fills in what is missing and leaves what
 operators changed alone. It gives every stock record a cost price, creates four suppliers
 with different lead times and settlement terms, maps products to them by aisle, enters an
-academic calendar, puts one purchase order in each interesting state, and computes reorder
-suggestions so the dashboard pages show real figures straight away.
+academic calendar, puts one purchase order in each interesting state, counts the shelves to
+what the recent sales need, and computes reorder suggestions so the dashboard pages show real
+figures straight away.
 
-The purchase history in the demo CSV is historical, so "recent sales" are those before the
-last day of history: the suggestions are computed as of the day after it (the reorder page
-shows that date), and the calendar is laid out around it.
+Everything is as of ``today``: the demo loader moves the purchase history to end just before
+it (shop/demo/dates.py), so the last weeks of sales are the demand "Recompute now" sees too.
 """
 
 import hashlib
+import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -31,10 +31,8 @@ from operations.models import (
     Supplier,
     SupplierProduct,
 )
-from shop.apps.order.services import PAID_STATUSES
 
 StockRecord = get_model("partner", "StockRecord")
-Order = get_model("order", "Order")
 
 #: The demo's operator group (shop.demo.constants.STORE_OPERATORS_GROUP): it gets the
 #: operations permissions here, so the dashboard menu and the alert emails reach it.
@@ -245,31 +243,57 @@ def _purchase_orders_ensure(suppliers: dict[str, Supplier]) -> None:
 
 
 DEMO_COUNT_NOTE = "Demo: stock count before the new term"
-DEMO_SHORT_PRODUCTS = 12
+# Shelves hold a week or two of recent sales (stable per SKU)...
+DEMO_COVER_DAYS = (7, 14)
+# ...except a few busy products, counted at half their reorder point, two of them sold out.
+DEMO_LOW_PRODUCTS = 8
+DEMO_SOLD_OUT_PRODUCTS = 2
 
 
-def _short_shelves_ensure(*, as_of: date) -> None:
-    """Count the best sellers down to half their reorder point, as a real stock take would.
+def _shelf_counts(*, suggestions: list[tuple[int, str, Decimal, Decimal]]) -> dict[int, int]:
+    """What the demo's stock take counts per stock record, from the stored suggestions.
 
-    The demo's shelves are stocked generously, so without this nothing would need
-    reordering. Done through count corrections, so the ledger explains the levels.
+    ``suggestions``: (stock record id, SKU, average daily demand, reorder point), busiest
+    first, only records that sold lately. Every fourth of the busiest is short, so the
+    reorder page has work without every best seller being out.
+    """
+    short_ids = [row[0] for row in suggestions[1::4][:DEMO_LOW_PRODUCTS]]
+    low_days, high_days = DEMO_COVER_DAYS
+    counts = {}
+    for record_id, sku, demand, reorder_point in suggestions:
+        if record_id in short_ids:
+            sold_out = short_ids.index(record_id) < DEMO_SOLD_OUT_PRODUCTS
+            counts[record_id] = 0 if sold_out else int(reorder_point / 2)
+            continue
+        cover_days = low_days + (high_days - low_days) * _stable_fraction(f"cover:{sku}")
+        # Kept above the reorder point: only the chosen few need reordering.
+        counts[record_id] = max(math.ceil(demand * cover_days), math.floor(reorder_point) + 1)
+    return counts
+
+
+def _shelves_count_ensure() -> None:
+    """Count the shelves to the recent demand, once, as a stock take before term would.
+
+    The opening levels are arbitrary (shop.demo.catalogue_map); after the count, shelves hold
+    a week or two of sales and a few busy products are low or sold out. Done through count
+    corrections, so the stock ledger explains every level. Products that did not sell lately
+    keep their opening level (the slow movers).
     """
     if StockMovement.objects.filter(
         reason=StockMovement.Reason.COUNT_CORRECTION, note=DEMO_COUNT_NOTE
     ).exists():
         return
-    busiest = (
+    suggestions = list(
         ReorderSuggestion.objects.filter(supplier_product__isnull=False, average_daily_demand__gt=0)
-        .order_by("-average_daily_demand")
-        .values_list("stockrecord_id", "reorder_point")[:DEMO_SHORT_PRODUCTS]
+        .order_by("-average_daily_demand", "stockrecord_id")
+        .values_list(
+            "stockrecord_id", "stockrecord__partner_sku", "average_daily_demand", "reorder_point"
+        )
     )
-    for stockrecord_id, reorder_point in busiest:
-        counted = int(reorder_point / 2)
-        record = StockRecord.objects.get(pk=stockrecord_id)
-        if (record.num_in_stock or 0) > counted:
-            services.stock_count_correct(
-                stockrecord_id=stockrecord_id, counted_quantity=counted, note=DEMO_COUNT_NOTE
-            )
+    for stockrecord_id, counted in _shelf_counts(suggestions=suggestions).items():
+        services.stock_count_correct(
+            stockrecord_id=stockrecord_id, counted_quantity=counted, note=DEMO_COUNT_NOTE
+        )
 
 
 def _operators_permissions_ensure() -> None:
@@ -279,24 +303,17 @@ def _operators_permissions_ensure() -> None:
 
 
 @transaction.atomic
-def operations_demo_install() -> dict:
-    """Install the operations demo data; returns a few counts for load_demo to print."""
+def operations_demo_install(*, today: date | None = None) -> dict:
+    """Install the operations demo data as of ``today``; returns a few counts for load_demo."""
+    as_of = today or timezone.localdate()
     _cost_prices_ensure()
     suppliers = _suppliers_ensure()
     _supplier_products_ensure(suppliers)
-    last_sale = Order.objects.filter(status__in=PAID_STATUSES).aggregate(last=Max("date_placed"))[
-        "last"
-    ]
-    as_of = (
-        timezone.localtime(last_sale).date() + timedelta(days=1)
-        if last_sale
-        else timezone.localdate()
-    )
     _calendar_ensure(around=as_of)
     _purchase_orders_ensure(suppliers)
     _operators_permissions_ensure()
     services.reorder_suggestions_refresh(today=as_of)
-    _short_shelves_ensure(as_of=as_of)
+    _shelves_count_ensure()
     need = services.reorder_suggestions_refresh(today=as_of)
     return {
         "suppliers": len(suppliers),

@@ -3,8 +3,9 @@
 Idempotent by natural keys (product ``code`` = the CSV item name, member usernames, the
 deterministic order numbers): a second run finds everything in place and only tops up what
 is missing. History is written with bulk_create and without Oscar's order_placed or our
-order_paid signals: these purchases happened long ago, loyalty points and wallet money for
-them must not be granted again.
+order_paid signals: these purchases are history, loyalty points and wallet money for them
+are replayed by the loyalty demo, not granted again. The history is moved by whole weeks to
+end just before today (shop/demo/dates.py), once per database.
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify as oscar_slugify
@@ -35,7 +37,9 @@ from preorders.demo import preorders_demo_install
 from recommendations.services import recommendations_recompute
 from shop.db import planner_statistics_refresh
 from shop.demo import catalogue_map, constants
+from shop.demo.dates import DemoDates, demo_dates_build, history_shift_weeks
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
+from shop.demo.models import HistoryShift
 from shop.pages.services import site_pages_install
 from till.demo import till_demo_install
 from till.services import cashiers_group_ensure
@@ -55,6 +59,7 @@ LinePrice = get_model("order", "LinePrice")
 # Large enough to be quick, small enough for PostgreSQL's parameter limit on wide rows.
 BULK_BATCH_SIZE = 2000
 ZERO = Decimal("0.00")
+DAYS_IN_WEEK = 7
 
 
 @dataclass
@@ -70,6 +75,7 @@ class DemoLoadSummary:
     staff_created: int = 0
     csv_rows: int = 0
     seconds: float = 0.0
+    dates: DemoDates | None = None
 
     @property
     def already_loaded(self) -> bool:
@@ -439,15 +445,66 @@ def _staff_ensure() -> int:
     return created_count
 
 
+class DemoDatesError(ValueError):
+    """The dates asked for contradict the demo already in the database; nothing was loaded."""
+
+
+def demo_dates_ensure(*, history: PurchaseHistory, keep_dates: bool) -> DemoDates:
+    """The one decision on where the history lies (shop.demo.dates), kept for later runs.
+
+    The first load moves the history to end just before today (``keep_dates``: not at all)
+    and records the move; a later run reuses it, so it tops the demo up on the same dates.
+    A database whose history was loaded before the loader moved it holds the file's dates.
+    """
+    record = HistoryShift.objects.filter(pk=1).first()
+    history_loaded = Order.objects.filter(
+        number__startswith=constants.HISTORY_ORDER_NUMBER_PREFIX
+    ).exists()
+    if record is not None:
+        weeks = record.weeks
+    elif keep_dates or history_loaded:
+        weeks = 0
+    else:
+        weeks = history_shift_weeks(last_day=history.last_day, today=timezone.localdate())
+    if keep_dates and weeks:
+        raise DemoDatesError(
+            _(
+                "This database holds the demo moved forward by %(weeks)d weeks; --keep-dates "
+                "loads the file's own dates into an empty database only."
+            )
+            % {"weeks": weeks}
+        )
+    if record is None:
+        HistoryShift.objects.create(pk=1, weeks=weeks, loaded_on=timezone.localdate())
+    last_day = history.last_day + dt.timedelta(weeks=weeks)
+    if (timezone.localdate() - last_day).days <= DAYS_IN_WEEK:
+        now = timezone.now()
+    else:
+        # An old history on its own dates: the demo lives at the start of the day after it,
+        # where its points, tiers and reorder figures still mean something.
+        now = dt.datetime.combine(
+            last_day + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+    return demo_dates_build(
+        original_first_day=history.first_day,
+        original_last_day=history.last_day,
+        weeks=weeks,
+        now=now,
+    )
+
+
 @transaction.atomic
-def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
+def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSummary:
     """Load (or top up) the whole demo store from the purchase-history CSV.
 
     The CSV is read and validated completely before the first write, and everything is
-    written in this one transaction: a bad file or a failure half-way leaves no trace.
+    written in this one transaction: a bad file or a failure half-way leaves no trace. The
+    history is moved to end just before today (shop.demo.dates) unless ``keep_dates``.
     """
     started = time.perf_counter()
-    history = purchase_history_read(csv_path=csv_path)
+    original = purchase_history_read(csv_path=csv_path)
+    dates = demo_dates_ensure(history=original, keep_dates=keep_dates)
+    history = original.moved(by=dates.shift)
     items = history.items
     _items_check_unique_keys(items=items)
 
@@ -474,34 +531,34 @@ def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
         ],
         featured_category_id=featured_category.pk if featured_category else None,
     )
-    # Suppliers, cost prices, the academic calendar and reorder suggestions for operators.
-    operations_demo_install()
-    # Department credit accounts with invoices in every aging bucket (dates relative to today).
+    # What derives from the history is computed as of dates.now (today, unless --keep-dates),
+    # so cards, points, tiers, segments and reorder figures agree with the nightly jobs.
+    # A textbook and the graduation gown taking pre-orders, released in the coming weeks of
+    # the real today (a release date must be after today); first, so that the reorder
+    # figures below cover every stock record, as "Recompute now" does.
+    preorders_demo_install()
+    # Suppliers, cost prices, the academic calendar, shelf counts and reorder suggestions.
+    operations_demo_install(today=dates.today)
+    # A member card for every member (a few expired, some expiring this month), the history
+    # replayed into the points ledger, tiers from the last 12 months.
+    loyalty_demo_install(as_of=dates.now)
+    # Live business is dated from the real today, as the services that check dates require:
+    # department credit invoices in every aging bucket, this week's till rota, open complaints.
     credit_demo_install()
-    # A member card for every member, the history replayed into the points ledger. As of the
-    # day after the history ends: replayed "today", every point would long have expired and
-    # every member would be Bronze, which shows nothing of the programme.
-    history_end = max(basket.date for basket in history.baskets)
-    loyalty_demo_install(
-        as_of=dt.datetime.combine(
-            history_end + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE)
-        )
-    )
     # Two tills, the rota posts and this week's rota (after the staff accounts exist).
     till_demo_install()
     # The demo `marketing` account runs the loyalty member screens in /cms/.
     loyalty_admin_demo_install()
-    # Issue 8 (crm): complaints, contact notes, survey answers, list entries, a duplicate.
+    # Complaints (old ones about history orders), contact notes, survey answers, list
+    # entries, a duplicate account.
     crm_demo_install()
-    # Issue 7 (pre-orders): a textbook and the graduation gown taking pre-orders.
-    preorders_demo_install()
     if orders_created:
         # New history changes every stored list; without this the "Recommended for you"
         # blocks would stay empty until the nightly recompute.
         recommendations_recompute()
-    # Issue 8 (marketing): RFM segmentation as of the history's end, an example rule segment
-    # and a sent win-back campaign with its results.
-    marketing_demo_install(as_of=history_end + dt.timedelta(days=1))
+    # RFM segmentation (monthly runs up to the demo's day), an example rule segment and a
+    # sent win-back campaign with its results.
+    marketing_demo_install(as_of=dates.today)
 
     return DemoLoadSummary(
         categories_total=len(categories),
@@ -515,4 +572,5 @@ def demo_data_load(*, csv_path: Path) -> DemoLoadSummary:
         staff_created=staff_created,
         csv_rows=history.row_count,
         seconds=time.perf_counter() - started,
+        dates=dates,
     )

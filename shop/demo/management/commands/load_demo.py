@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from loyalty.demo import DEMO_CARD_PIN, demo_card_sample
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS, EMAIL_DOMAIN
 from shop.demo.history import PurchaseHistoryError
-from shop.demo.services import demo_data_load
+from shop.demo.services import DemoDatesError, demo_data_load
 
 # Loading the demo runs every app's real services: with Celery eager each task logs a line,
 # Wagtail logs every page it publishes, and reminder emails go to made-up demo addresses.
@@ -48,15 +48,23 @@ class Command(BaseCommand):
             help="Purchase history (member_number,date,item); default: settings.DEMO_CSV_PATH.",
         )
         parser.add_argument(
+            "--keep-dates",
+            action="store_true",
+            help=(
+                "Load the history on the CSV's own dates (into an empty database) instead of "
+                "moving it by whole weeks to end just before today."
+            ),
+        )
+        parser.add_argument(
             "--quiet", action="store_true", help="Print nothing unless something goes wrong."
         )
 
-    def handle(self, *args, csv_path: Path | None, quiet: bool, **options):
+    def handle(self, *args, csv_path: Path | None, keep_dates: bool, quiet: bool, **options):
         csv_path = Path(csv_path or settings.DEMO_CSV_PATH)
         try:
             with demo_side_effects_muted():
-                summary = demo_data_load(csv_path=csv_path)
-        except PurchaseHistoryError as error:
+                summary = demo_data_load(csv_path=csv_path, keep_dates=keep_dates)
+        except (PurchaseHistoryError, DemoDatesError) as error:
             raise CommandError(str(error)) from error
         if quiet:
             return
@@ -81,6 +89,7 @@ class Command(BaseCommand):
         for label, total, created in rows:
             new = "" if created is None else "  " + _("(%(count)s new)") % {"count": f"{created:,}"}
             self.stdout.write(f"  {label:<28}{total:>8,}{new}")
+        self.stdout.write(self._dates_line(summary.dates))
         self.stdout.write(f"  {_('took'):<28}{summary.seconds:>8.1f} s")
         self.stdout.write(_("Demo staff logins (password set when the account was created):"))
         for account in DEMO_STAFF_ACCOUNTS:
@@ -93,3 +102,23 @@ class Command(BaseCommand):
             )
             % {"domain": EMAIL_DOMAIN, "pin": DEMO_CARD_PIN, "card": demo_card_sample()}
         )
+
+    @staticmethod
+    def _dates_line(dates) -> str:
+        """The date range loaded, so whoever runs the demo knows which days hold its sales."""
+        if dates.weeks:
+            return _(
+                "History dated %(first)s to %(last)s (the file's %(original_first)s to "
+                "%(original_last)s, moved by whole weeks); cards, points, tiers and reports "
+                "as of %(today)s."
+            ) % {
+                "first": dates.first_day,
+                "last": dates.last_day,
+                "original_first": dates.original_first_day,
+                "original_last": dates.original_last_day,
+                "today": dates.today,
+            }
+        return _(
+            "History dated %(first)s to %(last)s (the file's own dates); cards, points, tiers "
+            "and reports as of %(today)s."
+        ) % {"first": dates.first_day, "last": dates.last_day, "today": dates.today}
