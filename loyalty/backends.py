@@ -55,3 +55,7 @@ class MemberCardBackend(ModelBackend):
         # number as typed is a key of its own.
         login_failures_clear(usernames=[username], ip=ip)
         return user
+
+
+# As authenticate() records it on the user (and the session keeps it).
+MEMBER_CARD_BACKEND = f"{MemberCardBackend.__module__}.{MemberCardBackend.__qualname__}"

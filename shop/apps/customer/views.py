@@ -1,9 +1,22 @@
-"""Oscar's account views where an account may have no password (members who sign in by card)."""
+"""Oscar's account views for members who sign in with a card and may have no password."""
 
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as oscar_views
+
+from loyalty.backends import MEMBER_CARD_BACKEND
+
+
+class AccountAuthView(oscar_views.AccountAuthView):
+    def get_login_success_url(self, form):
+        """A member who signed in with a card lands on their account page (the card, its
+        points, setting a password), unless the login page was given somewhere to go."""
+        card_sign_in = getattr(form.get_user(), "backend", None) == MEMBER_CARD_BACKEND
+        if card_sign_in and not form.cleaned_data["redirect_url"]:
+            return reverse("customer:profile-view")
+        return super().get_login_success_url(form)
 
 
 class ChangePasswordView(oscar_views.ChangePasswordView):

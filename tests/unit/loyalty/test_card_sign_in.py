@@ -58,10 +58,28 @@ def test_card_number_and_pin_sign_the_member_in(client, member):
     response = _login(client, card.number, CARD_PIN)
 
     assert response.status_code == 302
+    # Straight to their account: the card, its points, setting a password.
+    assert response["Location"] == "/accounts/profile/"
     assert _signed_in_as(client) == user
     assert client.session["_auth_user_backend"] == "loyalty.backends.MemberCardBackend"
     # The session keeps working on the next request (the backend loads the user back).
     assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_a_card_sign_in_goes_where_the_login_page_was_asked_to(client, member):
+    _user, card = member
+
+    response = client.post(
+        LOGIN + "?next=/basket/",
+        {
+            "login-username": card.number,
+            "login-password": CARD_PIN,
+            "login-redirect_url": "/basket/",
+            "login_submit": "1",
+        },
+    )
+
+    assert response["Location"] == "/basket/"
 
 
 def test_card_number_typed_in_groups_is_accepted(client, member):
@@ -110,6 +128,7 @@ def test_email_and_password_still_sign_in(client):
     response = _login(client, "shopper@campus.example", PASSWORD)
 
     assert response.status_code == 302
+    assert response["Location"] == "/"  # Oscar's, as before
     assert _signed_in_as(client) == user
 
 
