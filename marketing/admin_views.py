@@ -75,6 +75,33 @@ def campaign_send_view(request, pk: int):
     )
 
 
+def campaign_test_send_view(request, pk: int):
+    """ "Send me a test": the campaign as a recipient gets it, to the signed-in staff member."""
+    _require(request, SEND_PERMISSION)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if request.method == "POST":
+        try:
+            email = services.campaign_test_send(campaign_id=campaign.pk, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("marketing_campaigns:edit", campaign.pk)
+        messages.success(
+            request,
+            _(
+                "A test of '%(name)s' was sent to %(email)s. It is not a send: the campaign's "
+                "recipients and results are unchanged."
+            )
+            % {"name": campaign.name, "email": email},
+        )
+        return redirect("marketing_campaigns:edit", campaign.pk)
+    return TemplateResponse(
+        request,
+        "marketing/admin/campaign_test.html",
+        {"campaign": campaign, "email": request.user.email, "header_title": _("Send me a test")},
+    )
+
+
 def campaign_results_view(request, pk: int):
     _require(request, VIEW_PERMISSION)
     campaign = get_object_or_404(Campaign, pk=pk)

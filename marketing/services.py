@@ -499,13 +499,24 @@ def _tracked(*, recipient_id: int, href: str) -> str:
     return links.click_url(recipient_id=recipient_id, target=href)
 
 
-def campaign_email_render(*, recipient: CampaignRecipient) -> tuple[str, str, str]:
-    """Subject, text and HTML of one recipient's email, placeholders filled, links tracked."""
+def _email_href(*, recipient_id: int | None, href: str) -> str:
+    if recipient_id is not None:
+        return _tracked(recipient_id=recipient_id, href=href)
+    # A staff test has no recipient row to count a click against: plain absolute links.
+    return links.absolute(href) if href.startswith("/") and not href.startswith("//") else href
+
+
+def _campaign_email_compose(
+    *, campaign: Campaign, user, voucher, recipient_id: int | None
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of the campaign as ``user`` gets it, placeholders filled.
+
+    With a ``recipient_id`` its links are tracked and it carries the open pixel; without one
+    (a staff test) nothing in it can record an open or a click.
+    """
     from loyalty.selectors import card_get_for_user
 
-    campaign, user = recipient.campaign, recipient.user
     card = card_get_for_user(user=user)
-    voucher = recipient.voucher or campaign.shared_voucher
     recommendations = _recommendation_lines(user=user)
     recommendation_html = "".join(
         f'<li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
@@ -522,7 +533,7 @@ def campaign_email_render(*, recipient: CampaignRecipient) -> tuple[str, str, st
         body = body.replace(placeholder, value)
     body = HREF.sub(
         lambda match: (
-            f'href="{html.escape(_tracked(recipient_id=recipient.pk, href=html.unescape(match.group(1))))}"'
+            f'href="{html.escape(_email_href(recipient_id=recipient_id, href=html.unescape(match.group(1))))}"'
         ),
         body,
     )
@@ -530,9 +541,11 @@ def campaign_email_render(*, recipient: CampaignRecipient) -> tuple[str, str, st
         "campaign": campaign,
         "body": body,
         "voucher": voucher,
-        "pixel_url": links.open_pixel_url(recipient_id=recipient.pk),
+        "pixel_url": (
+            links.open_pixel_url(recipient_id=recipient_id) if recipient_id is not None else ""
+        ),
         "unsubscribe_url": links.unsubscribe_url(user_id=user.pk),
-        "shop_url": links.click_url(recipient_id=recipient.pk, target=links.absolute("/")),
+        "shop_url": _email_href(recipient_id=recipient_id, href="/"),
     }
     html_body = render_to_string("marketing/emails/campaign.html", context)
     text_body = render_to_string(
@@ -540,6 +553,58 @@ def campaign_email_render(*, recipient: CampaignRecipient) -> tuple[str, str, st
     )
     subject = campaign.subject.replace("{name}", user.get_full_name() or _("member"))
     return subject, text_body, html_body
+
+
+def campaign_email_render(*, recipient: CampaignRecipient) -> tuple[str, str, str]:
+    """Subject, text and HTML of one recipient's email, placeholders filled, links tracked."""
+    return _campaign_email_compose(
+        campaign=recipient.campaign,
+        user=recipient.user,
+        voucher=recipient.voucher or recipient.campaign.shared_voucher,
+        recipient_id=recipient.pk,
+    )
+
+
+# A unique-voucher campaign makes each recipient's code as it sends; a test shows this one in
+# its place, on a voucher that is never saved (so it cannot be redeemed).
+CAMPAIGN_TEST_VOUCHER_CODE = "TEST-VOUCHER"
+
+
+def campaign_test_send(*, campaign_id: int, user, now: dt.datetime | None = None) -> str:
+    """Email ``user`` the campaign exactly as a recipient would get it, subject marked
+    "[Test]"; returns the address.
+
+    Not a send: no recipient row, no bonus points, no voucher, no tracked open or click, and
+    the campaign's status and results stay as they were. Refused with a clear message when
+    the staff account has no email address.
+    """
+    email = (getattr(user, "email", "") or "").strip()
+    if not email:
+        raise ValidationError(
+            _(
+                "Your account has no email address, so there is nowhere to send the test. "
+                "Add one under Account settings and try again."
+            ),
+            code="no_email",
+        )
+    campaign = Campaign.objects.select_related("shared_voucher").get(pk=campaign_id)
+    voucher = campaign.shared_voucher
+    if voucher is None and campaign.voucher_mode != Campaign.VoucherMode.NONE:
+        now = now or timezone.now()
+        voucher = Voucher(
+            code=CAMPAIGN_TEST_VOUCHER_CODE,
+            end_datetime=now + dt.timedelta(days=campaign.voucher_valid_days),
+        )
+    subject, text_body, html_body = _campaign_email_compose(
+        campaign=campaign, user=user, voucher=voucher, recipient_id=None
+    )
+    message = EmailMultiAlternatives(
+        subject=_("[Test] %(subject)s") % {"subject": subject}, body=text_body, to=[email]
+    )
+    message.attach_alternative(html_body, "text/html")
+    message.send()
+    logger.info("Campaign %s: test sent to staff user %s", campaign.pk, user.pk)
+    return email
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ Thin: every view calls marketing.services / marketing.selectors.
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -16,6 +17,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 
 from marketing import admin_views, selectors, services
 from marketing.models import Campaign, Segment
@@ -97,12 +99,30 @@ class CampaignCreateView(CampaignScheduleMixin, generic.CreateView):
 
 
 class CampaignEditView(CampaignScheduleMixin, generic.EditView):
-    pass
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Send me a test"),
+                url=reverse("marketing_campaigns:test", args=[self.object.pk]),
+                icon_name="mail",
+                priority=5,
+            ),
+        ]
 
 
 class CampaignIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem(
+                _("Send me a test"),
+                url=reverse("marketing_campaigns:test", args=[instance.pk]),
+                icon_name="mail",
+                priority=4,
+            )
+        )
         if instance.status in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
             buttons.append(
                 MenuItem(
@@ -153,6 +173,7 @@ class CampaignViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("<int:pk>/send/", admin_views.campaign_send_view, name="send"),
+            path("<int:pk>/test/", admin_views.campaign_test_send_view, name="test"),
             path("<int:pk>/results/", admin_views.campaign_results_view, name="results"),
         ]
 
