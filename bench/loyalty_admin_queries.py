@@ -17,10 +17,8 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from loyalty.demo import loyalty_admin_demo_install
 from loyalty.models import MemberCard, MemberType
 
-loyalty_admin_demo_install()
 busiest = MemberCard.objects.annotate(n=Count("user__orders")).order_by("-n").first()
 client = Client(HTTP_HOST="localhost")
 client.force_login(get_user_model().objects.get(username="marketing"))

@@ -15,22 +15,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from credit import services
 from credit.models import CreditAccount
-from shop.demo.constants import EMAIL_DOMAIN, MEMBER_USERNAME_PREFIX, STORE_OPERATORS_GROUP
-
-#: What operators may do on credit accounts. Setting limits, approving orders and
-#: approving write-offs stay with the superuser (separate roles in a real store).
-OPERATOR_CREDIT_PERMISSIONS = (
-    "view_creditaccount",
-    "change_creditaccount",
-    "add_creditpayment",
-    "add_writeoff",
-)
+from shop.demo.constants import EMAIL_DOMAIN, MEMBER_USERNAME_PREFIX
 
 
 @dataclass(frozen=True)
@@ -99,16 +89,6 @@ def _slug(name: str) -> str:
     return "".join(c for c in name.lower() if c.isalnum())[:20]
 
 
-def _operators_permissions_ensure() -> None:
-    group = Group.objects.filter(name=STORE_OPERATORS_GROUP).first()
-    if group is not None:
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="credit", codename__in=OPERATOR_CREDIT_PERMISSIONS
-            )
-        )
-
-
 @transaction.atomic
 def credit_demo_install() -> dict:
     """Install the demo accounts and invoices; returns counts for load_demo to print."""
@@ -151,7 +131,6 @@ def credit_demo_install() -> dict:
                     invoice_ids=[invoice.pk],
                     reference=f"DEMO-{invoice.number}",
                 )
-    _operators_permissions_ensure()
     collection = services.collection_run(today=today) if created else {}
     return {
         "credit_accounts": created,

@@ -33,6 +33,7 @@ from crm.forms import (
     StaffReplyForm,
 )
 from crm.models import PrivacyLog, Ticket
+from shop.staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
 
@@ -306,7 +307,7 @@ class TicketDetailView(CrmAdminView):
             thread=self.ticket.messages.select_related("author"),
             reply_form=kwargs.get("reply_form") or StaffReplyForm(),
             staff=User.objects.filter(
-                Q(groups__name=services.MARKETING_MANAGERS_GROUP) | Q(is_superuser=True),
+                Q(groups__name=MARKETING_MANAGERS_GROUP) | Q(is_superuser=True),
                 is_active=True,
             )
             .distinct()

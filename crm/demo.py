@@ -124,7 +124,6 @@ def _recent_tickets(*, members, categories, staff, now) -> int:
 
 @transaction.atomic
 def crm_demo_install(*, seed: int = 8) -> dict[str, int]:
-    services.crm_roles_install()
     categories = [
         TicketCategory.objects.get_or_create(name=name, defaults={"first_reply_hours": hours})[0]
         for name, hours in DEMO_CATEGORIES

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -34,13 +33,10 @@ from crm.models import (
 )
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, PointsAccount, Wallet
+from shop.staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
 Order = get_model("order", "Order")
-
-MARKETING_MANAGERS_GROUP = "Marketing managers"
-# Wagtail's editors (the demo "marketing" user) see profiles, never export or merge.
-PROFILE_VIEWER_GROUPS = ("Editors",)
 
 TICKET_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 TICKET_PHOTO_CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp"}
@@ -52,38 +48,6 @@ SURVEY_LINK_MAX_AGE = dt.timedelta(days=60)
 
 def _site_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-# =========================================================================== roles
-
-
-@transaction.atomic
-def crm_roles_install() -> Group:
-    """The "Marketing managers" group: profiles, tickets, lists, export and merge.
-
-    Idempotent (run by the migration-free demo loader and by tests). Editors get the
-    profile permission only, so marketing staff see profiles but cannot export or merge.
-    """
-    managers, _created = Group.objects.get_or_create(name=MARKETING_MANAGERS_GROUP)
-    crm_permissions = Permission.objects.filter(content_type__app_label="crm")
-    managers.permissions.add(
-        *crm_permissions,
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-    )
-    viewer_permissions = crm_permissions.filter(
-        codename__in=[
-            "view_customer_profile",
-            "view_ticket",
-            "change_ticket",
-            "view_contactlogentry",
-            "add_contactlogentry",
-            "view_listentry",
-            "view_surveyinvitation",
-        ]
-    )
-    for group in Group.objects.filter(name__in=PROFILE_VIEWER_GROUPS):
-        group.permissions.add(*viewer_permissions)
-    return managers
 
 
 def _require(user, permission: str, message: str) -> None:

@@ -304,20 +304,3 @@ def loyalty_demo_install(*, as_of: dt.datetime | None = None) -> LoyaltyDemoSumm
         points_earned=earned_total,
         points_expired=expired_total,
     )
-
-
-# The demo account that runs the member screens in the Wagtail admin (shop.demo.constants).
-LOYALTY_MARKETING_DEMO_USERNAME = "marketing"
-
-
-@transaction.atomic
-def loyalty_admin_demo_install() -> None:
-    """Give the demo `marketing` account the "Loyalty marketing" role (members, adjust, import).
-
-    Runs after the demo staff accounts exist; idempotent. Exporting members stays with the
-    "Marketing managers" group (CRMPROFILE's `marketingmanager` demo account).
-    """
-    groups = services.loyalty_admin_groups_ensure()
-    marketing = get_user_model().objects.filter(username=LOYALTY_MARKETING_DEMO_USERNAME).first()
-    if marketing is not None:
-        marketing.groups.add(groups[services.LOYALTY_MARKETING_GROUP])

@@ -20,6 +20,7 @@ from loyalty.models import (
     Wallet,
     WalletTransaction,
 )
+from shop.staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
 
 
 def wallet_get_for_user(*, user) -> Wallet | None:
@@ -324,11 +325,8 @@ def account_orders(
 
 # --------------------------------------------------------------------------- marketing admin
 
-# Superusers and this group may export members' personal data (CRMPROFILE owns the group; the
-# name is the shared contract).
-MARKETING_MANAGERS_GROUP = "Marketing managers"
-# The till's role: whoever takes money at the till never grants points, whatever else they hold.
-CASHIERS_GROUP = "Cashiers"
+# Superusers and the marketing managers may export members' personal data. The till's role:
+# whoever takes money at the till never grants points, whatever else they hold.
 POINTS_ADJUST_PERMISSION = "loyalty.change_pointsaccount"
 CARDS_IMPORT_PERMISSION = "loyalty.add_membercard"
 

@@ -21,7 +21,6 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -1151,43 +1150,6 @@ admin_logger = logging.getLogger("loyalty.admin")
 
 # Called as fn(actor=user, what=str, detail=dict) whenever members' personal data leaves.
 PERSONAL_DATA_EXPORTED_HOOK = "personal_data_exported"
-LOYALTY_MARKETING_GROUP = "Loyalty marketing"
-# What the "Loyalty marketing" role may do in the Wagtail admin: see members and the ledger,
-# adjust points, import cards. Exporting personal data is not in it (a manager privilege).
-LOYALTY_MARKETING_PERMISSIONS = (
-    ("wagtailadmin", "access_admin"),
-    ("loyalty", "view_membercard"),
-    ("loyalty", "view_pointstransaction"),
-    ("loyalty", "change_pointsaccount"),
-    ("loyalty", "add_membercard"),
-)
-LOYALTY_MANAGER_PERMISSIONS = (
-    ("wagtailadmin", "access_admin"),
-    ("loyalty", "view_membercard"),
-    ("loyalty", "view_pointstransaction"),
-)
-
-
-@transaction.atomic
-def loyalty_admin_groups_ensure() -> dict[str, Group]:
-    """The loyalty roles, by name and idempotently (CRMPROFILE may have created one first)."""
-    marketing, _created = Group.objects.get_or_create(name=LOYALTY_MARKETING_GROUP)
-    marketing.permissions.add(
-        *[
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in LOYALTY_MARKETING_PERMISSIONS
-        ]
-    )
-    managers, _created = Group.objects.get_or_create(name=selectors.MARKETING_MANAGERS_GROUP)
-    # Managers export the member list, so they must be able to open it; adjusting and
-    # importing stay with the "Loyalty marketing" role.
-    managers.permissions.add(
-        *[
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in LOYALTY_MANAGER_PERMISSIONS
-        ]
-    )
-    return {marketing.name: marketing, managers.name: managers}
 
 
 @transaction.atomic

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -34,7 +33,6 @@ from marketing import services
 from marketing.models import Campaign, Segment
 from shop.db import planner_statistics_refresh
 
-EDITORS_GROUP = "Editors"
 SEGMENT_NAME = "Lapsed student drink buyers"
 CAMPAIGN_NAME = "Win back lapsed student drink buyers"
 OFFER_NAME = "Come back: 10% off"
@@ -51,23 +49,6 @@ CAMPAIGN_BODY = (
     "waiting, and we added a bonus. Picked for you:</p>{recommendations}"
     '<p>Use your code {voucher_code} for 10% off. <a href="/catalogue/">Browse the shop</a></p>'
 )
-
-
-MARKETING_GROUPS = (EDITORS_GROUP, "Marketing managers")
-
-
-def marketing_permissions_grant() -> int:
-    """Marketing staff (the demo's Wagtail editors and marketing managers) may use segments
-    and campaigns."""
-    permissions = list(
-        Permission.objects.filter(
-            content_type__app_label="marketing",
-            content_type__model__in=["segment", "campaign", "customervalue"],
-        )
-    )
-    for group in Group.objects.filter(name__in=MARKETING_GROUPS):
-        group.permissions.add(*permissions)
-    return len(permissions)
 
 
 def _voucher_offer():
@@ -109,7 +90,6 @@ def _simulate_engagement(*, campaign: Campaign) -> None:
 @transaction.atomic
 def marketing_demo_install(*, as_of: dt.datetime | dt.date | None = None) -> dict:
     as_of_day = as_of.date() if isinstance(as_of, dt.datetime) else (as_of or timezone.localdate())
-    marketing_permissions_grant()
     admin = get_model("auth", "User").objects.filter(is_superuser=True).order_by("pk").first()
     send_day = as_of_day - dt.timedelta(days=CAMPAIGN_DAYS_BEFORE)
     runs = sorted(

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -33,10 +32,6 @@ from operations.models import (
 )
 
 StockRecord = get_model("partner", "StockRecord")
-
-#: The demo's operator group (shop.demo.constants.STORE_OPERATORS_GROUP): it gets the
-#: operations permissions here, so the dashboard menu and the alert emails reach it.
-STORE_OPERATORS_GROUP = "Store operators"
 
 
 @dataclass(frozen=True)
@@ -296,12 +291,6 @@ def _shelves_count_ensure() -> None:
         )
 
 
-def _operators_permissions_ensure() -> None:
-    group = Group.objects.filter(name=STORE_OPERATORS_GROUP).first()
-    if group is not None:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="operations"))
-
-
 @transaction.atomic
 def operations_demo_install(*, today: date | None = None) -> dict:
     """Install the operations demo data as of ``today``; returns a few counts for load_demo."""
@@ -311,7 +300,6 @@ def operations_demo_install(*, today: date | None = None) -> dict:
     _supplier_products_ensure(suppliers)
     _calendar_ensure(around=as_of)
     _purchase_orders_ensure(suppliers)
-    _operators_permissions_ensure()
     services.reorder_suggestions_refresh(today=as_of)
     _shelves_count_ensure()
     need = services.reorder_suggestions_refresh(today=as_of)

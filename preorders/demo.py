@@ -11,8 +11,7 @@ release date is only set when they are created). Two products, dates relative to
 serves, hands out legacy ``card_`` ids that SetupIntents refuse. Operators can switch a
 product to it in the dashboard; with real Stripe.js it works.)
 
-It also gives the "Cashiers" group the hand-over page and "Store operators" the pre-order
-screens.
+Who may use the pre-order screens and the hand-over page is their roles' (shop/staff/roles.py).
 """
 
 import datetime as dt
@@ -104,5 +103,4 @@ def preorders_demo_install() -> list[PreorderSettings]:
                 no_show_fee=Decimal(fee),
             )
         )
-    services.preorders_staff_permissions_grant()
     return installed

@@ -957,38 +957,3 @@ def preorder_mark_shipped_for_order(*, order_id: int) -> int:
         return Preorder.objects.filter(
             line__order_id=order_id, status=Preorder.Status.CHARGED
         ).update(status=Preorder.Status.SHIPPED, updated_at=timezone.now())
-
-
-# --------------------------------------------------------------------------- staff roles
-
-CASHIERS_GROUP = "Cashiers"
-STORE_OPERATORS_GROUP = "Store operators"
-CASHIER_PERMISSIONS = ("hand_over_preorder",)
-OPERATOR_PERMISSIONS = (
-    "view_preorder_report",
-    "hand_over_preorder",
-    "view_preordersettings",
-    "change_preordersettings",
-    "view_preorder",
-    "change_preorder",
-)
-
-
-def preorders_staff_permissions_grant():
-    """Give the "Cashiers" the hand-over page and "Store operators" the pre-order screens.
-
-    Idempotent; the groups belong to TILL and OPERATIONS, this adds only our permissions.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    granted = {}
-    for group_name, codenames in (
-        (CASHIERS_GROUP, CASHIER_PERMISSIONS),
-        (STORE_OPERATORS_GROUP, OPERATOR_PERMISSIONS),
-    ):
-        group, _created = Group.objects.get_or_create(name=group_name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="preorders", codename__in=codenames)
-        )
-        granted[group_name] = group
-    return granted

@@ -1,8 +1,8 @@
 """Demo till data: two tills, the rota posts and a rota for the current week.
 
 ``till_demo_install()`` runs from ``load_demo`` after the demo staff accounts exist. It is
-idempotent: tills and posts by name, rota slots only for a week that has none yet. The
-Cashiers group is given to the demo ``cashier`` account by the demo loader itself.
+idempotent: tills and posts by name, rota slots only for a week that has none yet. What
+cashiers and operators may do at the till is their roles' (shop/staff/roles.py).
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from shop.demo.constants import STORE_OPERATORS_GROUP
 from till import selectors, services
 from till.models import Register, RotaAssignment, RotaPost
 
@@ -34,11 +32,6 @@ DEMO_ROTA_DAY = (
 @transaction.atomic
 def till_demo_install(*, today: dt.date | None = None) -> int:
     """Tills, posts and this week's rota; returns the number of rota slots created."""
-    services.cashiers_group_ensure()
-    operators = Group.objects.filter(name=STORE_OPERATORS_GROUP).first()
-    if operators is not None:
-        # Operators supervise: every till permission, including closing anyone's shift.
-        operators.permissions.add(*Permission.objects.filter(content_type__app_label="till"))
     for name in REGISTER_NAMES:
         Register.objects.get_or_create(name=name)
     for position, name in enumerate(ROTA_POSTS):

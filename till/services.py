@@ -15,10 +15,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.shipping.methods import Free
@@ -46,19 +44,6 @@ Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 StockRecord = get_model("partner", "StockRecord")
 
-CASHIERS_GROUP = "Cashiers"
-# What a cashier may do: ring up sales in their own shift, read their shift reports and the
-# rota. Nothing else: no refunds (order.change_order), no points adjustments (Wagtail).
-CASHIER_PERMISSIONS = (
-    ("till", "use_till"),
-    ("till", "view_shift"),
-    ("till", "view_register"),
-    ("till", "view_rotapost"),
-    ("till", "view_rotaassignment"),
-    # Members collect their pre-orders at the till (preorders' hand-over page); absent when the
-    # preorders app is not installed, and then simply not granted.
-    ("preorders", "hand_over_preorder"),
-)
 CENT = Decimal("0.01")
 # The money columns hold 10 digits, 2 after the point.
 MONEY_LIMIT = Decimal("100000000")
@@ -89,20 +74,6 @@ class TillBasket:
     shipping_method: object
     shipping_charge: object
     total: object  # oscar.core.prices.Price
-
-
-# --------------------------------------------------------------------------- roles
-
-
-@transaction.atomic
-def cashiers_group_ensure() -> Group:
-    """The "Cashiers" group with exactly the till permissions (idempotent)."""
-    group, _created = Group.objects.get_or_create(name=CASHIERS_GROUP)
-    query = Q()
-    for app_label, codename in CASHIER_PERMISSIONS:
-        query |= Q(content_type__app_label=app_label, codename=codename)
-    group.permissions.add(*Permission.objects.filter(query))
-    return group
 
 
 # --------------------------------------------------------------------------- shifts

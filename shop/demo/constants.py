@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from shop.staff import roles
+
 PARTNER_NAME = "Campus Store"
 PARTNER_CODE = "campus-store"
 PRODUCT_CLASS_NAME = "Grocery"
@@ -22,31 +24,14 @@ STORE_OPENS_HOUR = 8
 STORE_CLOSES_HOUR = 22
 FEATURED_PRODUCT_COUNT = 8
 
-# Wagtail's own migrations create this group with access to /cms/.
-WAGTAIL_EDITORS_GROUP = "Editors"
-STORE_OPERATORS_GROUP = "Store operators"
-# Oscar 4.2's dashboard views check model permissions (e.g. order.view_order) on top of
-# is_staff, so operators get every permission of the shop's own Oscar apps, plus reading
-# customer accounts; nothing from Wagtail.
-STORE_OPERATOR_APP_LABELS = (
-    "analytics",
-    "catalogue",
-    "communication",
-    "offer",
-    "order",
-    "partner",
-    "reviews",
-    "shipping",
-    "voucher",
-)
-STORE_OPERATOR_EXTRA_PERMISSIONS = (("auth", "view_user"),)
-
 
 @dataclass(frozen=True)
 class DemoStaffAccount:
     username: str
     password: str
     role: str
+    # The account's staff role (shop/staff/roles.py); None for the superuser.
+    staff_role: str | None
 
     @property
     def email(self) -> str:
@@ -55,9 +40,20 @@ class DemoStaffAccount:
 
 # Demo-only credentials, printed by load_demo; never use this data set in production.
 DEMO_STAFF_ACCOUNTS: tuple[DemoStaffAccount, ...] = (
-    DemoStaffAccount("admin", "campus-admin-demo", "superuser: Oscar dashboard and Wagtail"),  # noqa: S106
-    DemoStaffAccount("marketing", "campus-marketing-demo", "marketing: Wagtail (/cms/) only"),  # noqa: S106
-    DemoStaffAccount("operator", "campus-operator-demo", "store operator: Oscar dashboard only"),  # noqa: S106
-    DemoStaffAccount("cashier", "campus-cashier-demo", "cashier: the till and shifts only"),  # noqa: S106
-    DemoStaffAccount("marketingmanager", "campus-mktmanager-demo", "CRM + export, merge"),  # noqa: S106
+    DemoStaffAccount("admin", "campus-admin-demo", "superuser: Oscar dashboard and Wagtail", None),  # noqa: S106
+    DemoStaffAccount(
+        "marketing", "campus-marketing-demo", "marketing: Wagtail (/cms/) only", roles.MARKETING
+    ),
+    DemoStaffAccount(
+        "operator", "campus-operator-demo", "store operator: Oscar dashboard only", roles.OPERATOR
+    ),
+    DemoStaffAccount(
+        "cashier", "campus-cashier-demo", "cashier: the till and shifts only", roles.CASHIER
+    ),
+    DemoStaffAccount(
+        "marketingmanager",
+        "campus-mktmanager-demo",
+        "marketing + CRM export, merge",
+        roles.MARKETING_MANAGER,
+    ),
 )

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.db import transaction
 from django.utils import timezone
@@ -29,8 +28,7 @@ from oscar.core.utils import slugify as oscar_slugify
 
 from credit.demo import credit_demo_install
 from crm.demo import crm_demo_install
-from crm.services import crm_roles_install
-from loyalty.demo import loyalty_admin_demo_install, loyalty_demo_install
+from loyalty.demo import loyalty_demo_install
 from marketing.demo import marketing_demo_install
 from operations.demo import operations_demo_install
 from preorders.demo import preorders_demo_install
@@ -41,8 +39,9 @@ from shop.demo.dates import DemoDates, demo_dates_build, history_shift_weeks
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
 from shop.demo.models import HistoryShift
 from shop.pages.services import site_pages_install
+from shop.staff import roles as staff_roles
+from shop.staff import services as staff_services
 from till.demo import till_demo_install
-from till.services import cashiers_group_ensure
 
 User = get_user_model()
 Category = get_model("catalogue", "Category")
@@ -384,64 +383,26 @@ def _history_orders_ensure(
     return len(new_orders), len(new_lines)
 
 
-def _permission(*, app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-def _staff_groups_ensure() -> dict[str, Group]:
-    editors, _created = Group.objects.get_or_create(name=constants.WAGTAIL_EDITORS_GROUP)
-    editors.permissions.add(_permission(app_label="wagtailadmin", codename="access_admin"))
-
-    operators, _created = Group.objects.get_or_create(name=constants.STORE_OPERATORS_GROUP)
-    operator_permissions = list(
-        Permission.objects.filter(content_type__app_label__in=constants.STORE_OPERATOR_APP_LABELS)
-    )
-    operator_permissions += [
-        _permission(app_label=app_label, codename=codename)
-        for app_label, codename in constants.STORE_OPERATOR_EXTRA_PERMISSIONS
-    ]
-    operators.permissions.add(*operator_permissions)
-    return {editors.name: editors, operators.name: operators}
-
-
 def _staff_ensure() -> int:
-    """The three demo roles; flags and groups are re-asserted, passwords set only once."""
-    groups = _staff_groups_ensure()
-    roles = {
-        "admin": {"is_staff": True, "is_superuser": True, "groups": []},
-        "marketing": {
-            "is_staff": False,
-            "is_superuser": False,
-            "groups": [groups[constants.WAGTAIL_EDITORS_GROUP]],
-        },
-        "operator": {
-            "is_staff": True,
-            "is_superuser": False,
-            "groups": [groups[constants.STORE_OPERATORS_GROUP]],
-        },
-        # The till and the shifts only (till.services.cashiers_group_ensure).
-        "cashier": {"is_staff": True, "is_superuser": False, "groups": [cashiers_group_ensure()]},
-        # Issue 8 (crm): profiles, complaints, reports, and personal-data export and merge.
-        "marketingmanager": {
-            "is_staff": False,
-            "is_superuser": False,
-            "groups": [crm_roles_install()],
-        },
-    }
+    """The demo staff, one per role (shop/staff/roles.py) plus the superuser.
+
+    Flags and groups are re-asserted on every run, passwords set only once.
+    """
+    groups = staff_services.roles_install()
     created_count = 0
     for account in constants.DEMO_STAFF_ACCOUNTS:
-        role = roles[account.username]
+        role = staff_roles.ROLES_BY_KEY.get(account.staff_role)
         user, created = User.objects.get_or_create(
             username=account.username, defaults={"email": account.email}
         )
         if created:
             user.set_password(account.password)
             created_count += 1
-        user.is_staff = role["is_staff"]
-        user.is_superuser = role["is_superuser"]
+        user.is_superuser = role is None
+        user.is_staff = role is None or role.dashboard
         user.is_active = True
         user.save()
-        user.groups.set(role["groups"])
+        user.groups.set([groups[role.key]] if role else [])
     return created_count
 
 
@@ -547,8 +508,6 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
     credit_demo_install()
     # Two tills, the rota posts and this week's rota (after the staff accounts exist).
     till_demo_install()
-    # The demo `marketing` account runs the loyalty member screens in /cms/.
-    loyalty_admin_demo_install()
     # Complaints (old ones about history orders), contact notes, survey answers, list
     # entries, a duplicate account.
     crm_demo_install()

@@ -67,9 +67,10 @@ ROLES: tuple[Role, ...] = (
         where="/cms/",
         permissions=(
             "wagtailadmin.access_admin",
-            # Loyalty: members, point adjustments, card import.
+            # Loyalty: members, point adjustments, card import and renewal.
             "loyalty.view_membercard",
             "loyalty.add_membercard",
+            "loyalty.change_membercard",
             "loyalty.view_pointstransaction",
             "loyalty.change_pointsaccount",
             # The points economy: earning rules (a Wagtail setting), tiers, member types.

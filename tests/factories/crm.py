@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from crm import services
 from crm.models import TicketCategory
+from shop.staff import roles
+from shop.staff import services as staff_services
 
 User = get_user_model()
 
@@ -32,23 +33,20 @@ class TicketCategoryFactory(factory.django.DjangoModelFactory):
 
 
 def marketing_manager(*, username: str = "crm-manager", password: str = "crm-manager-pw"):  # noqa: S107
-    """A staff user in the "Marketing managers" group (export + merge)."""
-    group = services.crm_roles_install()
+    """A staff user with the marketing manager role (export + merge)."""
     user = User.objects.create_user(
         username=username, email=f"{username}@campus.example", password=password
     )
-    user.groups.add(group)
+    staff_services.staff_role_grant(user=user, key=roles.MARKETING_MANAGER)
     return User.objects.get(pk=user.pk)  # fresh permission cache
 
 
 def profile_viewer(*, username: str = "crm-viewer", password: str = "crm-viewer-pw"):  # noqa: S107
-    """Marketing staff (Wagtail editors): see profiles, may not export or merge."""
-    editors, _created = Group.objects.get_or_create(name="Editors")
-    services.crm_roles_install()
+    """Marketing staff (the marketing role): see profiles, may not export or merge."""
     user = User.objects.create_user(
         username=username, email=f"{username}@campus.example", password=password
     )
-    user.groups.add(editors)
+    staff_services.staff_role_grant(user=user, key=roles.MARKETING)
     return User.objects.get(pk=user.pk)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from shop.staff import roles, services
+from tests.factories.staff import staff_user
 
 
 def _permission(codename: str, app_label: str = "loyalty") -> Permission:
@@ -13,16 +14,12 @@ def _permission(codename: str, app_label: str = "loyalty") -> Permission:
 
 
 def marketing_user(**fields):
-    """Like the demo `marketing` account: a Wagtail user (not staff) in "Loyalty marketing"."""
-    user = UserFactory(is_staff=False, **fields)
-    user.groups.add(services.loyalty_admin_groups_ensure()[services.LOYALTY_MARKETING_GROUP])
-    return user
+    """Like the demo `marketing` account: a Wagtail user (not staff) with the marketing role."""
+    return staff_user(roles.MARKETING, **fields)
 
 
 def marketing_manager(**fields):
-    user = marketing_user(**fields)
-    user.groups.add(Group.objects.get_or_create(name=selectors.MARKETING_MANAGERS_GROUP)[0])
-    return user
+    return staff_user(roles.MARKETING_MANAGER, **fields)
 
 
 def viewer_user(**fields):
@@ -39,5 +36,5 @@ def viewer_user(**fields):
 def cashier_user(**fields):
     """A cashier who was (wrongly) given the marketing rights as well."""
     user = marketing_user(**fields)
-    user.groups.add(Group.objects.get_or_create(name=selectors.CASHIERS_GROUP)[0])
+    services.staff_role_grant(user=user, key=roles.CASHIER)
     return user

@@ -9,7 +9,9 @@ from oscar.test.factories import UserFactory, create_product
 
 from loyalty import services as loyalty_services
 from loyalty.models import MemberType
+from shop.staff import roles
 from tests.factories.loyalty import member_card
+from tests.factories.staff import staff_user
 from till import services
 from till.models import Register, RotaPost
 
@@ -29,9 +31,7 @@ def register(name: str = "Till 1") -> Register:
 
 def cashier(**fields):
     """A staff user in the Cashiers group, and nothing else."""
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(services.cashiers_group_ensure())
-    return user
+    return staff_user(roles.CASHIER, **fields)
 
 
 def open_shift(*, user=None, till: Register | None = None, opening_float: str = "100.00"):

@@ -1,28 +1,27 @@
 """Marketing finds a member in the Wagtail admin, adjusts their points and sees the audit row."""
 
 import pytest
-from django.contrib.auth.models import Group
 from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
 from loyalty import services
-from loyalty.demo import LOYALTY_MARKETING_DEMO_USERNAME, loyalty_admin_demo_install
+from shop.staff import roles
 from tests.factories.loyalty import member_card
+from tests.factories.staff import staff_user
 
 PASSWORD = "marketing-pass-1"
+MARKETING_USERNAME = "marketing"
 
 
 @pytest.fixture
 def marketing_user(transactional_db):
-    """The demo's `marketing` account: a Wagtail editor, not staff, given the loyalty role."""
-    user = UserFactory(
-        username=LOYALTY_MARKETING_DEMO_USERNAME, email="marketing@campus.example", is_staff=False
+    """Like the demo's `marketing` account: the marketing role, not staff."""
+    return staff_user(
+        roles.MARKETING,
+        username=MARKETING_USERNAME,
+        email="marketing@campus.example",
+        password=PASSWORD,
     )
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(Group.objects.get(name="Editors"))
-    loyalty_admin_demo_install()
-    return user
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ def test_marketing_searches_a_member_and_adjusts_points_with_a_reason(
 ):
     page = browser_page
     page.goto("/cms/login/")
-    page.fill("#id_username", LOYALTY_MARKETING_DEMO_USERNAME)
+    page.fill("#id_username", MARKETING_USERNAME)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/cms/")
@@ -71,4 +70,4 @@ def test_marketing_searches_a_member_and_adjusts_points_with_a_reason(
     audit = page.get_by_test_id("adjustments").locator("tbody tr").first
     expect(audit).to_contain_text("-150")
     expect(audit).to_contain_text("Duplicate earn on order 1042")
-    expect(audit).to_contain_text(LOYALTY_MARKETING_DEMO_USERNAME)
+    expect(audit).to_contain_text(MARKETING_USERNAME)

@@ -4,31 +4,28 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
 from loyalty.models import MemberType
 from marketing import services
-from marketing.demo import marketing_permissions_grant
 from marketing.models import Campaign
+from shop.staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.marketing import category_product, history_order, member
+from tests.factories.staff import staff_user
 
 AS_OF = dt.date(2015, 7, 1)
 
 
 @pytest.fixture
 def marketer(transactional_db):
-    user = UserFactory(username="marketing", email="marketing@campus.example", is_staff=False)
-    user.set_password("marketing-pass-1")
-    user.save()
-    editors, _created = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(Permission.objects.get(codename="access_admin"))
-    user.groups.add(editors)
-    marketing_permissions_grant()
-    return user
+    return staff_user(
+        roles.MARKETING,
+        username="marketing",
+        email="marketing@campus.example",
+        password="marketing-pass-1",
+    )
 
 
 @pytest.fixture

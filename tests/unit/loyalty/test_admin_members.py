@@ -228,10 +228,3 @@ def test_superuser_may_export(client, members):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 4
-
-
-def test_groups_are_created_idempotently():
-    first = services.loyalty_admin_groups_ensure()
-    second = services.loyalty_admin_groups_ensure()
-    assert {g.pk for g in first.values()} == {g.pk for g in second.values()}
-    assert selectors.MARKETING_MANAGERS_GROUP in second

@@ -3,27 +3,23 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
 from marketing import services
-from marketing.demo import marketing_permissions_grant
 from marketing.models import Campaign, Segment
+from shop.staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.marketing import history_order, member
+from tests.factories.staff import staff_user
 
 AS_OF = dt.date(2015, 7, 1)
 
 
 @pytest.fixture
 def marketer(db, django_user_model):
-    user = django_user_model.objects.create_user(username="marketer", password="pw")
-    editors, _created = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(Permission.objects.get(codename="access_admin"))
-    marketing_permissions_grant()
-    user.groups.add(editors)
-    return user
+    return staff_user(roles.MARKETING, username="marketer", password="pw")
 
 
 @pytest.fixture

@@ -11,8 +11,10 @@ from oscar.test.factories import UserFactory
 
 from preorders import services
 from preorders.models import NoShow, PaymentPolicy, Preorder
+from shop.staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.preorders import preorder_product, release_today
+from tests.factories.staff import staff_user
 from tests.unit.preorders.test_policies import place_preorder
 
 Order = get_model("order", "Order")
@@ -40,9 +42,7 @@ def released_collection(checkout, localstripe, run_on_commit, mailoutbox):
 
 @pytest.fixture
 def cashier(db):
-    user = UserFactory(is_staff=True, username="cashier")
-    user.groups.add(services.preorders_staff_permissions_grant()[services.CASHIERS_GROUP])
-    return user
+    return staff_user(roles.CASHIER, username="cashier")
 
 
 def test_release_tells_the_member_it_is_ready_with_a_deadline(released_collection, mailoutbox):

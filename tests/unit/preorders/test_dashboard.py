@@ -11,8 +11,10 @@ from oscar.test.factories import UserFactory
 
 from preorders import services
 from preorders.models import PaymentPolicy, Preorder, PreorderSettings
+from shop.staff import roles
 from tests.factories.payments import CARD_DECLINED
 from tests.factories.preorders import preorder_product, release_today
+from tests.factories.staff import staff_user
 from tests.unit.preorders.test_policies import place_preorder
 
 Product = get_model("catalogue", "Product")
@@ -22,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def operator(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(services.preorders_staff_permissions_grant()[services.STORE_OPERATORS_GROUP])
-    return user
+    return staff_user(roles.OPERATOR)
 
 
 def test_report_counts_reserved_charged_failed_cancelled_and_revenue(
