@@ -36,7 +36,13 @@ def segment(students):
 
 @pytest.fixture
 def marketer():
-    return staff_user(roles.MARKETING, username="mkt", email="mkt@campus.example", first_name="Mei")
+    return staff_user(
+        roles.MARKETING,
+        username="mkt",
+        email="mkt@campus.example",
+        first_name="Mei",
+        last_name="Lin",
+    )
 
 
 @pytest.fixture
@@ -80,9 +86,9 @@ def test_the_staff_member_gets_the_campaign_as_a_member_would_and_nothing_is_rec
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["mkt@campus.example"]
-    assert message.subject == "[Test] Hello Mei"
+    assert message.subject == "[Test] Hello Mei Lin"
     html = message.alternatives[0][0]
-    assert "Hi Mei, your code TEST-VOUCHER." in html
+    assert "Hi Mei Lin, your code TEST-VOUCHER." in html
     assert f"Your voucher code: <strong>{services.CAMPAIGN_TEST_VOUCHER_CODE}</strong>" in html
     # Links go straight to the shop: a test has no recipient to count an open or a click for.
     assert "/catalogue/" in html and "https://campus.example/deals/" in html
