@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from campus_sso.models import CampusIdentity
 from campus_sso.selectors import campus_id_normalize
 from loyalty.models import MemberCard
-from loyalty.selectors import card_get_for_user
+from loyalty.selectors import card_get_for_user, card_unusable_reason
 
 CAMPUS_ID_MAX_LENGTH = CampusIdentity._meta.get_field("campus_id").max_length
 
@@ -59,13 +59,14 @@ def campus_card_link(*, user, campus_id: str) -> CardLink:
 
     The campus portal vouching for the campus ID stands in for the card PIN of
     ``loyalty.services.card_claim``; every other rule of claiming a card is the same: a card
-    linked to another account is never taken from it, and only an active card is linked.
+    linked to another account is never taken from it, and only a usable card
+    (``MemberCard.is_usable``: active and in date) is linked.
     """
     campus_id = campus_id_normalize(campus_id=campus_id)
     card = (
         MemberCard.objects.select_for_update()
+        .current()
         .filter(campus_id__iexact=campus_id)
-        .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
         .order_by("-issued_on", "-pk")
         .first()
     )
@@ -84,17 +85,14 @@ def campus_card_link(*, user, campus_id: str) -> CardLink:
             )
             % {"number": _card_number_masked(card.number)},
         )
-    if card.status != MemberCard.Status.ACTIVE:
+    if not card.is_usable():
         return CardLink(
             outcome=CardLinkOutcome.CARD_NOT_ACTIVE,
             card=None,
-            message=_(
-                "Your member card (%(number)s) is %(status)s, so it was not linked to your "
-                "account. Please ask at the store's service desk."
-            )
+            message=_("Your member card (%(number)s) was not linked to your account. %(reason)s")
             % {
                 "number": _card_number_masked(card.number),
-                "status": card.get_status_display().lower(),
+                "reason": card_unusable_reason(card=card),
             },
         )
     if card_get_for_user(user=user) is not None:

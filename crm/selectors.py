@@ -163,11 +163,7 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
         MemberCard.objects.filter(user=user).select_related("member_type", "account__tier")
     )
     card = next(
-        (
-            c
-            for c in cards
-            if c.status not in (MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED)
-        ),
+        (c for c in cards if c.status in MemberCard.CURRENT_STATUSES),
         None,
     )
     account = card.account if card else None
@@ -534,13 +530,7 @@ def points_liability() -> PointsLiability:
 def tier_distribution() -> list[dict]:
     """Members per tier (accounts with a card in play)."""
     rows = (
-        PointsAccount.objects.filter(
-            cards__status__in=[
-                MemberCard.Status.ACTIVE,
-                MemberCard.Status.FROZEN,
-                MemberCard.Status.LOST,
-            ]
-        )
+        PointsAccount.objects.filter(cards__status__in=MemberCard.CURRENT_STATUSES)
         .values("tier__name", "tier__minimum_spend")
         .annotate(members=Count("id", distinct=True))
         .order_by("tier__minimum_spend")

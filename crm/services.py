@@ -536,11 +536,7 @@ _MERGE_SKIP = {("auth", "user_groups"), ("auth", "user_user_permissions")}
 
 
 def _usable_card(*, user_id: int) -> MemberCard | None:
-    return (
-        MemberCard.objects.filter(user_id=user_id)
-        .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
-        .first()
-    )
+    return MemberCard.objects.filter(user_id=user_id).current().first()
 
 
 def _merge_points(*, keep: User, merge: User, performed_by, result: MergeResult) -> None:

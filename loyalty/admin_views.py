@@ -2,7 +2,7 @@
 
 - ``MemberViewSet`` (a ModelViewSet on MemberCard): the searchable, filterable member list with
   Wagtail's CSV/XLSX export (managers only, every export logged), the member detail (an
-  InspectView), the point adjustment form and the CSV import of cards.
+  InspectView), the point adjustment form, the card renewal form and the CSV import of cards.
 - ``PointsAdjustmentViewSet``: the audit trail of manual adjustments as its own list.
 """
 
@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,7 +58,10 @@ class MemberFilterSet(WagtailFilterSet):
         label=gettext_lazy("Card status"),
         choices=MemberCard.Status.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Replaced cards are only listed when asked for."),
+        help_text=gettext_lazy(
+            "Replaced cards are only listed when asked for. Active cards past their expiry "
+            "date are listed as expired."
+        ),
     )
     points = django_filters.RangeFilter(
         label=gettext_lazy("Points balance"), widget=NumberRangeWidget
@@ -104,7 +108,7 @@ MEMBER_EXPORT = {
         gettext_lazy("Tier"),
         lambda card: card.account.tier.name if card.account.tier_id else "",
     ),
-    "status": (gettext_lazy("Card status"), lambda card: card.status),
+    "status": (gettext_lazy("Card status"), lambda card: card.status_shown()),
     "points": (gettext_lazy("Points"), lambda card: card.account.balance),
     "pending": (gettext_lazy("Pending points"), lambda card: card.account.pending_balance),
     "wallet": (gettext_lazy("Wallet balance"), _wallet_balance),
@@ -228,6 +232,16 @@ class MemberDetailView(InspectView):
             adjust_form=PointsAdjustForm(),
             adjust_url=reverse(MemberViewSet.adjust_url_name, args=[card.pk]),
             adjustments_url=reverse("loyalty_points_adjustments:index") + f"?card={card.number}",
+            card_reason=selectors.card_unusable_reason(card=card),
+            can_renew=(
+                selectors.card_renew_allowed(user=self.request.user)
+                and selectors.card_renewable(card=card)
+            ),
+            renew_form=CardRenewForm(
+                initial={"expires_on": selectors.card_renewal_expiry_default(card=card)}
+            ),
+            renew_url=reverse(MemberViewSet.renew_url_name, args=[card.pk]),
+            renewals=selectors.card_renewals(account_id=account.pk)[:LEDGER_PAGE_SIZE],
         )
         return context
 
@@ -256,16 +270,18 @@ class PointsAdjustForm(forms.Form):
     )
 
 
-class PointsAdjustView(WagtailAdminTemplateMixin, FormView):
-    """POST only in practice: the form lives on the member page; errors are shown here."""
+class MemberCardFormView(WagtailAdminTemplateMixin, FormView):
+    """A form of the member page posted to its own URL: POST only in practice, and a refusal
+    shows the form again here with the reason. Subclasses say who may (``allowed``)."""
 
-    form_class = PointsAdjustForm
-    template_name = "loyalty/admin/points_adjust.html"
-    page_title = gettext_lazy("Adjust points")
-    header_icon = "pick"
+    template_name = "loyalty/admin/member_card_form.html"
+    submit_label = ""
+
+    def allowed(self, user) -> bool:
+        raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        if not selectors.points_adjust_allowed(user=request.user):
+        if not self.allowed(request.user):
             raise PermissionDenied
         self.card = get_object_or_404(selectors.member_cards_for_admin(), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -278,8 +294,23 @@ class PointsAdjustView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(card=self.card, account=self.card.account, detail_url=self.detail_url())
+        context.update(
+            card=self.card,
+            account=self.card.account,
+            detail_url=self.detail_url(),
+            submit_label=self.submit_label,
+        )
         return context
+
+
+class PointsAdjustView(MemberCardFormView):
+    form_class = PointsAdjustForm
+    page_title = gettext_lazy("Adjust points")
+    header_icon = "pick"
+    submit_label = gettext_lazy("Adjust points")
+
+    def allowed(self, user) -> bool:
+        return selectors.points_adjust_allowed(user=user)
 
     def form_valid(self, form):
         try:
@@ -298,6 +329,51 @@ class PointsAdjustView(WagtailAdminTemplateMixin, FormView):
             self.request,
             _("%(points)+d points: the balance is now %(balance)s.")
             % {"points": movement.points, "balance": self.card.account.balance},
+        )
+        return redirect(self.detail_url())
+
+
+# --------------------------------------------------------------------------- renewal
+
+
+class CardRenewForm(forms.Form):
+    expires_on = forms.DateField(
+        label=gettext_lazy("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "Filled in with the member type's validity; choose another date if needed."
+        ),
+    )
+
+
+class CardRenewView(MemberCardFormView):
+    form_class = CardRenewForm
+    page_title = gettext_lazy("Renew card")
+    header_icon = "date"
+    submit_label = gettext_lazy("Renew card")
+
+    def allowed(self, user) -> bool:
+        return selectors.card_renew_allowed(user=user)
+
+    def form_valid(self, form):
+        try:
+            renewal = services.card_renew(
+                card_id=self.card.pk,
+                renewed_by=self.request.user,
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Card %(number)s renewed: valid until %(date)s.")
+            % {
+                "number": self.card.number,
+                "date": formats.date_format(renewal.expires_on, "SHORT_DATE_FORMAT"),
+            },
         )
         return redirect(self.detail_url())
 
@@ -373,6 +449,7 @@ class MemberViewSet(ModelViewSet):
 
     detail_url_name = "loyalty_members:inspect"
     adjust_url_name = "loyalty_members:adjust"
+    renew_url_name = "loyalty_members:renew"
     import_url_name = "loyalty_members:import"
     index_url_name_full = "loyalty_members:index"
 
@@ -388,7 +465,7 @@ class MemberViewSet(ModelViewSet):
             Column("name", label=gettext_lazy("Name"), accessor=_member_name),
             Column("member_type", label=gettext_lazy("Type"), sort_key="member_type__name"),
             Column("tier", label=gettext_lazy("Tier"), accessor="account.tier"),
-            Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+            Column("status", label=gettext_lazy("Status"), accessor="get_status_shown_display"),
             Column(
                 "points",
                 label=gettext_lazy("Points"),
@@ -413,9 +490,11 @@ class MemberViewSet(ModelViewSet):
         )
 
     def get_permissions_to_register(self):
-        # Cards are never edited or deleted here: seeing members, importing cards.
+        # Cards are never edited or deleted here: seeing members, importing cards, renewing
+        # them (``change_membercard``).
         return Permission.objects.filter(
-            content_type__app_label="loyalty", codename__in=["view_membercard", "add_membercard"]
+            content_type__app_label="loyalty",
+            codename__in=["view_membercard", "add_membercard", "change_membercard"],
         )
 
     def get_urlpatterns(self):
@@ -424,6 +503,7 @@ class MemberViewSet(ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("<int:pk>/", self.inspect_view, name="inspect"),
             path("<int:pk>/adjust/", PointsAdjustView.as_view(), name="adjust"),
+            path("<int:pk>/renew/", CardRenewView.as_view(), name="renew"),
             path("import/", CardsImportView.as_view(), name="import"),
         ]
 

@@ -105,6 +105,7 @@ class CardLookupResultView(generic.View):
             self.template_name,
             {
                 "card": card,
+                "card_reason": selectors.card_unusable_reason(card=card),
                 "account": account,
                 "progress": selectors.tier_progress(account=account),
                 "filter_form": filter_form,

@@ -5,13 +5,15 @@ handed from the customer account to the member card (loyalty issue) by re-pointi
 without touching a single ledger row.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.utils import get_default_currency
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -129,6 +131,8 @@ class WalletTransaction(models.Model):
 
 CARD_NUMBER_PREFIX = "8860"
 CARD_NUMBER_LENGTH = 16
+# How long a new or renewed card is valid unless its member type says otherwise.
+CARD_VALID_YEARS = 4
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -149,6 +153,13 @@ def luhn_is_valid(number: str) -> bool:
     return len(number) > 1 and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
 
 
+def years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class MemberType(models.Model):
     """Student, staff, ...: data, not code, so marketing can add a type or change a discount."""
 
@@ -159,6 +170,12 @@ class MemberType(models.Model):
     )
     earn_multiplier = models.DecimalField(
         _("Points multiplier"), max_digits=5, decimal_places=2, default=Decimal("1.00")
+    )
+    card_validity_years = models.PositiveSmallIntegerField(
+        _("Card validity (years)"),
+        default=CARD_VALID_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How long a new card, or a renewal, of this type is valid."),
     )
 
     class Meta:
@@ -259,6 +276,35 @@ class PointsAccount(models.Model):
         }
 
 
+class MemberCardQuerySet(models.QuerySet):
+    """The SQL form of the card rules; ``MemberCard``'s methods are the same rules in Python."""
+
+    def current(self):
+        """The member's card in play, one per account: active, frozen or lost, in date or not."""
+        return self.filter(status__in=MemberCard.CURRENT_STATUSES)
+
+    def usable(self, *, on: dt.date | None = None):
+        """Cards that give member prices and earn and spend points: active and in date."""
+        return self.filter(
+            status=MemberCard.Status.ACTIVE, expires_on__gte=on or timezone.localdate()
+        )
+
+    def status_shown_in(self, statuses, *, on: dt.date | None = None):
+        """Cards whose status as a person sees it (``MemberCard.status_shown``) is one of
+        ``statuses``: an active card past its date counts as expired."""
+        return self.annotate(
+            status_as_shown=Case(
+                When(
+                    status=MemberCard.Status.ACTIVE,
+                    expires_on__lt=on or timezone.localdate(),
+                    then=Value(MemberCard.Status.EXPIRED.value),
+                ),
+                default=F("status"),
+                output_field=models.CharField(),
+            )
+        ).filter(status_as_shown__in=list(statuses))
+
+
 class MemberCard(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -299,12 +345,19 @@ class MemberCard(models.Model):
     )
     created_at = models.DateTimeField(_("Created"), auto_now_add=True)
 
+    objects = MemberCardQuerySet.as_manager()
+
+    # A card stays the member's card in these states; its expiry date is a separate matter
+    # (an expired card is renewed, a frozen or lost one replaced).
+    CURRENT_STATUSES = (Status.ACTIVE, Status.FROZEN, Status.LOST)
+
     class Meta:
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("Member card")
         verbose_name_plural = _("Member cards")
         constraints = [
-            # A member holds at most one usable card: the one the till and the offer look at.
+            # A member holds at most one card in play (CURRENT_STATUSES): the one the till,
+            # the offers and the account pages look at.
             models.UniqueConstraint(
                 fields=["account"],
                 condition=Q(status__in=["active", "frozen", "lost"]),
@@ -319,12 +372,66 @@ class MemberCard(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def is_expired(self, *, on: dt.date | None = None) -> bool:
+        """Past its expiry date (valid through the date itself), or marked expired."""
+        return self.status == self.Status.EXPIRED or self.expires_on < (on or timezone.localdate())
+
+    def is_usable(self, *, on: dt.date | None = None) -> bool:
+        """The one rule for member prices, earning and spending points, the till, the lookup
+        and campus sign-on: an active card within its expiry date."""
+        return self.status == self.Status.ACTIVE and not self.is_expired(on=on)
+
+    def status_shown(self, *, on: dt.date | None = None) -> str:
+        """The status a person sees, everywhere a card's status is shown: an active card past
+        its expiry date is "expired"."""
+        if self.status == self.Status.ACTIVE and self.is_expired(on=on):
+            return self.Status.EXPIRED.value
+        return self.status
+
+    def get_status_shown_display(self) -> str:
+        return self.Status(self.status_shown()).label
+
     def clean(self):
         super().clean()
         if not (len(self.number or "") == CARD_NUMBER_LENGTH and luhn_is_valid(self.number or "")):
             raise ValidationError(
                 {"number": _("This is not a valid card number (check digit mismatch).")}
             )
+
+
+class MemberCardRenewal(models.Model):
+    """A staff member moved a card's expiry date: who, when, from and to; rows are only added."""
+
+    card = models.ForeignKey(MemberCard, on_delete=models.PROTECT, related_name="renewals")
+    previous_expires_on = models.DateField(_("Previous expiry date"))
+    expires_on = models.DateField(_("Valid until"))
+    renewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Renewed by"),
+    )
+    renewed_at = models.DateTimeField(_("Renewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-renewed_at", "-pk"]
+        verbose_name = _("Card renewal")
+        verbose_name_plural = _("Card renewals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("previous_expires_on")),
+                name="loyalty_cardrenewal_extends_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id}: {self.previous_expires_on} → {self.expires_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Card renewals are append-only.")
+        super().save(*args, **kwargs)
 
 
 class PointsTransaction(models.Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from django.db.models import F, Max, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from oscar.core.loading import get_model
 
 from loyalty.models import (
@@ -14,11 +14,13 @@ from loyalty.models import (
     EarningCampaign,
     EarningRules,
     MemberCard,
+    MemberCardRenewal,
     PointsTransaction,
     ProductEarningMultiplier,
     Tier,
     Wallet,
     WalletTransaction,
+    years_later,
 )
 from shop.staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
 
@@ -221,16 +223,42 @@ def account_spend_last_12_months(*, account_id: int, now: dt.datetime | None = N
     )
 
 
-def card_get_for_user(*, user) -> MemberCard | None:
-    """The member's card in play (active, frozen or lost), with its account and tier."""
+def _user_card(*, user, cards: QuerySet[MemberCard]) -> MemberCard | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        MemberCard.objects.filter(user=user)
-        .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
-        .select_related("member_type", "account__tier")
-        .first()
-    )
+    return cards.filter(user=user).select_related("member_type", "account__tier").first()
+
+
+def card_get_for_user(*, user) -> MemberCard | None:
+    """The member's card in play (active, frozen or lost, in date or expired), with its
+    account and tier: the card the account pages show, usable or not."""
+    return _user_card(user=user, cards=MemberCard.objects.current())
+
+
+def card_usable_for_user(*, user) -> MemberCard | None:
+    """The member's card if it is usable today (``MemberCard.is_usable``), else None: the card
+    behind member prices, earning and spending points."""
+    return _user_card(user=user, cards=MemberCard.objects.usable())
+
+
+def card_unusable_reason(*, card: MemberCard) -> str:
+    """Why ``card`` gives no member price and no points today, for the member or the cashier;
+    "" when it is usable. Says where an expired card is renewed."""
+    from django.utils.translation import gettext as _
+
+    if card.is_usable():
+        return ""
+    if card.status == MemberCard.Status.REPLACED:
+        return _("This card was replaced: please use your new card.")
+    if card.status in (MemberCard.Status.FROZEN, MemberCard.Status.LOST):
+        return _(
+            "This card is %(status)s. There are no member prices or points on it until it is "
+            "replaced at the store's service desk."
+        ) % {"status": card.get_status_shown_display().lower()}
+    return _(
+        "This card expired on %(date)s. There are no member prices or points on it until it "
+        "is renewed at the store's service desk."
+    ) % {"date": formats.date_format(card.expires_on, "SHORT_DATE_FORMAT")}
 
 
 def points_history(*, account_id: int) -> QuerySet[PointsTransaction]:
@@ -242,11 +270,12 @@ def points_history(*, account_id: int) -> QuerySet[PointsTransaction]:
 
 
 def member_discount_percent_for_user(*, user) -> Decimal:
-    """The member-price discount of the user's card: 0 unless the card is active."""
+    """The member-price discount of the user's card: 0 unless the card is usable."""
     if not getattr(user, "is_authenticated", False):
         return Decimal("0")
     discount = (
-        MemberCard.objects.filter(user=user, status=MemberCard.Status.ACTIVE)
+        MemberCard.objects.filter(user=user)
+        .usable()
         .values_list("member_type__discount_percent", flat=True)
         .first()
     )
@@ -329,6 +358,7 @@ def account_orders(
 # whoever takes money at the till never grants points, whatever else they hold.
 POINTS_ADJUST_PERMISSION = "loyalty.change_pointsaccount"
 CARDS_IMPORT_PERMISSION = "loyalty.add_membercard"
+CARD_RENEW_PERMISSION = "loyalty.change_membercard"
 
 
 def member_cards_for_admin() -> QuerySet[MemberCard]:
@@ -349,6 +379,9 @@ def member_cards_filter(
 ) -> QuerySet[MemberCard]:
     """Narrow the member list; one row per member unless replaced cards are asked for.
 
+    ``statuses`` are statuses as shown (``MemberCard.status_shown``): "expired" finds the
+    active cards past their date, "active" only the usable ones.
+
     A replaced card shares its account with the card that replaced it, so listing it by
     default would show the member twice.
     """
@@ -357,7 +390,7 @@ def member_cards_filter(
     if tier_ids:
         queryset = queryset.filter(account__tier_id__in=tier_ids)
     if statuses:
-        queryset = queryset.filter(status__in=statuses)
+        queryset = queryset.status_shown_in(statuses)
     else:
         queryset = queryset.exclude(status=MemberCard.Status.REPLACED)
     if points_min is not None:
@@ -414,6 +447,38 @@ def points_adjust_allowed(*, user) -> bool:
     return user.has_perm(POINTS_ADJUST_PERMISSION) and not _in_group(user=user, name=CASHIERS_GROUP)
 
 
+def card_renew_allowed(*, user) -> bool:
+    """Renewing a card is marketing's (the "Loyalty marketing" role), never a cashier's."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm(CARD_RENEW_PERMISSION) and not _in_group(user=user, name=CASHIERS_GROUP)
+
+
+def card_renewable(*, card: MemberCard) -> bool:
+    """Active cards (in date or past it) and cards marked expired; a frozen or lost card is
+    replaced instead, a replaced one is history."""
+    return card.status in (MemberCard.Status.ACTIVE, MemberCard.Status.EXPIRED)
+
+
+def card_renewal_expiry_default(*, card: MemberCard, today: dt.date | None = None) -> dt.date:
+    """The member type's validity, counted from today for an expired card and from the
+    current expiry date for one renewed early (early renewal loses no days)."""
+    today = today or timezone.localdate()
+    start = card.expires_on if card.expires_on >= today else today
+    return years_later(start, card.member_type.card_validity_years)
+
+
+def card_renewals(*, account_id: int) -> QuerySet[MemberCardRenewal]:
+    """Every renewal of the member's cards, newest first, with who renewed."""
+    return (
+        MemberCardRenewal.objects.filter(card__account_id=account_id)
+        .select_related("card", "renewed_by")
+        .order_by("-renewed_at", "-pk")
+    )
+
+
 def cards_import_allowed(*, user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm(CARDS_IMPORT_PERMISSION))
 
@@ -466,11 +531,7 @@ def basket_points_redemption_quote(*, basket, goods_value: Decimal) -> PointsRed
     chosen = basket_points_chosen(basket=basket)
     if chosen <= 0:
         return None
-    card = (
-        MemberCard.objects.filter(user=basket.owner, status=MemberCard.Status.ACTIVE)
-        .select_related("account")
-        .first()
-    )
+    card = card_usable_for_user(user=basket.owner)
     if card is None:
         return None
     rules = EarningRules.load()
@@ -514,8 +575,8 @@ def points_redemption_options(
     account = card.account
     maximum = min(account.balance, points_redeemable_maximum(order_total=goods_value, rules=rules))
     reason = ""
-    if card.status != MemberCard.Status.ACTIVE:
-        reason = _("Your card is frozen: points cannot be spent until it is replaced.")
+    if not card.is_usable():
+        reason = card_unusable_reason(card=card)
     elif account.balance < rules.minimum_balance_to_redeem:
         reason = _("You need at least %(minimum)s points to redeem them.") % {
             "minimum": rules.minimum_balance_to_redeem

@@ -37,9 +37,11 @@ from loyalty import selectors
 from loyalty.models import (
     CARD_NUMBER_LENGTH,
     CARD_NUMBER_PREFIX,
+    CARD_VALID_YEARS,  # noqa: F401  (the demo loader reads it from here)
     BasketPointsRedemption,
     EarningRules,
     MemberCard,
+    MemberCardRenewal,
     MemberProfile,
     MemberType,
     PointsAccount,
@@ -51,6 +53,7 @@ from loyalty.models import (
     WalletTransaction,
     luhn_check_digit,
     luhn_is_valid,
+    years_later,
 )
 from shop.apps.payment import stripe_gateway
 from shop.throttle import (
@@ -289,7 +292,6 @@ def wallet_top_up_from_payment_intent(
 # =========================================================================== member cards
 
 CARD_PIN_PATTERN = re.compile(r"\d{4,8}")
-CARD_VALID_YEARS = 4
 # Cards nothing may be done with until they are replaced (a lost card is frozen).
 CARD_BLOCKED_STATUSES = frozenset(
     {MemberCard.Status.FROZEN, MemberCard.Status.LOST, MemberCard.Status.REPLACED}
@@ -313,13 +315,6 @@ def _pin_validate(*, pin: str) -> None:
         raise ValidationError(_("A PIN is 4 to 8 digits."), code="pin_invalid")
 
 
-def years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _card_number_new() -> str:
     serial_digits = CARD_NUMBER_LENGTH - len(CARD_NUMBER_PREFIX) - 1
     for _attempt in range(10):
@@ -327,14 +322,6 @@ def _card_number_new() -> str:
         if not MemberCard.objects.filter(number=number).exists():
             return number
     raise RuntimeError("Could not find a free card number in 10 attempts.")
-
-
-def _user_usable_card(*, user) -> MemberCard | None:
-    return (
-        MemberCard.objects.filter(user=user)
-        .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
-        .first()
-    )
 
 
 def _account_new() -> PointsAccount:
@@ -361,7 +348,7 @@ def card_issue(
             _("Unknown member type “%(code)s”.") % {"code": member_type_code},
             code="member_type_unknown",
         )
-    if user is not None and _user_usable_card(user=user) is not None:
+    if user is not None and selectors.card_get_for_user(user=user) is not None:
         raise ValidationError(_("This customer already holds a member card."), code="user_has_card")
     number = card_number_normalize(number=number) if number else _card_number_new()
     if MemberCard.objects.filter(number=number).exists():
@@ -373,7 +360,7 @@ def card_issue(
         account=_account_new(),
         pin_hash=make_password(pin),
         issued_on=issued_on,
-        expires_on=years_later(issued_on, CARD_VALID_YEARS),
+        expires_on=years_later(issued_on, member_type.card_validity_years),
         user=user,
         campus_id=campus_id,
     )
@@ -400,13 +387,13 @@ def card_claim(*, user, number: str, pin: str) -> MemberCard:
         raise ValidationError(
             _("This card is already linked to another account."), code="card_claimed"
         )
-    if card.status != MemberCard.Status.ACTIVE:
+    if not card.is_usable():
         raise ValidationError(
-            _("This card is %(status)s and cannot be linked.")
-            % {"status": card.get_status_display().lower()},
+            _("This card cannot be linked. %(reason)s")
+            % {"reason": selectors.card_unusable_reason(card=card)},
             code="card_not_active",
         )
-    if _user_usable_card(user=user) is not None:
+    if selectors.card_get_for_user(user=user) is not None:
         raise ValidationError(_("Your account already has a member card."), code="user_has_card")
     card.user = user
     card.save(update_fields=["user"])
@@ -435,11 +422,7 @@ def card_replace(*, card_id: int, number: str | None = None, pin: str | None = N
     customer account and carries over too. The member keeps the old PIN unless given a new one.
     """
     old = MemberCard.objects.select_for_update().get(pk=card_id)
-    if old.status not in (
-        MemberCard.Status.ACTIVE,
-        MemberCard.Status.FROZEN,
-        MemberCard.Status.LOST,
-    ):
+    if old.status not in MemberCard.CURRENT_STATUSES:
         raise ValidationError(
             _("This card was already replaced or has expired."), code="card_not_replaceable"
         )
@@ -477,6 +460,68 @@ def card_pin_change(*, card_id: int, old_pin: str, new_pin: str) -> MemberCard:
     card.pin_hash = make_password(new_pin)
     card.save(update_fields=["pin_hash"])
     return card
+
+
+# How far ahead staff may move a card's expiry date by hand.
+CARD_RENEWAL_MAX_YEARS = 10
+
+
+@transaction.atomic
+def card_renew(*, card_id: int, renewed_by, expires_on: dt.date | None = None) -> MemberCardRenewal:
+    """Move a card's expiry date forward, recording who did it and when.
+
+    Without ``expires_on`` the card gets its member type's validity
+    (``selectors.card_renewal_expiry_default``). A card marked expired becomes active again,
+    unless the member holds another card in play by now. Frozen, lost and replaced cards are
+    refused: they are replaced, not renewed.
+    """
+    if not selectors.card_renew_allowed(user=renewed_by):
+        raise PermissionDenied(_("You are not allowed to renew member cards."))
+    card = MemberCard.objects.select_for_update().select_related("member_type").get(pk=card_id)
+    if not selectors.card_renewable(card=card):
+        raise ValidationError(
+            _("A %(status)s card cannot be renewed: it is replaced instead.")
+            % {"status": card.get_status_shown_display().lower()},
+            code="card_not_renewable",
+        )
+    today = timezone.localdate()
+    if expires_on is None:
+        expires_on = selectors.card_renewal_expiry_default(card=card, today=today)
+    if expires_on <= today:
+        raise ValidationError(
+            _("Choose an expiry date after today."), code="renewal_date_not_future"
+        )
+    if expires_on <= card.expires_on:
+        raise ValidationError(
+            _("Choose an expiry date after the current one (%(date)s).")
+            % {"date": card.expires_on},
+            code="renewal_date_not_later",
+        )
+    if expires_on > years_later(today, CARD_RENEWAL_MAX_YEARS):
+        raise ValidationError(
+            _("A card can be renewed for at most %(years)s years.")
+            % {"years": CARD_RENEWAL_MAX_YEARS},
+            code="renewal_date_too_far",
+        )
+    if card.status == MemberCard.Status.EXPIRED:
+        if MemberCard.objects.current().filter(account_id=card.account_id).exists():
+            raise ValidationError(
+                _("The member holds another card by now: renew that one instead."),
+                code="card_superseded",
+            )
+        card.status = MemberCard.Status.ACTIVE
+    renewal = MemberCardRenewal.objects.create(
+        card=card,
+        previous_expires_on=card.expires_on,
+        expires_on=expires_on,
+        renewed_by=renewed_by,
+    )
+    card.expires_on = expires_on
+    card.save(update_fields=["status", "expires_on"])
+    admin_logger.info(
+        "Card %s renewed by %s until %s", card.number, renewed_by.get_username(), expires_on
+    )
+    return renewal
 
 
 # =========================================================================== points ledger
@@ -596,7 +641,7 @@ def add_months(moment: dt.datetime, months: int) -> dt.datetime:
 
 
 def points_account_for_user(*, user) -> PointsAccount | None:
-    card = _user_usable_card(user=user) if getattr(user, "pk", None) else None
+    card = selectors.card_get_for_user(user=user) if getattr(user, "pk", None) else None
     return card.account if card is not None else None
 
 
@@ -605,7 +650,8 @@ def points_earn_for_order(*, order_id: int) -> PointsTransaction | None:
     """Credit the points a paid order earns; idempotent per order (a second call returns the row).
 
     Called from the ``order_paid`` receiver inside the transaction that marked the order paid.
-    Orders of customers without a card, or worth 0 points under the rules, earn nothing.
+    Orders of customers without a usable card (frozen, lost, expired: ``MemberCard.is_usable``),
+    or worth 0 points under the rules, earn nothing.
     """
     existing = PointsTransaction.objects.filter(
         kind=PointsTransaction.Kind.EARN, order_id=order_id
@@ -615,7 +661,7 @@ def points_earn_for_order(*, order_id: int) -> PointsTransaction | None:
     order = Order.objects.select_related("user").get(pk=order_id)
     if order.user_id is None:
         return None
-    card = _user_usable_card(user=order.user)
+    card = selectors.card_usable_for_user(user=order.user)
     if card is None:
         return None
     account = _account_lock(account_id=card.account_id)
@@ -742,7 +788,7 @@ def points_redeem(
         raise ValidationError(_("Choose a positive number of points."), code="points_not_positive")
     rules = EarningRules.load()
     account = _account_lock(account_id=account_id)
-    if not account.cards.filter(status=MemberCard.Status.ACTIVE).exists():
+    if not account.cards.usable().exists():
         raise ValidationError(
             _("Points can only be spent with an active card."), code="card_not_active"
         )
@@ -980,11 +1026,7 @@ def tier_change_notify(*, account_id: int) -> bool:
     )
     if account.tier_id == account.tier_notified_id:
         return False
-    card = (
-        account.cards.filter(status=MemberCard.Status.ACTIVE, user__isnull=False)
-        .select_related("user")
-        .first()
-    )
+    card = account.cards.usable().filter(user__isnull=False).select_related("user").first()
     sent = False
     if card is not None and card.user.email and account.tier is not None:
         previous = account.tier_notified
@@ -1375,15 +1417,13 @@ def _cards_import_parse(*, content: bytes) -> tuple[list[CardImportRow], list[Ca
     taken_numbers = set(
         MemberCard.objects.filter(number__in=seen_numbers).values_list("number", flat=True)
     )
-    usable = MemberCard.objects.exclude(
-        status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED]
-    )
+    current = MemberCard.objects.current()
     campus_ids_with_card = set(
-        usable.filter(campus_id__in=seen_campus_ids).values_list("campus_id", flat=True)
+        current.filter(campus_id__in=seen_campus_ids).values_list("campus_id", flat=True)
     )
     emails_with_card = {
         e.lower()
-        for e in usable.filter(user__email__in=seen_emails).values_list("user__email", flat=True)
+        for e in current.filter(user__email__in=seen_emails).values_list("user__email", flat=True)
     }
     for row in rows:
         if row.card_number in taken_numbers:
@@ -1480,14 +1520,6 @@ class PointsRedemptionRefused(ValidationError):
     """Points could not be held for an order: the order must not be placed."""
 
 
-def _active_card_for_user(*, user) -> MemberCard | None:
-    return (
-        MemberCard.objects.filter(user=user, status=MemberCard.Status.ACTIVE)
-        .select_related("account")
-        .first()
-    )
-
-
 @transaction.atomic
 def points_redemption_choose(
     *, user, basket, points: int, goods_value: Decimal
@@ -1511,11 +1543,8 @@ def points_redemption_choose(
         raise ValidationError(
             _("Link a member card to your account to spend points."), code="no_card"
         )
-    if card.status != MemberCard.Status.ACTIVE:
-        raise ValidationError(
-            _("Your card is frozen: points cannot be spent until it is replaced."),
-            code="card_not_active",
-        )
+    if not card.is_usable():
+        raise ValidationError(selectors.card_unusable_reason(card=card), code="card_not_active")
     rules = EarningRules.load()
     balance = card.account.balance
     if balance < rules.minimum_balance_to_redeem:
@@ -1561,7 +1590,7 @@ def points_redeem_for_order(
     if existing is not None:
         return existing
     order = Order.objects.select_related("user").get(pk=order_id)
-    card = _active_card_for_user(user=order.user) if order.user_id else None
+    card = selectors.card_usable_for_user(user=order.user) if order.user_id else None
     if card is None:
         raise PointsRedemptionRefused(
             _("Points can only be spent with an active card."), code="card_not_active"
@@ -1686,7 +1715,7 @@ def points_birthday_bonus_award(*, user_id: int, birthday: dt.date) -> PointsTra
         return None
     if profile.user.date_joined > timezone.now() - BIRTHDAY_MINIMUM_ACCOUNT_AGE:
         return None
-    card = _active_card_for_user(user=profile.user)
+    card = selectors.card_usable_for_user(user=profile.user)
     if card is None:
         return None
     account = _account_lock(account_id=card.account_id)
@@ -1808,7 +1837,7 @@ def referral_reward_for_order(*, order_id: int) -> list[PointsTransaction]:
     ]
     bonuses = []
     for user, bonus_type, points in sides:
-        card = _active_card_for_user(user=user)
+        card = selectors.card_usable_for_user(user=user)
         if card is None or points <= 0:
             continue
         account = _account_lock(account_id=card.account_id)
@@ -1856,12 +1885,7 @@ def points_expiry_reminders_send(*, now: dt.datetime | None = None) -> int:
             PointsExpiryReminder.objects.bulk_create(
                 [PointsExpiryReminder(credit=credit) for credit in credits]
             )
-            card = (
-                account.cards.filter(user__isnull=False)
-                .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
-                .select_related("user")
-                .first()
-            )
+            card = account.cards.current().filter(user__isnull=False).select_related("user").first()
             if card is None or not card.user.email:
                 continue
             context = {
@@ -1951,9 +1975,9 @@ def card_pin_reset_request(*, number: str, ip: str, link_for_token: Callable[[st
     if not luhn_is_valid(number):
         return
     card = (
-        MemberCard.objects.select_related("user")
+        MemberCard.objects.current()
+        .select_related("user")
         .filter(number=number, user__isnull=False)
-        .exclude(status__in=[MemberCard.Status.REPLACED, MemberCard.Status.EXPIRED])
         .first()
     )
     if card is None or not card.user.email:

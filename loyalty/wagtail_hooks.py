@@ -48,7 +48,7 @@ class LoyaltySnippetViewSet(SnippetViewSet):
 class MemberTypeViewSet(LoyaltySnippetViewSet):
     model = MemberType
     icon = "group"
-    list_display = ["name", "code", "discount_percent", "earn_multiplier"]
+    list_display = ["name", "code", "discount_percent", "earn_multiplier", "card_validity_years"]
 
 
 class TierViewSet(LoyaltySnippetViewSet):

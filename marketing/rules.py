@@ -24,6 +24,8 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from loyalty.models import MemberCard
+
 ALL = "all"
 ANY = "any"
 
@@ -129,26 +131,24 @@ def _lifecycles() -> dict:
     return {value: value for value in Lifecycle.values}
 
 
-USABLE_CARD_STATUSES = ("active", "frozen", "lost")
-
-
 def _member_type_q(operator: str, value: str, as_of: dt.date) -> Q:
     return Q(
-        member_cards__status__in=USABLE_CARD_STATUSES,
+        # The card in play: an expired card still says the member's type and tier.
+        member_cards__status__in=MemberCard.CURRENT_STATUSES,
         member_cards__member_type__code=_member_type_codes()[value],
     )
 
 
 def _tier_q(operator: str, value: str, as_of: dt.date) -> Q:
     return Q(
-        member_cards__status__in=USABLE_CARD_STATUSES,
+        member_cards__status__in=MemberCard.CURRENT_STATUSES,
         member_cards__account__tier__name=_tier_names()[value],
     )
 
 
 def _points_q(operator: str, value: int, as_of: dt.date) -> Q:
     return Q(
-        member_cards__status__in=USABLE_CARD_STATUSES,
+        member_cards__status__in=MemberCard.CURRENT_STATUSES,
         **{f"member_cards__account__balance{_lookup(operator)}": value},
     )
 

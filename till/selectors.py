@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from loyalty.models import MemberCard, PointsTransaction, Wallet
+from loyalty.selectors import card_unusable_reason
 from loyalty.services import card_number_normalize
 from till.models import RotaAssignment, RotaPost, Shift, TillSale
 
@@ -41,16 +41,16 @@ def till_card_get(*, card_number: str) -> MemberCard | None:
             _("No member card has the number %(number)s.") % {"number": number},
             code="card_unknown",
         )
-    if card.status != MemberCard.Status.ACTIVE:
+    if not card.is_usable():
+        # Cashiers do not renew cards (a marketing right): the reason says where to go.
         raise ValidationError(
-            _("Card %(number)s is %(status)s: no member price, points or wallet on it.")
-            % {"number": number, "status": card.get_status_display().lower()},
-            code="card_not_active",
-        )
-    if card.expires_on < timezone.localdate():
-        raise ValidationError(
-            _("Card %(number)s expired on %(date)s.") % {"number": number, "date": card.expires_on},
-            code="card_expired",
+            _("Card %(number)s cannot be used. %(reason)s")
+            % {"number": number, "reason": card_unusable_reason(card=card)},
+            code=(
+                "card_expired"
+                if card.status_shown() == MemberCard.Status.EXPIRED
+                else "card_not_active"
+            ),
         )
     if card.user_id is None:
         # Member price, points and the wallet all belong to the customer account.

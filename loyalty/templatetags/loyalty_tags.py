@@ -18,6 +18,7 @@ def member_card_panel(context):
     if card is not None:
         panel.update(
             progress=selectors.tier_progress(account=card.account),
+            card_reason=selectors.card_unusable_reason(card=card),
             # Both are SVG we generate from the digits of the card number, never user markup.
             qr_svg=mark_safe(card_qr_svg(number=card.number)),  # noqa: S308
             barcode_svg=mark_safe(card_barcode_svg(number=card.number)),  # noqa: S308

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,6 +19,16 @@ CARD_PIN = "4321"
 
 def member_card(*, user=None, member_type_code: str = "student", pin: str = CARD_PIN) -> MemberCard:
     return services.card_issue(member_type_code=member_type_code, pin=pin, user=user)
+
+
+def card_expire(card: MemberCard, *, days_ago: int = 1) -> MemberCard:
+    """Move the card's expiry date into the past (the demo's cards, years later)."""
+    expires_on = timezone.localdate() - dt.timedelta(days=days_ago)
+    MemberCard.objects.filter(pk=card.pk).update(
+        issued_on=expires_on - dt.timedelta(days=4 * 365), expires_on=expires_on
+    )
+    card.refresh_from_db()
+    return card
 
 
 def earning_rules(**fields) -> EarningRules:

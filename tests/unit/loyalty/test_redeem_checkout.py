@@ -9,7 +9,7 @@ from oscar.test.factories import UserFactory
 
 from loyalty import selectors, services
 from loyalty.models import BasketPointsRedemption, MemberCard, MemberType, PointsTransaction
-from tests.factories.loyalty import earning_rules, member_card
+from tests.factories.loyalty import card_expire, earning_rules, member_card
 from tests.factories.payments import (
     CARD_DECLINED,
     CARD_OK,
@@ -222,11 +222,23 @@ def test_frozen_card_cannot_spend_points(checkout, member):
     services.card_report_lost(card_id=card.pk)
 
     assert choose(checkout, "500") == [
-        "Your card is frozen: points cannot be spent until it is replaced."
+        "This card is lost. There are no member prices or points on it until it is replaced "
+        "at the store's service desk."
     ]
     assert not BasketPointsRedemption.objects.exists()
     page = checkout.client.get(reverse("checkout:payment-details"))
-    assert "points cannot be spent" in page.content.decode()
+    assert "no member prices or points on it" in page.content.decode()
+
+
+def test_expired_card_cannot_spend_points(checkout, member):
+    card_expire(MemberCard.objects.get(user=member))
+
+    (message,) = choose(checkout, "500")
+
+    assert message.startswith("This card expired on ")
+    assert "renewed at the store's service desk" in message
+    assert not BasketPointsRedemption.objects.exists()
+    assert account_of(member).balance == STARTING_POINTS
 
 
 def test_frozen_after_the_choice_gives_no_discount(checkout, member):
