@@ -75,6 +75,9 @@ ROLES: tuple[Role, ...] = (
             "loyalty.change_pointsaccount",
             # The points economy: earning rules (a Wagtail setting), tiers, member types.
             "loyalty.change_earningrules",
+            # What the checkout promises: delivery fee, free-delivery threshold, rounds and
+            # pick-up times (a Wagtail setting the "Campus delivery" page shows too).
+            "shipping.change_deliverysettings",
             *(
                 f"loyalty.{action}_{model}"
                 for model in _ECONOMY_MODELS

@@ -53,6 +53,10 @@ class ShippingMethodView(views.ShippingMethodView):
         ctx["pick_up"] = next((m for m in self._methods if m.code == PICK_UP_CODE), None)
         deliveries = [m for m in self._methods if shipping_method_needs_address(code=m.code)]
         ctx["next_delivery"] = deliveries[0] if deliveries else None
+        if deliveries:
+            ctx["next_delivery_label"] = delivery_round_label(
+                delivery_round=shipping_method_unwrap(deliveries[0]).delivery_round
+            )
         ctx["delivery_settings"] = delivery_settings_get(request=self.request)
         ctx["chosen_code"] = self.checkout_session.shipping_method_code(self.request.basket)
         return ctx

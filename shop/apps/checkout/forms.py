@@ -51,7 +51,9 @@ class CampusDeliveryForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    delivery_round = forms.ChoiceField(label=_("Delivery round"), widget=forms.RadioSelect)
+    delivery_round = forms.ChoiceField(
+        label=_("Delivery round"), widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, *args, rounds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

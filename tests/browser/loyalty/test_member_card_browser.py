@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from loyalty import services
 from loyalty.models import MemberCard, PointsTransaction
+from tests.browser.payments.test_card_checkout_browser import choose_pick_up
 from tests.factories.loyalty import CARD_PIN, earning_rules, member_card, paid_order
 from tests.factories.payments import CARD_OK, shipping_country, shop_product
 
@@ -105,14 +106,7 @@ def test_member_redeems_points_at_checkout_and_pays_the_rest_by_card(
     page.goto(rice.get_absolute_url())
     page.locator("#add_to_basket_form").get_by_role("button", name="Add to cart").click()
     page.goto("/checkout/")
-    page.locator("#id_first_name").fill("Li")
-    page.locator("#id_last_name").fill("Wei")
-    page.locator("#id_line1").fill("Dormitory 3, Room 201")
-    page.locator("#id_line4").fill("Campus")
-    page.locator("#id_postcode").fill("100000")
-    if page.locator("select#id_country").count():
-        page.locator("select#id_country").select_option("CN")
-    page.locator("#new_shipping_address button[type=submit]").click()
+    choose_pick_up(page)
 
     expect(page.locator("#checkout_points_balance")).to_contain_text("You have 800 points")
     expect(page.locator("#checkout_points_balance")).to_contain_text("up to 600 points")

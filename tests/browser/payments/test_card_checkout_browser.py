@@ -32,16 +32,13 @@ def checkout_to_payment(page, product):
     page.locator("#id_username").fill("guest@campus.example")
     page.locator("input[name=options][value=anonymous]").check()
     page.locator("form.card button[type=submit]").click()
-    page.locator("#id_first_name").fill("Li")
-    page.locator("#id_last_name").fill("Wei")
-    page.locator("#id_line1").fill("Dormitory 3, Room 201")
-    page.locator("#id_line4").fill("Campus")
-    page.locator("#id_postcode").fill("100000")
-    # With a single shipping country Oscar fills the country in a hidden field.
-    if page.locator("select#id_country").count():
-        page.locator("select#id_country").select_option("CN")
-    page.locator("#new_shipping_address button[type=submit]").click()
+    choose_pick_up(page)
     expect(page.locator("#payment_details_form")).to_be_visible()
+
+
+def choose_pick_up(page):
+    """The checkout's first step: pick up in store (free, no address)."""
+    page.locator("#method_pick_up button[type=submit]").click()
 
 
 def enter_card(page, number):

@@ -72,3 +72,33 @@ def test_the_service_desk_must_close_after_it_opens():
         settings.full_clean()
 
     assert "pickup_closes_at" in raised.value.message_dict
+
+
+def test_marketing_edits_the_delivery_settings_in_the_cms(client):
+    from django.contrib.auth import get_user_model
+
+    from shop.staff import roles
+    from shop.staff.services import staff_role_grant
+
+    marketer = get_user_model().objects.create_user(
+        username="marketer", email="marketer@campus.example", password="x"
+    )
+    staff_role_grant(user=marketer, key=roles.MARKETING)
+    client.force_login(marketer)
+    url = reverse("wagtailsettings:edit", args=["shipping", "deliverysettings"])
+
+    page = client.get(url, follow=True)
+    assert page.status_code == 200
+    url = page.redirect_chain[-1][0] if page.redirect_chain else url
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if name != "rounds"}
+    data.update(delivery_fee="4.00", free_delivery_threshold="40.00")
+    data.update({"rounds-count": "0"})
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    settings = delivery_settings_get()
+    assert (settings.delivery_fee, settings.free_delivery_threshold) == (
+        Decimal("4.00"),
+        Decimal("40.00"),
+    )
