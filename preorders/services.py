@@ -763,12 +763,15 @@ def preorder_product_cancel_all(*, settings_id: int, reason: str, cancelled_by=N
 def preorder_release_date_move(*, settings_id: int, release_date: date, moved_by=None) -> int:
     """Move a product's release date; every customer still waiting is emailed and may cancel.
 
-    Refused when authorised pre-orders would have to wait beyond their card authorisation:
-    the operator cancels those first (or keeps the date).
+    Today is a valid date: the product is released now (``preorder_product_release_now``
+    does both), and each customer hears from the release itself (charged, ready to collect
+    or pay again) instead of a "new date" email. Refused when authorised pre-orders would
+    have to wait beyond their card authorisation: the operator cancels those first (or keeps
+    the date). Returns how many customers were emailed.
     """
     today = timezone.localdate()
-    if release_date <= today:
-        raise ValidationError(_("The new release date must be after today."))
+    if release_date < today:
+        raise ValidationError(_("The new release date cannot be before today."))
     with transaction.atomic():
         settings = (
             PreorderSettings.objects.select_for_update(of=("self",))
@@ -813,6 +816,8 @@ def preorder_release_date_move(*, settings_id: int, release_date: date, moved_by
                 message=_("Release date moved from %(old)s to %(new)s.")
                 % {"old": old_date, "new": release_date},
             )
+            if release_date == today:
+                continue
             _email_customer(
                 preorder=preorder,
                 kind="date_moved",
@@ -898,10 +903,51 @@ def preorder_no_show(*, preorder_id: int) -> Preorder:
 class PreorderDailySummary:
     released: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    # Due but still waiting: Stripe did not answer, or another run holds the pre-order.
+    waiting: list[int] = field(default_factory=list)
     expired: list[int] = field(default_factory=list)
     abandoned: list[int] = field(default_factory=list)
     reminded: int = 0
     no_shows: list[int] = field(default_factory=list)
+
+
+def _preorders_due_release(
+    *, today: date, summary: PreorderDailySummary, settings_id: int | None = None
+) -> None:
+    due = Preorder.objects.filter(
+        settings__release_date__lte=today,
+        line__isnull=False,
+        status__in=[Preorder.Status.RESERVED, Preorder.Status.AWAITING_RELEASE],
+    )
+    if settings_id is not None:
+        due = due.filter(settings_id=settings_id)
+    for preorder_id in list(due.order_by("pk").values_list("pk", flat=True)):
+        preorder = preorder_release(preorder_id=preorder_id)
+        if preorder.status == Preorder.Status.CHARGED:
+            summary.released.append(preorder_id)
+        elif preorder.status == Preorder.Status.PAYMENT_FAILED:
+            summary.failed.append(preorder_id)
+        else:
+            summary.waiting.append(preorder_id)
+
+
+def preorder_product_release_now(*, settings_id: int, released_by=None) -> PreorderDailySummary:
+    """An operator releases a pre-order product today instead of waiting for its date.
+
+    The release date becomes today (order notes say so; the product stops taking
+    pre-orders), then each waiting pre-order of the product goes through
+    ``preorder_release``, the daily run's own release: captured or charged, the order paid,
+    the customer emailed. Idempotent: a second call finds nothing left to release.
+    """
+    settings = PreorderSettings.objects.get(pk=settings_id)
+    today = timezone.localdate()
+    if settings.release_date > today:
+        preorder_release_date_move(
+            settings_id=settings.pk, release_date=today, moved_by=released_by
+        )
+    summary = PreorderDailySummary()
+    _preorders_due_release(today=today, summary=summary, settings_id=settings.pk)
+    return summary
 
 
 def preorders_release_due(*, today: date | None = None) -> PreorderDailySummary:
@@ -909,17 +955,7 @@ def preorders_release_due(*, today: date | None = None) -> PreorderDailySummary:
     today = today or timezone.localdate()
     now = timezone.now()
     summary = PreorderDailySummary()
-    due = Preorder.objects.filter(
-        settings__release_date__lte=today,
-        line__isnull=False,
-        status__in=[Preorder.Status.RESERVED, Preorder.Status.AWAITING_RELEASE],
-    ).values_list("pk", flat=True)
-    for preorder_id in list(due):
-        preorder = preorder_release(preorder_id=preorder_id)
-        if preorder.status == Preorder.Status.CHARGED:
-            summary.released.append(preorder_id)
-        elif preorder.status == Preorder.Status.PAYMENT_FAILED:
-            summary.failed.append(preorder_id)
+    _preorders_due_release(today=today, summary=summary)
     for preorder in Preorder.objects.filter(status=Preorder.Status.PAYMENT_FAILED).select_related(
         "settings"
     ):

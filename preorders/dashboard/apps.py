@@ -18,6 +18,8 @@ class PreordersDashboardConfig(StaffPermissionDashboardConfig):
         "preorders-settings-create": ("change_preordersettings",),
         "preorders-settings-edit": ("change_preordersettings",),
         "preorders-date-move": ("change_preordersettings",),
+        # Moves the date to today and charges the customers' cards.
+        "preorders-release-now": ("change_preordersettings", "change_preorder"),
         "preorders-cancel-all": ("change_preorder",),
         "preorders-cancel": ("change_preorder",),
         # The "Cashiers" group (till) holds this one permission.
@@ -32,6 +34,7 @@ class PreordersDashboardConfig(StaffPermissionDashboardConfig):
             path("<int:pk>/", v.ProductView.as_view(), name="preorders-product"),
             path("<int:pk>/edit/", v.SettingsEditView.as_view(), name="preorders-settings-edit"),
             path("<int:pk>/move-date/", v.DateMoveView.as_view(), name="preorders-date-move"),
+            path("<int:pk>/release/", v.ReleaseNowView.as_view(), name="preorders-release-now"),
             path("<int:pk>/cancel-all/", v.CancelAllView.as_view(), name="preorders-cancel-all"),
             path("cancel/<int:pk>/", v.CancelView.as_view(), name="preorders-cancel"),
             path("hand-over/", v.HandOverView.as_view(), name="preorders-handover"),

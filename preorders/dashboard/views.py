@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 
 from preorders import selectors, services
@@ -17,6 +19,49 @@ from preorders.models import Preorder, PreorderSettings
 def _report_errors(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _release_now(request, settings_id: int) -> None:
+    """Release the product today and say what happened to each of its pre-orders."""
+    summary = services.preorder_product_release_now(
+        settings_id=settings_id, released_by=request.user
+    )
+    released, failed, waiting = len(summary.released), len(summary.failed), len(summary.waiting)
+    if released:
+        messages.success(
+            request,
+            ngettext(
+                "Released %(n)s pre-order: charged, its order is paid and the customer emailed.",
+                "Released %(n)s pre-orders: charged, their orders are paid and the customers "
+                "emailed.",
+                released,
+            )
+            % {"n": released},
+        )
+    if failed:
+        messages.error(
+            request,
+            ngettext(
+                "%(n)s card was refused: the customer was emailed a link to pay.",
+                "%(n)s cards were refused: the customers were emailed a link to pay.",
+                failed,
+            )
+            % {"n": failed},
+        )
+    if waiting:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)s pre-order could not be charged now (the payment service did not answer); "
+                "the daily run tries again.",
+                "%(n)s pre-orders could not be charged now (the payment service did not "
+                "answer); the daily run tries again.",
+                waiting,
+            )
+            % {"n": waiting},
+        )
+    if not (released or failed or waiting):
+        messages.info(request, _("Released today; no pre-order was waiting to be charged."))
 
 
 class ReportView(generic.TemplateView):
@@ -119,6 +164,10 @@ class SettingsEditView(generic.FormView):
             _report_errors(self.request, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Pre-order settings saved."))
+        release_date = form.cleaned_data["release_date"]
+        if release_date == timezone.localdate() and release_date != self.settings.release_date:
+            # Moved to today: released now, as from the product page.
+            _release_now(self.request, self.settings.pk)
         return redirect("preorders-product", pk=self.settings.pk)
 
 
@@ -128,18 +177,30 @@ class DateMoveView(generic.View):
         if not form.is_valid():
             messages.error(request, _("Enter a valid date."))
             return redirect("preorders-product", pk=pk)
+        release_date = form.cleaned_data["release_date"]
         try:
             emailed = services.preorder_release_date_move(
-                settings_id=pk,
-                release_date=form.cleaned_data["release_date"],
-                moved_by=request.user,
+                settings_id=pk, release_date=release_date, moved_by=request.user
             )
         except ValidationError as exc:
             _report_errors(request, exc)
+            return redirect("preorders-product", pk=pk)
+        if release_date == timezone.localdate():
+            # Today means now: the release follows at once, as "Release now" does.
+            _release_now(request, pk)
         else:
             messages.success(
                 request, _("Release date moved; %(n)s customer(s) emailed.") % {"n": emailed}
             )
+        return redirect("preorders-product", pk=pk)
+
+
+class ReleaseNowView(generic.View):
+    """Release a pre-order product today: the same release the daily run does."""
+
+    def post(self, request, pk):
+        get_object_or_404(PreorderSettings, pk=pk)
+        _release_now(request, pk)
         return redirect("preorders-product", pk=pk)
 
 

@@ -144,9 +144,9 @@ def test_moving_an_authorised_preorder_beyond_its_authorisation_is_refused(check
 
 def test_a_date_in_the_past_is_refused_with_a_message():
     settings = preorder_product()
-    with pytest.raises(ValidationError, match="after today"):
+    with pytest.raises(ValidationError, match="before today"):
         services.preorder_release_date_move(
-            settings_id=settings.pk, release_date=timezone.localdate()
+            settings_id=settings.pk, release_date=timezone.localdate() - dt.timedelta(days=1)
         )
 
 
