@@ -346,8 +346,11 @@ def _verdict(response, rule: Rule, *, allowed: bool) -> str | None:
 
 
 def _urls_with_kwargs(world: FuzzWorld):
+    # A URL without a rule is reported once, by test_every_url_of_ours_has_a_rule.
     for url in our_urls():
-        rule = RULES[url.name]
+        rule = RULES.get(url.name)
+        if rule is None:
+            continue
         path = reverse(url.name, kwargs=rule.kwargs(world))
         yield url, rule, path
 
@@ -380,7 +383,7 @@ def test_permission_matrix(role):
                 problems.append(f"POST {path} ({url.name}): {problem}")
             if changed:
                 problems.append(f"POST {path} ({url.name}) by a refused role changed {changed}")
-    assert asked >= len(our_urls())
+    assert asked >= len([url for url in our_urls() if url.name in RULES])
     assert not problems, f"{role}: " + "\n".join(problems)
 
 
@@ -418,7 +421,9 @@ class Save:
 def _earning_rules_post(client, world):
     from loyalty.models import EarningRules
 
-    return client.post(EARNING_RULES_PATH, _form_data(EarningRules.load(), points_per_cny="2.50"))
+    # The settings view redirects its bare URL to the one naming the row: post to that.
+    rules = EarningRules.load()
+    return client.post(f"{EARNING_RULES_PATH}{rules.pk}/", _form_data(rules, points_per_cny="2.50"))
 
 
 def _earning_rules_saved(world) -> bool:
