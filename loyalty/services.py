@@ -1161,9 +1161,17 @@ def card_sign_in_user(*, number: str, pin: str, ip: str):
 
     The PIN is checked by ``card_authenticate``, so the card's own failure counter (per card,
     from any address) guards a 4-digit PIN on the login form as it does on the lookup page.
-    Staff accounts are never opened with a PIN: their privileges need their password.
+    Only a usable card signs in (``MemberCard.is_usable``: active and in date). Staff accounts
+    are never opened with a PIN: their privileges need their password.
     """
     card = card_authenticate(number=number, pin=pin, ip=ip)
+    if not card.is_usable():
+        # The lookup still shows an expired card's history; signing in takes a usable card.
+        raise ValidationError(
+            _("This card cannot sign in. %(reason)s")
+            % {"reason": selectors.card_unusable_reason(card=card)},
+            code="card_not_usable",
+        )
     user = card.user
     if user is None:
         raise ValidationError(

@@ -1,12 +1,16 @@
 """Members sign in on Oscar's login form with their card number and PIN (MemberCardBackend)."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from oscar.test.factories import UserFactory
 
 from loyalty import services
+from loyalty.models import MemberCard
 from tests.factories.loyalty import CARD_PIN, member_card
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +181,27 @@ def test_a_frozen_card_says_why_it_cannot_sign_in(client, member):
 
     assert _signed_in_as(client) is None
     assert "This card is frozen" in _form_errors(response)[0]
+
+
+def test_an_expired_card_does_not_sign_in_and_says_where_to_renew(client, member):
+    _user, card = member
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    MemberCard.objects.filter(pk=card.pk).update(issued_on=yesterday, expires_on=yesterday)
+
+    response = _login(client, card.number, CARD_PIN)
+
+    assert _signed_in_as(client) is None
+    error = _form_errors(response)[0]
+    assert "This card cannot sign in" in error and "expired" in error and "renewed" in error
+
+
+def test_a_card_valid_through_today_still_signs_in(client, member):
+    user, card = member
+    MemberCard.objects.filter(pk=card.pk).update(expires_on=timezone.localdate())
+
+    _login(client, card.number, CARD_PIN)
+
+    assert _signed_in_as(client) == user
 
 
 def test_a_card_not_linked_to_an_account_says_how_to_link_it(client):
