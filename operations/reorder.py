@@ -35,9 +35,10 @@ with a target service level ``p`` (the chance of not running out before the next
 7. **Inventory position** ``IP = on hand − allocated to unpaid orders + still on order``
    (open purchase orders). The one rule, ``stock_is_low``: at or below the reorder point,
    ``IP ≤ s'`` (a stock-out, ``IP ≤ 0``, always is). Then reorder now, up to ``S`` and at
-   least one unit past the reorder point, so the delivery clears the alert::
+   least one unit past the reorder point, so the delivery clears the alert (the stored
+   order-up-to level is that ``S' = max(S, ⌊s'⌋ + 1)``)::
 
-       suggested quantity = ⌈(max(S, ⌊s'⌋ + 1) − IP) / pack size⌉ · pack size   (0 when IP > s')
+       suggested quantity = ⌈(S' − IP) / pack size⌉ · pack size      (0 when IP > s')
 
 Rounding *up* to whole packs never leaves the store below ``S``. Oscar's low-stock alerts are
 opened and closed with the same rule (``operations.services.stock_alerts_sync``), so the open
@@ -168,11 +169,14 @@ def reorder_compute(
         reorder_point=mean * factor_lead * lead + safety_stock,
         low_stock_threshold=low_stock_threshold,
     )
-    order_up_to = mean * factor_cycle * cycle + z * sigma * factor_cycle * math.sqrt(cycle)
+    # At least one unit past the reorder point, so a delivery clears the low-stock alert.
+    order_up_to = max(
+        mean * factor_cycle * cycle + z * sigma * factor_cycle * math.sqrt(cycle),
+        math.floor(reorder_point) + 1,
+    )
 
     if stock_is_low(inventory_position=inventory_position, reorder_point=reorder_point):
-        target = max(order_up_to, math.floor(reorder_point) + 1)
-        suggested = round_up_to_pack(quantity=target - inventory_position, pack_size=pack_size)
+        suggested = round_up_to_pack(quantity=order_up_to - inventory_position, pack_size=pack_size)
     else:
         suggested = 0
     return ReorderResult(

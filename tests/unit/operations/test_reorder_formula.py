@@ -127,6 +127,7 @@ def test_the_low_stock_threshold_is_a_floor_under_the_reorder_point():
     # No demand: the threshold 10 is the reorder point; at it, order past it (11 − 10 = 1).
     at_point = compute(daily_sales={}, inventory_position=10, low_stock_threshold=10)
     assert at_point.reorder_point == 10
+    assert at_point.order_up_to == 11
     assert at_point.suggested_quantity == 1
     assert (
         compute(daily_sales={}, inventory_position=11, low_stock_threshold=10).suggested_quantity
