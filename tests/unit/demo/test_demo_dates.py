@@ -234,8 +234,10 @@ def test_operations_credit_preorders_and_reports_are_as_of_today(busy_demo):
     assert selling.filter(stockrecord__num_in_stock=0).exists()
     low_days, high_days = DEMO_COVER_DAYS
     for suggestion in selling.filter(suggested_quantity=0):
+        assert suggestion.inventory_position > suggestion.reorder_point
         stock = suggestion.stockrecord.num_in_stock
-        assert stock > suggestion.reorder_point
+        if stock <= suggestion.reorder_point:
+            continue  # counted short, but a demo purchase order is on its way
         assert stock <= max(
             suggestion.average_daily_demand * high_days + 1, suggestion.reorder_point + 2
         )
