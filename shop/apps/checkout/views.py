@@ -47,6 +47,7 @@ from shop.apps.payment.services import (
 logger = logging.getLogger(__name__)
 
 RedirectRequired = get_class("payment.exceptions", "RedirectRequired")
+FailedPreCondition = get_class("checkout.exceptions", "FailedPreCondition")
 UnableToTakePayment = get_class("payment.exceptions", "UnableToTakePayment")
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 OrderPlacementMixin = get_class("checkout.mixins", "OrderPlacementMixin")
@@ -56,6 +57,29 @@ CheckoutAttempt = get_model("payment", "CheckoutAttempt")
 # transaction (ATOMIC_REQUESTS) open while waiting, and the attempt row must be committed
 # before Stripe can send its webhook. The services open their own short transactions.
 non_atomic = method_decorator(transaction.non_atomic_requests, name="dispatch")
+
+
+def _attempt_order_place(*, attempt_id: int, payment_intent):
+    """Place the attempt's order; a database error becomes UnableToPlaceOrder with a message.
+
+    The placement's transaction rolled back whole, so nothing was ordered and a retry is
+    safe (the attempt keeps its idempotency key, and the card is never charged twice):
+    both the place-order post and the 3-D Secure return page say so, instead of Oscar's
+    "contact customer services" or a server error.
+    """
+    try:
+        return services.checkout_attempt_place_order(
+            attempt_id=attempt_id, payment_intent=payment_intent
+        )
+    except DatabaseError as exc:
+        logger.exception("Database error placing checkout attempt %s", attempt_id)
+        raise UnableToPlaceOrder(
+            _(
+                "Your order could not be placed because of a problem on our side, and no "
+                "order was made. Please place it again: a payment that already went "
+                "through is never taken twice."
+            )
+        ) from exc
 
 
 def _stripe_context() -> dict:
@@ -112,6 +136,38 @@ class PaymentDetailsView(views.PaymentDetailsView):
             wallet=wallet, use_wallet=form.cleaned_data["use_wallet"], total=order_total.incl_tax
         )
         return wallet, wallet_amount, card_amount
+
+    def check_basket_is_not_empty(self, request):
+        # A tab posting "place order" for a basket another tab is paying for, or has ordered,
+        # finds the member's basket empty: say so rather than "add some items".
+        if request.method == "POST" and request.basket.is_empty and request.user.is_authenticated:
+            basket_id = request.POST.get("basket_id", "")
+            refusal = services.checkout_basket_not_open(
+                basket_id=int(basket_id) if basket_id.isdigit() and len(basket_id) < 18 else None,
+                user=request.user,
+            )
+            if refusal is not None:
+                raise FailedPreCondition(
+                    url=reverse("customer:order", kwargs={"order_number": refusal.order.number})
+                    if refusal.order is not None
+                    else reverse("basket:summary"),
+                    message=str(refusal),
+                )
+        super().check_basket_is_not_empty(request)
+
+    def submit(self, **kwargs):
+        try:
+            return super().submit(**kwargs)
+        except services.CheckoutBasketNotOpen as exc:
+            # Refused by freeze_basket, before any payment: another tab is paying for this
+            # basket or has ordered it. Nothing to restore, nothing was charged.
+            logger.info("Checkout refused: %s", exc)
+            if exc.order is not None and self.request.user.is_authenticated:
+                messages.info(self.request, str(exc))
+                return redirect("customer:order", order_number=exc.order.number)
+            return self.render_preview(
+                self.request, error=str(exc), **(kwargs.get("payment_kwargs") or {})
+            )
 
     def handle_payment_details_submission(self, request):
         form = PaymentDetailsForm(request.POST)
@@ -254,23 +310,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
             )
         if getattr(self, "credit_account_id", None):
             return self._place_order_on_account(order_number, user, basket, *args, **kwargs)
-        try:
-            order = services.checkout_attempt_place_order(
-                attempt_id=self.checkout_attempt.pk, payment_intent=self.payment_intent
-            )
-        except DatabaseError as exc:
-            # The database went away mid-order (issue 10 fault tests): the transaction rolled
-            # back whole, so tell the shopper plainly that nothing was ordered and a retry is
-            # safe (the attempt keeps its idempotency key), instead of Oscar's "contact
-            # customer services".
-            logger.exception("Database error placing checkout attempt %s", self.checkout_attempt.pk)
-            raise UnableToPlaceOrder(
-                _(
-                    "Your order could not be placed because of a problem on our side, and no "
-                    "order was made. Please place it again: a payment that already went "
-                    "through is never taken twice."
-                )
-            ) from exc
+        order = _attempt_order_place(
+            attempt_id=self.checkout_attempt.pk, payment_intent=self.payment_intent
+        )
         return self.handle_successful_order(order)
 
     def _place_order_on_account(
@@ -337,10 +379,11 @@ class _AttemptFromSessionMixin:
             attempt = CheckoutAttempt.objects.get(public_id=self.request.GET.get("attempt", ""))
         except (CheckoutAttempt.DoesNotExist, ValidationError, ValueError) as exc:
             raise Http404 from exc
-        if (
-            attempt.basket_id is None
-            or attempt.basket_id != self.checkout_session.get_submitted_basket_id()
-        ):
+        if attempt.basket_id is None:
+            raise Http404
+        # A member may have two tabs at 3-D Secure: the session names only the last basket.
+        members_own = self.request.user.is_authenticated and attempt.user_id == self.request.user.pk
+        if not members_own and attempt.basket_id != self.checkout_session.get_submitted_basket_id():
             raise Http404
         return attempt
 
@@ -404,17 +447,25 @@ class StripeReturnView(_AttemptFromSessionMixin, OrderPlacementMixin, generic.Vi
                     "Your card could not be authenticated. Nothing was charged: please try another card."
                 )
                 services.checkout_attempt_fail(attempt_id=attempt.pk, message=message)
-                self.restore_frozen_basket()
+                self.restore_frozen_basket(basket_id=attempt.basket_id)
                 messages.error(request, message)
                 return redirect("checkout:payment-details")
+            # As Oscar's submit() does after payment: a refusal says why, anything else is
+            # logged and told plainly, never a server error while the card stays charged.
             try:
-                order = services.checkout_attempt_place_order(
-                    attempt_id=attempt.pk, payment_intent=payment_intent
-                )
+                order = _attempt_order_place(attempt_id=attempt.pk, payment_intent=payment_intent)
             except UnableToPlaceOrder as exc:
-                self.restore_frozen_basket()
-                messages.error(request, str(exc))
-                return redirect("basket:summary")
+                message = str(exc)
+            except Exception:
+                logger.exception("Unhandled error placing checkout attempt %s", attempt.pk)
+                message = _(
+                    "A problem occurred while placing this order. Please contact customer services."
+                )
+            else:
+                return self.handle_successful_order(order)
+            self.restore_frozen_basket(basket_id=attempt.basket_id)
+            messages.error(request, message)
+            return redirect("basket:summary")
         else:
             order = attempt.order
         return self.handle_successful_order(order)

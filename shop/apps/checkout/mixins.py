@@ -1,0 +1,42 @@
+"""Oscar's order placement mixin, safe when one member checks out in several tabs at once.
+
+Oscar's own freezes, thaws and records addresses by reading a row and saving it back, which
+two requests of one member can interleave: a tab that failed would reopen a basket another tab
+had just ordered (and the next order would contain it again), and two orders to one new
+address would both insert it into the address book (a duplicate key, a server error). Each of
+those steps is a single conditional write here (``shop.apps.checkout.services``); the rest is
+Oscar's. Every checkout view, and the placement service the Stripe webhook uses, get this class
+through ``get_class("checkout.mixins", "OrderPlacementMixin")``.
+"""
+
+from oscar.apps.checkout import mixins
+from oscar.core.loading import get_model
+
+from shop.apps.checkout import services
+
+Basket = get_model("basket", "Basket")
+
+
+class OrderPlacementMixin(mixins.OrderPlacementMixin):
+    def freeze_basket(self, basket):
+        # Raises services.CheckoutBasketNotOpen when another tab froze or ordered it first.
+        services.checkout_basket_freeze(basket=basket)
+
+    def restore_frozen_basket(self, basket_id=None):
+        """Thaw the basket whose payment failed (this session's, unless ``basket_id`` names
+        it) and make it the request's basket again, as Oscar does; a basket that became an
+        order meanwhile stays submitted."""
+        if basket_id is None:
+            basket_id = self.checkout_session.get_submitted_basket_id()
+        services.checkout_basket_thaw(basket_id=basket_id)
+        # Open now, whether thawed here or by the failed attempt (checkout_attempt_fail).
+        basket = Basket.open.filter(pk=basket_id).first() if basket_id else None
+        if basket is None:
+            return
+        if self.request.basket.id != basket.id:
+            basket.merge(self.request.basket)
+            basket.strategy = self.request.basket.strategy
+            self.request.basket = basket
+
+    def update_address_book(self, user, addr):
+        services.checkout_address_book_record(user=user, address=addr)
