@@ -623,3 +623,129 @@ def birthday_matches(*, date_of_birth: dt.date, day: dt.date) -> bool:
         and (day.month, day.day) == (2, 28)
         and not calendar.isleap(day.year)
     )
+
+
+# --------------------------------------------------------------------------- the member's points
+
+# The account's Points page lists the credits that expire within this many days, with dates.
+POINTS_EXPIRING_SOON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class PointsOnDate:
+    points: int
+    on: dt.date
+
+
+@dataclass(frozen=True)
+class PointsSummary:
+    """What a member's points are worth now, as the account's Points page shows them."""
+
+    balance: int
+    balance_value: Decimal
+    pending: int
+    # When the pending points become spendable, soonest first.
+    pending_dates: list[PointsOnDate]
+    expiring: int
+    # When the points expiring within ``expiring_days`` expire, soonest first.
+    expiring_dates: list[PointsOnDate]
+    expiring_days: int
+    minimum_to_redeem: int
+    points_per_cny: int
+
+
+def _points_by_date(rows: list[tuple[int, dt.datetime]]) -> list[PointsOnDate]:
+    by_date: dict[dt.date, int] = {}
+    for points, moment in rows:
+        day = timezone.localdate(moment)
+        by_date[day] = by_date.get(day, 0) + points
+    return [PointsOnDate(points=points, on=day) for day, points in sorted(by_date.items())]
+
+
+def points_summary(
+    *, account, now: dt.datetime | None = None, expiring_days: int = POINTS_EXPIRING_SOON_DAYS
+) -> PointsSummary:
+    """The account's balance, pending points and points expiring soon, as of ``now``.
+
+    Pending credits whose date has passed count as spendable although no service has locked
+    the account to move them yet: the next one that does moves them (``_account_lock``), and
+    the member must not see points as pending that they can already spend.
+    """
+    now = now or timezone.now()
+    rules = EarningRules.load()
+    credits = PointsTransaction.objects.filter(account_id=account.pk, points__gt=0, remaining__gt=0)
+    pending_rows = list(credits.filter(is_pending=True).values_list("remaining", "available_at"))
+    released = sum(points for points, available_at in pending_rows if available_at <= now)
+    still_pending = [(points, at) for points, at in pending_rows if at > now]
+    expiring_rows = list(
+        credits.filter(
+            Q(is_pending=False) | Q(available_at__lte=now),
+            expires_at__gt=now,
+            expires_at__lte=now + dt.timedelta(days=expiring_days),
+        ).values_list("remaining", "expires_at")
+    )
+    balance = account.balance + released
+    return PointsSummary(
+        balance=balance,
+        balance_value=points_discount_value(points=balance, rules=rules),
+        pending=account.pending_balance - released,
+        pending_dates=_points_by_date(still_pending),
+        expiring=sum(points for points, _at in expiring_rows),
+        expiring_dates=_points_by_date(expiring_rows),
+        expiring_days=expiring_days,
+        minimum_to_redeem=rules.minimum_balance_to_redeem,
+        points_per_cny=rules.points_per_cny_redeemed,
+    )
+
+
+@dataclass(frozen=True)
+class OrderPoints:
+    """The points an order earned and spent, for the thank-you page and the confirmation."""
+
+    earned: int
+    # Earned points still in their pending period become spendable on this date.
+    earned_available_on: dt.date | None
+    spent: int
+    spent_value: Decimal
+
+
+def order_points(*, order_id: int, now: dt.datetime | None = None) -> OrderPoints | None:
+    """None when the order neither earned nor spent points."""
+    now = now or timezone.now()
+    rows = list(
+        PointsTransaction.objects.filter(
+            order_id=order_id,
+            kind__in=[PointsTransaction.Kind.EARN, PointsTransaction.Kind.REDEEM],
+        ).values_list("kind", "points", "available_at")
+    )
+    earned = next((row for row in rows if row[0] == PointsTransaction.Kind.EARN), None)
+    spent = -sum(points for kind, points, _at in rows if kind == PointsTransaction.Kind.REDEEM)
+    if earned is None and not spent:
+        return None
+    available_at = earned[2] if earned is not None else None
+    spent_value = _order_points_discount(order_id=order_id, points=spent) if spent else Decimal(0)
+    return OrderPoints(
+        earned=earned[1] if earned is not None else 0,
+        earned_available_on=(
+            timezone.localdate(available_at) if available_at and available_at > now else None
+        ),
+        spent=spent,
+        spent_value=spent_value,
+    )
+
+
+def _order_points_discount(*, order_id: int, points: int) -> Decimal:
+    """What the spent points took off the order: its "Points" discount line, as charged."""
+    from loyalty.offers import PointsRedemptionBenefit
+
+    OrderDiscount = get_model("order", "OrderDiscount")
+    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    benefit_class = f"{PointsRedemptionBenefit.__module__}.{PointsRedemptionBenefit.__name__}"
+    points_offers = ConditionalOffer.objects.filter(benefit__proxy_class=benefit_class)
+    amount = OrderDiscount.objects.filter(
+        order_id=order_id, offer_id__in=points_offers.values("pk")
+    ).aggregate(total=Sum("amount"))["total"]
+    if amount is None:
+        # Points spent without the offer (a staff redemption): their value under the rules.
+        return points_discount_value(points=points, rules=EarningRules.load())
+    return amount

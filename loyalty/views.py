@@ -1,4 +1,5 @@
-"""Wallet pages: the statement of movements and the card top-up (thin callers of services)."""
+"""Account pages of the wallet and the points: statement, card top-up, the member's points
+(thin callers of services and selectors)."""
 
 import uuid
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -115,3 +117,28 @@ class WalletTopUpReturnView(LoginRequiredMixin, generic.View):
                 _("%(amount)s was added to your campus card.") % {"amount": movement.amount},
             )
         return redirect("loyalty:wallet")
+
+
+POINTS_HISTORY_PAGE_SIZE = 20
+
+
+class PointsView(LoginRequiredMixin, generic.TemplateView):
+    """The member's points in their account: balance, pending, expiring soon, history.
+
+    Only the signed-in member's own card's account is read; a customer without a card gets
+    the page with a way to link one.
+    """
+
+    template_name = "oscar/customer/points/points.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        card = selectors.card_get_for_user(user=self.request.user)
+        ctx["card"] = card
+        if card is not None:
+            ctx["summary"] = selectors.points_summary(account=card.account)
+            ctx["history_page"] = Paginator(
+                selectors.points_history(account_id=card.account_id),
+                POINTS_HISTORY_PAGE_SIZE,
+            ).get_page(self.request.GET.get("page"))
+        return ctx
