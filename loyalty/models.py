@@ -568,6 +568,11 @@ class PointsTransaction(models.Model):
 # --------------------------------------------------------------------------- earning rules
 
 
+# Chosen from the demo's real purchase history (docs/architecture.md, loyalty): the median
+# month in which a member shops earns 34 points.
+MINIMUM_BALANCE_TO_REDEEM = 30
+
+
 @register_setting(icon="pick")
 class EarningRules(BaseGenericSetting):
     """How points are earned and redeemed; marketing edits it in the Wagtail admin."""
@@ -599,7 +604,13 @@ class EarningRules(BaseGenericSetting):
         _("Points for 1 CNY of discount"), default=100, validators=[MinValueValidator(1)]
     )
     minimum_balance_to_redeem = models.PositiveIntegerField(
-        _("Minimum balance to redeem"), default=500
+        _("Minimum balance to redeem"),
+        default=MINIMUM_BALANCE_TO_REDEEM,
+        help_text=_(
+            "Points a member must hold before spending any. The default, 30, is reached by a "
+            "typical month of shopping: half of the months in which a member shops earn 34 "
+            "points or more (at 1 point per CNY), so most members can redeem within a month."
+        ),
     )
     maximum_order_share_percent = models.DecimalField(
         _("Maximum share of an order paid with points (%)"),
