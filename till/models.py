@@ -181,6 +181,50 @@ class TillSale(models.Model):
         return str(self.order)
 
 
+class TillRefund(models.Model):
+    """A refund given at the till: which sale, who gave it, and which drawer paid the cash.
+
+    The money side is the order's ``OrderRefund`` (the one refund path: wallet back to the
+    wallet, card through Stripe, points taken back and given back). This row adds what the
+    drawer needs: the cash handed back comes out of ``shift``'s drawer, so that shift's
+    expected cash is lower by ``cash_amount`` and the handover count still agrees.
+    """
+
+    refund = models.OneToOneField(
+        "order.OrderRefund",
+        on_delete=models.PROTECT,
+        related_name="till_refund",
+        verbose_name=_("Refund"),
+    )
+    sale = models.ForeignKey(
+        TillSale, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("Sale")
+    )
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("Shift")
+    )
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="till_refunds",
+        verbose_name=_("Refunded by"),
+    )
+    cash_amount = models.DecimalField(_("Cash paid out"), max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField(_("Refunded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Till refund")
+        verbose_name_plural = _("Till refunds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cash_amount__gte=0), name="till_refund_cash_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.refund)
+
+
 class RotaPost(models.Model):
     """Where someone works: till 1, till 2, shelves, deli."""
 

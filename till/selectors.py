@@ -16,6 +16,7 @@ from oscar.core.loading import get_model
 from loyalty.models import MemberCard, PointsTransaction, Wallet
 from loyalty.selectors import card_unusable_reason
 from loyalty.services import card_number_normalize
+from shop.apps.order.services import order_line_refundable_quantities, order_refundable_amount
 from till.models import RotaAssignment, RotaPost, Shift, TillSale
 
 Product = get_model("catalogue", "Product")
@@ -168,6 +169,21 @@ def till_sale_quote(*, card_number: str, lines: list) -> SaleQuote:
 
 
 @dataclass(frozen=True)
+class ReceiptRefund:
+    till_refund: object
+    # Points moved by the refund: earned points taken back (negative), spent ones given back.
+    points: int
+
+    @property
+    def points_taken_back(self) -> int:
+        return max(-self.points, 0)
+
+    @property
+    def points_given_back(self) -> int:
+        return max(self.points, 0)
+
+
+@dataclass(frozen=True)
 class Receipt:
     sale: TillSale
     order: object
@@ -178,6 +194,10 @@ class Receipt:
     points_balance: int | None
     points_pending_balance: int | None
     wallet_balance: Decimal | None
+    refunds: list
+    refundable: Decimal
+    # {order line id: quantity that can still be refunded}
+    line_refundable: dict
 
 
 def till_receipt(*, sale_id: int) -> Receipt:
@@ -188,6 +208,17 @@ def till_receipt(*, sale_id: int) -> Receipt:
     earned = PointsTransaction.objects.filter(order=order, kind=PointsTransaction.Kind.EARN).first()
     account = sale.card.account if sale.card_id else None
     wallet = Wallet.objects.filter(user_id=order.user_id).first() if order.user_id else None
+    till_refunds = list(
+        sale.refunds.select_related("refund", "refunded_by", "shift__register").order_by(
+            "created_at"
+        )
+    )
+    points_by_refund = dict(
+        PointsTransaction.objects.filter(refund_id__in=[row.refund_id for row in till_refunds])
+        .values("refund_id")
+        .annotate(points=Sum("points"))
+        .values_list("refund_id", "points")
+    )
     return Receipt(
         sale=sale,
         order=order,
@@ -198,6 +229,12 @@ def till_receipt(*, sale_id: int) -> Receipt:
         points_balance=account.balance if account else None,
         points_pending_balance=account.pending_balance if account else None,
         wallet_balance=wallet.balance if wallet else None,
+        refunds=[
+            ReceiptRefund(till_refund=row, points=points_by_refund.get(row.refund_id, 0))
+            for row in till_refunds
+        ],
+        refundable=order_refundable_amount(order=order),
+        line_refundable=order_line_refundable_quantities(order=order),
     )
 
 
@@ -224,8 +261,13 @@ def shift_cash_takings(*, shift: Shift) -> Decimal:
     )
 
 
+def shift_cash_refunds(*, shift: Shift) -> Decimal:
+    """Cash handed back to customers from this shift's drawer (till refunds)."""
+    return shift.refunds.aggregate(total=Sum("cash_amount"))["total"] or ZERO
+
+
 def shift_expected_cash(*, shift: Shift) -> Decimal:
-    return shift.opening_float + shift_cash_takings(shift=shift)
+    return shift.opening_float + shift_cash_takings(shift=shift) - shift_cash_refunds(shift=shift)
 
 
 @dataclass(frozen=True)
@@ -244,11 +286,13 @@ class ShiftReport:
     sales_count: int
     opening_float: Decimal
     cash_takings: Decimal
+    cash_refunds: Decimal
     expected_cash: Decimal
     counted_cash: Decimal | None
     difference: Decimal | None
     next_shift: Shift | None = None
     recent_sales: list = field(default_factory=list)
+    refunds: list = field(default_factory=list)
 
 
 def shift_report(*, shift_id: int) -> ShiftReport:
@@ -270,9 +314,12 @@ def shift_report(*, shift_id: int) -> ShiftReport:
         for method, label in TillSale.PaymentMethod.choices
     ]
     cash = next(row.amount for row in takings if row.method == TillSale.PaymentMethod.CASH)
+    cash_refunds = shift_cash_refunds(shift=shift)
     # A closed shift reports what was expected when it was counted; an open one, as of now.
     expected = (
-        shift.expected_cash if shift.expected_cash is not None else shift.opening_float + cash
+        shift.expected_cash
+        if shift.expected_cash is not None
+        else shift.opening_float + cash - cash_refunds
     )
     return ShiftReport(
         shift=shift,
@@ -281,20 +328,29 @@ def shift_report(*, shift_id: int) -> ShiftReport:
         sales_count=sum(row.sales for row in takings),
         opening_float=shift.opening_float,
         cash_takings=cash,
+        cash_refunds=cash_refunds,
         expected_cash=expected,
         counted_cash=shift.counted_cash,
         difference=None if shift.counted_cash is None else shift.counted_cash - expected,
         next_shift=Shift.objects.select_related("cashier").filter(previous_shift=shift).first(),
         recent_sales=list(shift.sales.select_related("order", "card").order_by("-created_at")[:50]),
+        refunds=list(
+            shift.refunds.select_related("refund", "sale__order", "refunded_by").order_by(
+                "-created_at"
+            )
+        ),
     )
 
 
 def shifts_visible_to(*, user):
-    """Supervisors (``till.change_shift``) see every shift; a cashier sees their own."""
+    """Supervisors (``till.change_shift``) see every shift; a cashier sees their own.
+
+    A cashier also sees the shift handed over to them: they confirmed its cash count.
+    """
     shifts = Shift.objects.select_related("register", "cashier").order_by("-opened_at", "-pk")
     if user.has_perm("till.change_shift"):
         return shifts
-    return shifts.filter(cashier=user)
+    return shifts.filter(Q(cashier=user) | Q(next_shift__cashier=user))
 
 
 def cashiers_available(*, exclude_user=None):

@@ -25,9 +25,15 @@ from oscar.core.loading import get_class, get_model
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, Wallet
 from shop.apps.checkout.services import PAYMENT_EVENT_PAID
-from shop.apps.order.services import SOURCE_TYPE_CASH, SOURCE_TYPE_WALLET, order_mark_paid
+from shop.apps.order.services import (
+    SOURCE_TYPE_CASH,
+    SOURCE_TYPE_WALLET,
+    order_mark_paid,
+    order_refund,
+    order_refundable_amount,
+)
 from till import selectors
-from till.models import Register, RotaAssignment, RotaPost, Shift, TillSale
+from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale
 
 Applicator = get_class("offer.applicator", "Applicator")
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -164,6 +170,14 @@ def shift_close(
     if shift.cashier_id != closed_by.pk and not closed_by.has_perm("till.change_shift"):
         raise ValidationError(
             _("Only the shift's cashier or a supervisor can close it."), code="not_your_shift"
+        )
+    if next_cashier is not None and not (
+        next_cashier.is_active and next_cashier.is_staff and next_cashier.has_perm("till.use_till")
+    ):
+        raise ValidationError(
+            _("%(user)s may not use the till: hand the drawer to a cashier.")
+            % {"user": next_cashier},
+            code="next_cashier_not_allowed",
         )
     shift.expected_cash = selectors.shift_expected_cash(shift=shift)
     shift.counted_cash = counted_cash
@@ -375,6 +389,98 @@ def till_sale_create(
     order_mark_paid(order_id=order.pk)
     order.refresh_from_db()
     return sale
+
+
+# --------------------------------------------------------------------------- refunds
+
+
+def _refund_drawer(*, sale: TillSale, refunded_by) -> Shift:
+    """The shift a till refund is given in; its drawer pays any cash back.
+
+    A cashier refunds only sales of their own open shift, from that drawer. A supervisor
+    (``till.change_shift``) may refund any till sale: from their own open shift's drawer if
+    they have one, else from the sale's shift if it is still open, else (for a refund that
+    pays no cash) it is recorded against the sale's shift.
+    """
+    own = (
+        Shift.objects.select_for_update(of=("self",))
+        .filter(cashier=refunded_by, closed_at__isnull=True)
+        .first()
+    )
+    if refunded_by.has_perm("till.change_shift"):
+        if own is not None:
+            return own
+        return Shift.objects.select_for_update(of=("self",)).get(pk=sale.shift_id)
+    if own is None or own.pk != sale.shift_id:
+        raise ValidationError(
+            _(
+                "Only sales of your open shift can be refunded at the till. Sale %(number)s "
+                "was rung up in another shift: ask a supervisor."
+            )
+            % {"number": sale.order.number},
+            code="refund_outside_shift",
+        )
+    return own
+
+
+@transaction.atomic
+def till_sale_refund(
+    *,
+    sale_id: int,
+    refunded_by,
+    line_quantities: dict[int, int] | None = None,
+    reason: str = "",
+) -> TillRefund:
+    """Refund a till sale at the till, all of what is left or some of its lines.
+
+    The money goes back the way it was paid through the order's one refund path
+    (``order_refund``: the wallet part back to the wallet, points earned taken back and points
+    spent given back, the customer emailed). Till sales are paid in cash or from the wallet,
+    so no payment provider is called inside this transaction. The cash part comes out of the
+    drawer of the shift the refund is given in, which lowers that shift's expected cash; a
+    drawer that would go below zero refuses the refund. Refused refunds change nothing.
+    """
+    sale = TillSale.objects.select_related("order", "shift").filter(pk=sale_id).first()
+    if sale is None:
+        raise ValidationError(_("This till sale does not exist."), code="sale_unknown")
+    drawer = _refund_drawer(sale=sale, refunded_by=refunded_by)
+    line_quantities = {int(k): int(v) for k, v in (line_quantities or {}).items() if int(v)}
+    amount = None
+    if not line_quantities:
+        amount = order_refundable_amount(order=sale.order)
+        if amount <= 0:
+            raise ValidationError(
+                _("Sale %(number)s has already been refunded in full.")
+                % {"number": sale.order.number},
+                code="refund_nothing_left",
+            )
+    refund = order_refund(
+        order_id=sale.order_id,
+        amount=amount,
+        line_quantities=line_quantities,
+        reason=(reason or "").strip()[:255],
+        refunded_by=refunded_by,
+    )
+    if refund.cash_amount:
+        if not drawer.is_open:
+            raise ValidationError(
+                _("Cash is paid back from a till drawer: open a shift at a till first."),
+                code="refund_no_drawer",
+            )
+        in_drawer = selectors.shift_expected_cash(shift=drawer)
+        if in_drawer < refund.cash_amount:
+            raise ValidationError(
+                _("The drawer holds %(cash)s: it cannot pay back %(amount)s in cash.")
+                % {"cash": in_drawer, "amount": refund.cash_amount},
+                code="refund_drawer_short",
+            )
+    return TillRefund.objects.create(
+        refund=refund,
+        sale=sale,
+        shift=drawer,
+        refunded_by=refunded_by,
+        cash_amount=refund.cash_amount,
+    )
 
 
 # --------------------------------------------------------------------------- rota

@@ -16,6 +16,8 @@ class TillDashboardConfig(StaffPermissionDashboardConfig):
     url_permissions = {
         "till-sale": ("use_till",),
         "till-receipt": ("view_shift",),
+        # Cashiers refund their own open shift's sales; supervisors (change_shift) any.
+        "till-refund": ("use_till",),
         "till-shift-open": ("use_till",),
         "till-shift-close": ("use_till",),
         "till-shift-list": ("view_shift",),
@@ -32,6 +34,7 @@ class TillDashboardConfig(StaffPermissionDashboardConfig):
         urls = [
             path("", v.TillSaleView.as_view(), name="till-sale"),
             path("sales/<int:pk>/receipt/", v.ReceiptView.as_view(), name="till-receipt"),
+            path("sales/<int:pk>/refund/", v.RefundView.as_view(), name="till-refund"),
             path("shifts/", v.ShiftListView.as_view(), name="till-shift-list"),
             path("shifts/open/", v.ShiftOpenView.as_view(), name="till-shift-open"),
             path("shifts/<int:pk>/", v.ShiftDetailView.as_view(), name="till-shift-detail"),

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from till import selectors
@@ -32,9 +32,63 @@ class ShiftCloseForm(forms.Form):
         help_text=_("The next cashier's shift opens at once with the counted cash as its float."),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    next_cashier_password = forms.CharField(
+        label=_("Next cashier's password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("The next cashier types it to confirm the count and take the till over."),
+    )
+
+    def __init__(self, *args, user=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.request = request
         self.fields["next_cashier"].queryset = selectors.cashiers_available(exclude_user=user)
+
+    def clean(self):
+        data = super().clean()
+        next_cashier = data.get("next_cashier")
+        if next_cashier is None:
+            return data
+        # Through every login backend, so wrong guesses count towards the same login lock.
+        confirmed = authenticate(
+            self.request,
+            username=next_cashier.get_username(),
+            password=data.get("next_cashier_password") or "",
+        )
+        if confirmed is None or confirmed.pk != next_cashier.pk:
+            raise forms.ValidationError(
+                _("%(user)s must type their own password to take the till over.")
+                % {"user": next_cashier},
+                code="handover_not_confirmed",
+            )
+        data["next_cashier"] = confirmed
+        return data
+
+
+class RefundForm(forms.Form):
+    """What to refund of a till sale: quantities per line (the whole sale has its own button)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+    def __init__(self, *args, lines=(), line_refundable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            left = (line_refundable or {}).get(line.pk, 0)
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=line.title, min_value=0, max_value=left, initial=0, required=False
+            )
+
+    def line_fields(self):
+        return [(line, self[f"line_{line.pk}"]) for line in self.lines]
+
+    def line_quantities(self) -> dict[int, int]:
+        return {
+            line.pk: self.cleaned_data.get(f"line_{line.pk}") or 0
+            for line in self.lines
+            if self.cleaned_data.get(f"line_{line.pk}")
+        }
 
 
 class RotaAssignmentForm(forms.Form):

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -161,18 +162,75 @@ class TillSaleView(generic.TemplateView):
         return ctx
 
 
+def _sale_for(request, pk) -> TillSale:
+    sale = get_object_or_404(TillSale, pk=pk)
+    if sale.cashier_id != request.user.pk and not request.user.has_perm("till.change_shift"):
+        raise PermissionDenied
+    return sale
+
+
 class ReceiptView(generic.TemplateView):
     template_name = "till/dashboard/receipt.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        sale = get_object_or_404(TillSale, pk=kwargs["pk"])
-        if sale.cashier_id != self.request.user.pk and not self.request.user.has_perm(
-            "till.change_shift"
-        ):
-            raise PermissionDenied
+        sale = _sale_for(self.request, kwargs["pk"])
         ctx["receipt"] = selectors.till_receipt(sale_id=sale.pk)
         return ctx
+
+
+class RefundView(generic.FormView):
+    """Refund a till sale: the whole of what is left, or quantities of its lines."""
+
+    template_name = "till/dashboard/refund.html"
+    form_class = forms.RefundForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sale = _sale_for(request, kwargs["pk"])
+        self.receipt = selectors.till_receipt(sale_id=self.sale.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "lines": self.receipt.lines,
+            "line_refundable": self.receipt.line_refundable,
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "receipt": self.receipt}
+
+    def form_valid(self, form):
+        whole = self.request.POST.get("action") == "all"
+        line_quantities = {} if whole else form.line_quantities()
+        if not whole and not line_quantities:
+            form.add_error(None, _("Enter how many of which line to refund."))
+            return self.form_invalid(form)
+        try:
+            till_refund = services.till_sale_refund(
+                sale_id=self.sale.pk,
+                refunded_by=self.request.user,
+                line_quantities=line_quantities,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        refund = till_refund.refund
+        if refund.cash_amount:
+            messages.success(
+                self.request,
+                _("Refunded %(amount)s: hand %(cash)s in cash back to the customer.")
+                % {"amount": refund.amount, "cash": refund.cash_amount},
+            )
+        else:
+            messages.success(
+                self.request,
+                _("Refunded %(amount)s to the campus-card wallet.")
+                % {"amount": refund.wallet_amount or refund.amount},
+            )
+        return redirect("till-receipt", pk=self.sale.pk)
 
 
 # --------------------------------------------------------------------------- shifts
@@ -239,7 +297,7 @@ class ShiftCloseView(generic.FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.shift.cashier}
+        return {**super().get_form_kwargs(), "user": self.shift.cashier, "request": self.request}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -258,7 +316,22 @@ class ShiftCloseView(generic.FormView):
         except ValidationError as error:
             _report_errors(self.request, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Shift closed. This is the handover report."))
+        next_cashier = form.cleaned_data["next_cashier"]
+        if next_cashier is None:
+            messages.success(self.request, _("Shift closed. This is the handover report."))
+            return redirect("till-shift-detail", pk=self.shift.pk)
+        if next_cashier.pk != self.request.user.pk:
+            # The next cashier confirmed with their password: the till is theirs now.
+            login(self.request, next_cashier, backend=next_cashier.backend)
+        messages.success(
+            self.request,
+            _("%(old)s handed the till over to %(new)s with %(cash)s counted in the drawer.")
+            % {
+                "old": self.shift.cashier,
+                "new": next_cashier,
+                "cash": form.cleaned_data["counted_cash"],
+            },
+        )
         return redirect("till-shift-detail", pk=self.shift.pk)
 
 
