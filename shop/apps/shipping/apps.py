@@ -7,3 +7,7 @@ class ShippingConfig(apps.ShippingConfig):
     """
 
     name = "shop.apps.shipping"
+
+    def ready(self):
+        super().ready()
+        from shop.apps.shipping import receivers  # noqa: F401  (connects the signals)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from shop.apps.shipping.models import DeliverySettings
+from shop.cache import cache_forget
 
 # How many upcoming rounds the checkout offers (about three days of two rounds).
 ROUNDS_OFFERED = 6
@@ -15,6 +17,10 @@ ROUNDS_OFFERED = 6
 ROUNDS_HORIZON_DAYS = 8
 # Pick-up times are promised on the quarter hour.
 PICKUP_STEP_MINUTES = 15
+# The basket page shows the default (pick-up) method on every request: the row is cached
+# until marketing saves it (receivers.py forgets it).
+DELIVERY_SETTINGS_CACHE_KEY = "shipping:delivery-settings"
+DELIVERY_SETTINGS_CACHE_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,27 @@ class DeliveryRound:
 
 
 def delivery_settings_get(*, request=None) -> DeliverySettings:
-    """The one settings row (cached on the request when there is one)."""
-    return DeliverySettings.load(request_or_site=request)
+    """The one settings row, read from the cache (and kept on the request when there is one)."""
+    cached = getattr(request, "_delivery_settings", None)
+    if cached is not None:
+        return cached
+    values = cache.get(DELIVERY_SETTINGS_CACHE_KEY)
+    if values is None:
+        row = DeliverySettings.load()
+        # Plain field values (the rounds as their JSON), not the model object.
+        values = {
+            field.attname: field.get_prep_value(field.value_from_object(row))
+            for field in DeliverySettings._meta.concrete_fields
+        }
+        cache.set(DELIVERY_SETTINGS_CACHE_KEY, values, DELIVERY_SETTINGS_CACHE_SECONDS)
+    settings = DeliverySettings(**values)
+    if request is not None:
+        request._delivery_settings = settings
+    return settings
+
+
+def delivery_settings_forget() -> None:
+    cache_forget(key=DELIVERY_SETTINGS_CACHE_KEY)
 
 
 def _local_now(now: datetime.datetime | None) -> datetime.datetime:

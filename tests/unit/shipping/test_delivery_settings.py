@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.blocks import StructBlockValidationError
 
 from shop.apps.shipping.blocks import DeliveryRoundBlock
+from shop.apps.shipping.models import DeliverySettings
 from shop.apps.shipping.selectors import delivery_settings_get
 from shop.pages.models import ContentPage
 from shop.pages.services import site_pages_install
@@ -102,3 +103,15 @@ def test_marketing_edits_the_delivery_settings_in_the_cms(client):
         Decimal("4.00"),
         Decimal("40.00"),
     )
+
+
+def test_the_settings_are_read_once_until_marketing_saves_them(django_assert_num_queries):
+    delivery_settings_get()
+    with django_assert_num_queries(0):
+        assert delivery_settings_get().delivery_fee == Decimal("3.00")
+
+    settings = DeliverySettings.load()
+    settings.delivery_fee = Decimal("5.00")
+    settings.save()
+
+    assert delivery_settings_get().delivery_fee == Decimal("5.00")
