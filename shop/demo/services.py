@@ -38,6 +38,7 @@ from shop.demo import catalogue_map, constants
 from shop.demo.dates import DemoDates, demo_dates_build, history_shift_weeks
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
 from shop.demo.models import HistoryShift
+from shop.demo.pictures import product_pictures_ensure
 from shop.pages.services import site_pages_install
 from shop.staff import roles as staff_roles
 from shop.staff import services as staff_services
@@ -66,6 +67,7 @@ class DemoLoadSummary:
     categories_total: int = 0
     products_created: int = 0
     products_total: int = 0
+    pictures_created: int = 0
     members_created: int = 0
     members_total: int = 0
     orders_created: int = 0
@@ -80,6 +82,7 @@ class DemoLoadSummary:
     def already_loaded(self) -> bool:
         return not (
             self.products_created
+            or self.pictures_created
             or self.members_created
             or self.orders_created
             or self.staff_created
@@ -476,6 +479,10 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
     products, products_created = _products_ensure(
         items=items, partner=partner, product_class=product_class, categories=categories
     )
+    # Each product's emoji picture (shop/demo/pictures.py), instead of "Image Not Available".
+    pictures_created = product_pictures_ensure(
+        product_ids={item: entry.product_id for item, entry in products.items()}
+    )
     user_ids, members_created = _members_ensure(history=history)
     orders_created, lines_created = _history_orders_ensure(
         history=history, products=products, user_ids=user_ids, partner=partner
@@ -523,6 +530,7 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
         categories_total=len(categories),
         products_created=products_created,
         products_total=len(products),
+        pictures_created=pictures_created,
         members_created=members_created,
         members_total=len(user_ids),
         orders_created=orders_created,

@@ -81,6 +81,7 @@ class Command(BaseCommand):
             (_("CSV rows"), summary.csv_rows, None),
             (_("categories"), summary.categories_total, None),
             (_("products"), summary.products_total, summary.products_created),
+            (_("product pictures (new)"), summary.pictures_created, None),
             (_("customer accounts"), summary.members_total, summary.members_created),
             (_("history orders"), summary.orders_total, summary.orders_created),
             (_("history order lines (new)"), summary.lines_created, None),
