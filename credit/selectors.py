@@ -368,6 +368,22 @@ class MonthlyStatement:
     open_invoices: list[tuple[Invoice, Decimal, str]]
 
 
+def credit_ledger_lines(*, account_id: int, limit: int = 100) -> list[StatementLine]:
+    """The account's latest ledger rows, newest first, each with the balance after it.
+
+    Rows are often recorded out of date order (a payment received last week is entered today),
+    so the stored ``balance_after`` follows the order of entry. The account page reads as a
+    statement does: the balance runs in date order and the newest row ends at what is owed.
+    """
+    balance, lines = ZERO, []
+    for entry in CreditLedgerEntry.objects.filter(account_id=account_id).order_by(
+        "entry_date", "pk"
+    ):
+        balance += entry.amount
+        lines.append(StatementLine(entry=entry, balance=balance))
+    return lines[::-1][:limit]
+
+
 def credit_statement(*, account_id: int, month: date) -> MonthlyStatement:
     """The account's statement for ``month``: ledger rows, running balance, what is still open."""
     account = CreditAccount.objects.get(pk=account_id)

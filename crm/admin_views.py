@@ -6,7 +6,6 @@ viewsets in wagtail_hooks.py route them and put them in the menu.
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +31,7 @@ from crm.forms import (
     StaffReplyForm,
 )
 from crm.models import PrivacyLog, Ticket
+from shop.csv_export import csv_response
 from shop.staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
@@ -56,16 +55,6 @@ class CrmAdminView(WagtailAdminTemplateMixin, TemplateView):
             {"url": reverse("crm_customers:index"), "label": _("Customers")},
             {"url": "", "label": self.get_page_title()},
         ]
-
-
-def _csv_response(*, filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(row)
-    return response
 
 
 # =========================================================================== customers
@@ -143,7 +132,7 @@ class CustomerProfileView(CrmAdminView):
             (_("Order"), f"{o.number} {o.date_placed:%Y-%m-%d} {o.total_incl_tax}")
             for o in profile.recent_orders
         ]
-        return _csv_response(
+        return csv_response(
             filename=f"customer-{user.pk}.csv", header=[_("Field"), _("Value")], rows=rows
         )
 
@@ -514,7 +503,7 @@ class ReportsView(CrmAdminView):
                     "to": str(window.end_date),
                 },
             )
-            return _csv_response(
+            return csv_response(
                 filename=f"crm-{export}-{window.start_date}-{window.end_date}.csv",
                 header=tables[export]["header"],
                 rows=tables[export]["rows"],
@@ -567,7 +556,7 @@ class KpiView(CrmAdminView):
                 subject_user_id=None,
                 detail={"what": "report:kpis"},
             )
-            return _csv_response(
+            return csv_response(
                 filename=f"crm-kpis-{window.start_date}-{window.end_date}.csv",
                 header=[str(label) for _key, label in self.HEADER],
                 rows=table_rows,

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.apps import apps
@@ -31,6 +33,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from loyalty import selectors, services
 from loyalty.models import MemberCard, MemberType, PointsTransaction, Tier
+from shop.csv_export import csv_cell
 
 # CRMPROFILE's 360° profile (a Wagtail admin URL taking the user's id). Until crm is
 # installed, or if the name changes, the member page simply shows no link.
@@ -117,19 +120,12 @@ MEMBER_EXPORT = {
 }
 
 
-def _csv_cell_safe(value: str) -> str:
-    """Customers type their own names: a leading = + - @ would run as a spreadsheet formula."""
-    return "'" + value if value[:1] in CSV_FORMULA_PREFIXES else value
-
-
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 class MemberIndexView(IndexView):
     any_permission_required = ["view"]
     custom_value_preprocess = {
         **IndexView.custom_value_preprocess,
-        str: {IndexView.FORMAT_CSV: _csv_cell_safe},
+        # Customers type their own names: the export guards them as every CSV of the store does.
+        (str, Decimal): {IndexView.FORMAT_CSV: csv_cell},
     }
 
     def get_base_queryset(self):

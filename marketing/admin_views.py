@@ -6,12 +6,11 @@ and ``?format=json`` (the chart's data endpoint).
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from marketing import selectors, services
 from marketing.models import Campaign
 from marketing.rules import RuleError
+from shop.csv_export import csv_response
 
 VIEW_PERMISSION = "marketing.view_segment"
 SEND_PERMISSION = "marketing.change_campaign"
@@ -28,15 +28,6 @@ DORMANT_LIST_LIMIT = 500
 def _require(request, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
-
-
-def _csv_response(*, filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
 
 
 def segment_size_or_error(*, segment) -> str | int:
@@ -145,7 +136,7 @@ def campaign_results_report(request):
     results = selectors.campaigns_results()
     output = request.GET.get("format")
     if output == "csv":
-        return _csv_response(
+        return csv_response(
             filename="campaign-results.csv",
             header=CAMPAIGN_HEADER,
             rows=[_campaign_row(result) for result in results],
@@ -183,7 +174,7 @@ def segment_sizes_report(request):
             for day, size in zip(data["days"], entry["sizes"], strict=True)
             if size is not None
         ]
-        return _csv_response(
+        return csv_response(
             filename="segment-sizes.csv", header=["day", "key", "segment", "customers"], rows=rows
         )
     chart = {"days": [day.isoformat() for day in data["days"]], "series": data["series"]}
@@ -200,7 +191,7 @@ def dormant_members_report(request):
     _require(request, VIEW_PERMISSION)
     members = selectors.dormant_members()
     if request.GET.get("format") == "csv":
-        return _csv_response(
+        return csv_response(
             filename="dormant-members.csv",
             header=["user_id", "email", "last_order", "days_since", "orders", "spend", "clv"],
             rows=(

@@ -1,10 +1,7 @@
 """Credit controllers' dashboard views: thin callers of credit.services and credit.selectors."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +11,7 @@ from django.views import generic
 from credit import selectors, services
 from credit.dashboard import forms
 from credit.models import CreditAccount, Invoice, OrderApproval, WriteOff
+from shop.csv_export import csv_response
 
 
 def _report(request, error) -> None:
@@ -25,15 +23,6 @@ def _form_errors(request, form) -> None:
     for errors in form.errors.values():
         for message in errors:
             messages.error(request, message)
-
-
-def _csv(filename: str, headers, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([str(h) for h in headers])
-    writer.writerows(rows)
-    return response
 
 
 class AccountListView(generic.ListView):
@@ -96,7 +85,7 @@ class AccountDetailView(generic.DetailView):
             overdue=selectors.credit_account_overdue(account_id=account.pk, today=today),
             history=history,
             invoices=account.invoices.select_related("order")[:100],
-            ledger=account.ledger.order_by("-entry_date", "-pk")[:100],
+            ledger=selectors.credit_ledger_lines(account_id=account.pk),
             decisions=account.decisions.select_related("actor", "order")[:100],
             approvals=account.approvals.filter(status=OrderApproval.Status.PENDING).select_related(
                 "order"
@@ -275,10 +264,10 @@ class AgingView(generic.TemplateView):
         rows, total = selectors.ar_aging(as_of=as_of)
         buckets = [(key, label) for key, label, *_rest in selectors.AGING_BUCKETS]
         if request.GET.get("format") == "csv":
-            return _csv(
-                f"ar_aging_{as_of}.csv",
-                [_("Account")] + [label for _key, label in buckets] + [_("Total")],
-                [
+            return csv_response(
+                filename=f"ar_aging_{as_of}.csv",
+                header=[_("Account")] + [label for _key, label in buckets] + [_("Total")],
+                rows=[
                     [row.account.name] + [row.buckets[k] for k, _l in buckets] + [row.total]
                     for row in rows
                 ]
@@ -308,9 +297,9 @@ class BalanceReportView(generic.TemplateView):
         first, last = form.months()
         months = selectors.ar_balance_report(first_month=first, last_month=last)
         if request.GET.get("format") == "csv":
-            return _csv(
-                f"ar_balance_{first:%Y-%m}_{last:%Y-%m}.csv",
-                [
+            return csv_response(
+                filename=f"ar_balance_{first:%Y-%m}_{last:%Y-%m}.csv",
+                header=[
                     _("Month"),
                     _("Opening"),
                     _("Charged"),
@@ -320,7 +309,7 @@ class BalanceReportView(generic.TemplateView):
                     _("Closing"),
                     _("Change"),
                 ],
-                [
+                rows=[
                     [
                         f"{m.month:%Y-%m}",
                         m.opening,
@@ -363,10 +352,10 @@ class StatementView(generic.TemplateView):
                 for line in statement.lines
             ]
             rows.append(["", _("Closing balance"), "", statement.closing])
-            return _csv(
-                f"statement_{account.pk}_{statement.month:%Y-%m}.csv",
-                [_("Date"), _("Entry"), _("Amount"), _("Balance")],
-                rows,
+            return csv_response(
+                filename=f"statement_{account.pk}_{statement.month:%Y-%m}.csv",
+                header=[_("Date"), _("Entry"), _("Amount"), _("Balance")],
+                rows=rows,
             )
         return self.render_to_response(
             self.get_context_data(

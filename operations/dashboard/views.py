@@ -1,11 +1,9 @@
 """Operators' dashboard views: thin callers of operations.services and operations.selectors."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -17,6 +15,7 @@ from oscar.core.loading import get_model
 from operations import selectors, services
 from operations.dashboard import forms
 from operations.models import AcademicCalendarPeriod, PurchaseOrder, ReorderSuggestion, Supplier
+from shop.csv_export import csv_response
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -515,12 +514,7 @@ class FinanceReportView(generic.TemplateView):
             return self.render_to_response(self.get_context_data(form=form, rows=None))
         report, start, end, headers, rows = self._build(form)
         if request.GET.get("format") == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{report}_{start}_{end}.csv"'
-            writer = csv.writer(response)
-            writer.writerow([str(h) for h in headers])
-            writer.writerows(rows)
-            return response
+            return csv_response(filename=f"{report}_{start}_{end}.csv", header=headers, rows=rows)
         return self.render_to_response(
             self.get_context_data(
                 form=form,
