@@ -164,11 +164,15 @@ def start(name: str, command: list[str], env: dict, *, log_dir: Path = LOG_DIR) 
 
 
 def wait_until_healthy(
-    url: str, processes: dict[str, subprocess.Popen], *, may_fail: frozenset[str] = frozenset()
+    url: str,
+    processes: dict[str, subprocess.Popen],
+    *,
+    may_fail: frozenset[str] = frozenset(),
+    timeout: float = HEALTH_TIMEOUT_SECONDS,
 ) -> str:
     """Poll ``/health/`` until it answers 200, or 503 naming only parts listed in ``may_fail``
     (a stack started without a Celery worker reports its worker down, and that is expected)."""
-    deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
     answer = ""
     while time.monotonic() < deadline:
         for name, process in processes.items():
@@ -189,7 +193,7 @@ def wait_until_healthy(
         except OSError as error:
             answer = str(error)
         time.sleep(1)
-    raise ServiceUnavailable(f"{url} did not answer 200 within {HEALTH_TIMEOUT_SECONDS}s: {answer}")
+    raise ServiceUnavailable(f"{url} did not answer 200 within {timeout:.0f}s: {answer}")
 
 
 def stop(name: str, process: subprocess.Popen) -> None:

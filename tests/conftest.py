@@ -13,8 +13,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.test.utils import override_settings
 
-# Session fixtures other areas provide (PAYMENTS: a real localstripe server).
-pytest_plugins = ["tests.fixtures.localstripe"]
+# Session fixtures other areas provide (PAYMENTS: a real localstripe server; the store under
+# gunicorn as production runs it, in both worker modes).
+pytest_plugins = ["tests.fixtures.localstripe", "tests.fixtures.live_store"]
 
 TESTS_DIR = Path(__file__).resolve().parent
 SERVICES_PLUGIN = "tests.plugins.services"
