@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from oscar.templatetags.currency_filters import currency
 
 from credit.models import (
     CreditAccount,
@@ -136,17 +137,17 @@ def onaccount_assess(
                 "balance, ask the store to raise the limit, or pay another way."
             )
             % {
-                "amount": amount,
+                "amount": currency(amount),
                 "account": account.name,
-                "available": max(available, ZERO),
-                "limit": account.credit_limit,
+                "available": currency(max(available, ZERO)),
+                "limit": currency(account.credit_limit),
             }
         )
     assessment = OnAccountAssessment()
     overdue = credit_account_overdue(account_id=account.pk, today=today)
     if overdue > 0:
         assessment.referrals.append(
-            _("%(amount)s on the account is overdue.") % {"amount": overdue}
+            _("%(amount)s on the account is overdue.") % {"amount": currency(overdue)}
         )
     if account.status == CreditAccount.Status.ON_HOLD:
         assessment.referrals.append(
@@ -174,12 +175,12 @@ def credit_note_refusal(*, invoice: Invoice, amount: Decimal) -> str | None:
             "was for %(amount)s, of which %(paid)s is paid, %(written_off)s written off and "
             "%(credited)s already credited."
         ) % {
-            "left": max(invoice.outstanding, ZERO),
+            "left": currency(max(invoice.outstanding, ZERO)),
             "invoice": invoice.number,
-            "amount": invoice.amount,
-            "paid": invoice.amount_paid,
-            "written_off": invoice.amount_written_off,
-            "credited": invoice.amount_credited,
+            "amount": currency(invoice.amount),
+            "paid": currency(invoice.amount_paid),
+            "written_off": currency(invoice.amount_written_off),
+            "credited": currency(invoice.amount_credited),
         }
     return None
 

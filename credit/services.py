@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from credit import selectors
 from credit.models import (
@@ -143,7 +144,7 @@ def credit_account_create(
         actor=actor,
         amount=credit_limit,
         reason=_("Account opened: limit %(limit)s, %(days)s days' terms, grade %(grade)s")
-        % {"limit": credit_limit, "days": payment_term_days, "grade": grade},
+        % {"limit": currency(credit_limit), "days": payment_term_days, "grade": grade},
     )
     return account
 
@@ -190,8 +191,8 @@ def credit_limit_set(
             "Limit %(old_limit)s → %(limit)s, terms %(old_days)s → %(days)s days, grade %(old_grade)s → %(grade)s: %(reason)s"
         )
         % {
-            "old_limit": old[0],
-            "limit": credit_limit,
+            "old_limit": currency(old[0]),
+            "limit": currency(credit_limit),
             "old_days": old[1],
             "days": payment_term_days,
             "old_grade": old[2],
@@ -382,7 +383,7 @@ def onaccount_order_place(
         }
         body = _("%(account)s, %(amount)s: %(reason)s") % {
             "account": account.name,
-            "amount": amount,
+            "amount": currency(amount),
             "reason": reason,
         }
         transaction.on_commit(
@@ -573,7 +574,7 @@ def credit_payment_record(
     if amount > owed:
         raise ValidationError(
             _("%(amount)s is more than the %(owed)s these invoices still owe.")
-            % {"amount": amount, "owed": owed}
+            % {"amount": currency(amount), "owed": currency(owed)}
         )
     payment = CreditPayment.objects.create(
         account=account,
@@ -696,7 +697,7 @@ def credit_note_issue_for_refund(*, refund_id: int, today: date | None = None) -
         )
         % {
             "note": note.number,
-            "amount": amount,
+            "amount": currency(amount),
             "invoice": invoice.number,
             "account": account.name,
         },

@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import generic
+from oscar.templatetags.currency_filters import currency
 
 from loyalty import selectors, services
 from loyalty.forms import WalletTopUpForm
@@ -81,7 +82,8 @@ class WalletTopUpView(LoginRequiredMixin, generic.View):
             )
         messages.success(
             request,
-            _("%(amount)s was added to your campus card.") % {"amount": result.transaction.amount},
+            _("%(amount)s was added to your campus card.")
+            % {"amount": currency(result.transaction.amount)},
         )
         return redirect("loyalty:wallet")
 
@@ -114,7 +116,8 @@ class WalletTopUpReturnView(LoginRequiredMixin, generic.View):
         else:
             messages.success(
                 request,
-                _("%(amount)s was added to your campus card.") % {"amount": movement.amount},
+                _("%(amount)s was added to your campus card.")
+                % {"amount": currency(movement.amount)},
             )
         return redirect("loyalty:wallet")
 

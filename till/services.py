@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.shipping.methods import Free
 from oscar.core.loading import get_class, get_model
+from oscar.templatetags.currency_filters import currency
 
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, Wallet
@@ -339,7 +340,10 @@ def till_sale_create(
         if wallet is None or wallet.balance < total:
             raise ValidationError(
                 _("The campus-card balance (%(balance)s) does not cover %(total)s.")
-                % {"balance": wallet.balance if wallet else Decimal("0.00"), "total": total},
+                % {
+                    "balance": currency(wallet.balance if wallet else Decimal("0.00")),
+                    "total": currency(total),
+                },
                 code="wallet_balance_insufficient",
             )
     else:
@@ -351,7 +355,7 @@ def till_sale_create(
         if tendered < total:
             raise ValidationError(
                 _("%(tendered)s tendered does not cover the total of %(total)s.")
-                % {"tendered": tendered, "total": total},
+                % {"tendered": currency(tendered), "total": currency(total)},
                 code="cash_short",
             )
         change = tendered - total
@@ -471,7 +475,7 @@ def till_sale_refund(
         if in_drawer < refund.cash_amount:
             raise ValidationError(
                 _("The drawer holds %(cash)s: it cannot pay back %(amount)s in cash.")
-                % {"cash": in_drawer, "amount": refund.cash_amount},
+                % {"cash": currency(in_drawer), "amount": currency(refund.cash_amount)},
                 code="refund_drawer_short",
             )
     return TillRefund.objects.create(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from till import selectors, services
 from till.dashboard import forms
@@ -222,13 +223,13 @@ class RefundView(generic.FormView):
             messages.success(
                 self.request,
                 _("Refunded %(amount)s: hand %(cash)s in cash back to the customer.")
-                % {"amount": refund.amount, "cash": refund.cash_amount},
+                % {"amount": currency(refund.amount), "cash": currency(refund.cash_amount)},
             )
         else:
             messages.success(
                 self.request,
                 _("Refunded %(amount)s to the campus-card wallet.")
-                % {"amount": refund.wallet_amount or refund.amount},
+                % {"amount": currency(refund.wallet_amount or refund.amount)},
             )
         return redirect("till-receipt", pk=self.sale.pk)
 
@@ -329,7 +330,7 @@ class ShiftCloseView(generic.FormView):
             % {
                 "old": self.shift.cashier,
                 "new": next_cashier,
-                "cash": form.cleaned_data["counted_cash"],
+                "cash": currency(form.cleaned_data["counted_cash"]),
             },
         )
         return redirect("till-shift-detail", pk=self.shift.pk)

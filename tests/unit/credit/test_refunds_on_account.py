@@ -175,7 +175,7 @@ def test_refund_beyond_what_the_invoice_still_owes_is_refused_and_nothing_is_wri
             order_id=on_account_order.pk, amount=Decimal("3.00"), refunded_by=operator
         )
 
-    assert "At most 2.00 of this order can be refunded on account" in refused.value.messages[0]
+    assert "At most ¥2.00 of this order can be refunded on account" in refused.value.messages[0]
     assert not OrderRefund.objects.exists() and not CreditNote.objects.exists()
     account.refresh_from_db()
     assert account.balance == balance == Decimal("2.00") == ledger_sum(account)

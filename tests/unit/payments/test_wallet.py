@@ -36,10 +36,11 @@ def assert_ledger_consistent(wallet):
 def test_debit_beyond_the_balance_is_refused_and_changes_nothing(shopper):
     wallet = funded_wallet(user=shopper, amount="10.00")
 
-    with pytest.raises(services.WalletBalanceInsufficient):
+    with pytest.raises(services.WalletBalanceInsufficient) as refused:
         services.wallet_adjust(
             wallet_id=wallet.pk, amount=Decimal("-10.01"), created_by=None, note="too much"
         )
+    assert "(¥10.00) does not cover ¥10.01" in refused.value.messages[0]
 
     assert wallet.transactions.count() == 1
     assert_ledger_consistent(wallet)
@@ -117,6 +118,8 @@ def test_top_up_page_with_a_preset_amount(shopper_client, shopper, localstripe):
     assert shopper.wallet.balance == Decimal("50.00")
     statement = shopper_client.get(reverse("loyalty:wallet")).content.decode()
     assert "Top-up" in statement
+    # The amount in the message is written as money, as everywhere else.
+    assert "¥50.00 was added to your campus card." in statement
 
 
 @pytest.mark.parametrize("amount", ["9.99", "2000.01", "-50"])

@@ -6,6 +6,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import generic
 from oscar.core.loading import get_class, get_model
+from oscar.templatetags.currency_filters import currency
 
 from shop.apps.order import services
 from shop.apps.order.dashboard.forms import OrderRefundForm
@@ -50,5 +51,8 @@ class OrderRefundView(generic.FormView):
             for message in exc.messages:
                 form.add_error(None, message)
             return self.form_invalid(form)
-        messages.success(self.request, _("Refunded %(amount)s.") % {"amount": refund.amount})
+        messages.success(
+            self.request,
+            _("Refunded %(amount)s.") % {"amount": currency(refund.amount, self.order.currency)},
+        )
         return redirect("dashboard:order-detail", number=self.order.number)
