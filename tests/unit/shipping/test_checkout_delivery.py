@@ -85,7 +85,7 @@ def test_campus_delivery_refuses_a_round_it_does_not_offer(small_basket):
 
 
 def test_campus_delivery_order_carries_round_building_room_and_fee(
-    small_basket, localstripe, run_on_commit, admin_client
+    small_basket, localstripe, run_on_commit, admin_client, mailoutbox
 ):
     small_basket.choose_campus_delivery(building="Library", room="B12")
     preview = small_basket.preview(payment_method_id=localstripe.payment_method_create(CARD_OK))
@@ -109,17 +109,27 @@ def test_campus_delivery_order_carries_round_building_room_and_fee(
     ):
         html = page.content.decode()
         assert round_name in html and "Library" in html and "Room B12" in html
+    # So does the confirmation email.
+    email = mailoutbox[0]
+    assert f"Pick-up or delivery: {round_name}" in email.body
+    assert round_name in email.alternatives[0][0]
 
 
-def test_pick_up_order_has_no_address_and_says_when_it_is_ready(small_basket, localstripe):
+def test_pick_up_order_has_no_address_and_says_when_it_is_ready(
+    small_basket, localstripe, run_on_commit, mailoutbox
+):
     small_basket.enter_shipping_address()
     preview = small_basket.preview(payment_method_id=localstripe.payment_method_create(CARD_OK))
-    small_basket.place_order(preview)
+    with run_on_commit():
+        small_basket.place_order(preview)
 
     order = Order.objects.get()
     assert order.shipping_code == PICK_UP_CODE and order.shipping_address is None
     assert order.shipping_method.startswith("Pick up in store, ready from")
     assert order.total_incl_tax == Decimal("12.00")
+    body = mailoutbox[0].body
+    assert f"Pick-up or delivery: {order.shipping_method}" in body
+    assert "Shipping address" not in body
 
 
 def test_wallet_pays_the_delivery_fee_too(small_basket, shopper):
