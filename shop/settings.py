@@ -11,6 +11,7 @@ Nothing else changes between the two.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -483,6 +484,10 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "shop.pages.widgets.DraftailRichTextAreaRefusingMalformedInput"}
 }
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
+# Emails link to the store by Django's Site record (Oscar's password reset and order emails
+# build ``{OSCAR_URL_SCHEMA}://{site.domain}{path}``); migrate sets that record from BASE_URL
+# and OSCAR_SHOP_NAME (shop.pages.services.site_record_sync), so both name one host.
+OSCAR_URL_SCHEMA = urlsplit(WAGTAILADMIN_BASE_URL).scheme or "http"
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's default is protocol-relative ("//www.gravatar.com"), which plain-HTTP runs load over
 # http:, outside the CSP's img-src (https only); always HTTPS (tests/browser/security).

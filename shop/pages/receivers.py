@@ -2,14 +2,17 @@
 
 A page enters or leaves the menu, or changes its title or URL, only by being published,
 unpublished, renamed (slug), moved or deleted; a site change can give the host another home page.
+
+After every ``migrate`` Django's Site record names the store and its host from settings.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from shop.pages.selectors import menu_pages_forget
+from shop.pages.services import site_record_sync
 
 
 @receiver(
@@ -20,3 +23,11 @@ from shop.pages.selectors import menu_pages_forget
 @receiver([post_save, post_delete], sender=Site, dispatch_uid="pages_menu_forget_site")
 def menu_may_have_changed(sender, **kwargs):
     menu_pages_forget()
+
+
+@receiver(post_migrate, dispatch_uid="pages_site_record_sync")
+def site_record_sync_after_migrate(sender, *, using="default", **kwargs):
+    # Sent once per app; django.contrib.sites creates the record on its own turn, before ours.
+    if sender.name != "shop.pages":
+        return
+    site_record_sync(using=using)

@@ -1,8 +1,11 @@
 """Writes for the content pages."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site as DjangoSite
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -285,3 +288,25 @@ def site_pages_install(
         )
         _publish(home)
     return home
+
+
+@transaction.atomic
+def site_record_sync(*, using: str = "default") -> DjangoSite:
+    """Make Django's Site record name the store and its public host.
+
+    Oscar's emails sign with ``site.name`` and build their links from ``site.domain``; Django
+    creates the record as "example.com", so without this the password-reset link would open
+    example.com. The values come from settings (``OSCAR_SHOP_NAME``, ``BASE_URL``), which
+    differ between deployments, so every ``migrate`` writes them again.
+    """
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    if not base.netloc:
+        raise ValidationError(
+            _("BASE_URL must be an absolute URL such as https://store.example.edu, not %(url)s.")
+            % {"url": settings.WAGTAILADMIN_BASE_URL}
+        )
+    site, _created = DjangoSite.objects.using(using).update_or_create(
+        pk=settings.SITE_ID,
+        defaults={"domain": base.netloc, "name": settings.OSCAR_SHOP_NAME},
+    )
+    return site
