@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from crm.models import ContactLogEntry, ListEntry, SurveyInvitation, Ticket
+from loyalty.economy import points_money_value
 from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction, Wallet
 
 User = get_user_model()
@@ -169,7 +170,7 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
     account = card.account if card else None
     rules = EarningRules.load()
     points_value = (
-        (Decimal(account.balance) / rules.points_per_cny_redeemed).quantize(Decimal("0.01"))
+        points_money_value(points=account.balance, points_per_cny=rules.points_per_cny_redeemed)
         if account
         else Decimal("0.00")
     )
@@ -517,13 +518,13 @@ def points_liability() -> PointsLiability:
     rules = EarningRules.load()
     totals = PointsAccount.objects.aggregate(points=Sum("balance"), pending=Sum("pending_balance"))
     points, pending = totals["points"] or 0, totals["pending"] or 0
-    rate = Decimal(rules.points_per_cny_redeemed)
+    rate = rules.points_per_cny_redeemed
     return PointsLiability(
         points=points,
         pending_points=pending,
-        points_per_cny=rules.points_per_cny_redeemed,
-        value=(Decimal(points) / rate).quantize(Decimal("0.01")),
-        pending_value=(Decimal(pending) / rate).quantize(Decimal("0.01")),
+        points_per_cny=rate,
+        value=points_money_value(points=points, points_per_cny=rate),
+        pending_value=points_money_value(points=pending, points_per_cny=rate),
     )
 
 

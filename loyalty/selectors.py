@@ -3,12 +3,13 @@
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from oscar.core.loading import get_model
 
+from loyalty.economy import money_points_cost, points_money_value
 from loyalty.models import (
     CategoryEarningMultiplier,
     EarningCampaign,
@@ -501,9 +502,7 @@ class PointsRedemptionQuote:
 
 def points_discount_value(*, points: int, rules: EarningRules) -> Decimal:
     """What ``points`` are worth in CNY, rounded down to the cent (never in the member's favour)."""
-    return (Decimal(points) / rules.points_per_cny_redeemed).quantize(
-        Decimal("0.01"), rounding=ROUND_DOWN
-    )
+    return points_money_value(points=points, points_per_cny=rules.points_per_cny_redeemed)
 
 
 def basket_points_chosen(*, basket) -> int:
@@ -543,7 +542,8 @@ def basket_points_redemption_quote(*, basket, goods_value: Decimal) -> PointsRed
     if discount <= 0:
         return None
     points = min(
-        points, int((discount * rules.points_per_cny_redeemed).to_integral_value(ROUND_UP))
+        points,
+        money_points_cost(amount=discount, points_per_cny=rules.points_per_cny_redeemed),
     )
     return PointsRedemptionQuote(points=points, discount=discount)
 

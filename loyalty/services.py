@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -31,9 +31,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_model
+from oscar.templatetags.currency_filters import currency
 
-from loyalty import selectors
+from loyalty import economy, selectors
 from loyalty.models import (
     CARD_NUMBER_LENGTH,
     CARD_NUMBER_PREFIX,
@@ -106,12 +108,12 @@ def _wallet_move(
     if new_balance < 0:
         raise WalletBalanceInsufficient(
             _("Your campus-card balance (%(balance)s) does not cover %(amount)s.")
-            % {"balance": wallet.balance, "amount": -amount},
+            % {"balance": currency(wallet.balance), "amount": currency(-amount)},
             code="wallet_balance_insufficient",
         )
     if amount > 0 and new_balance > WALLET_BALANCE_MAX:
         raise ValidationError(
-            _("A campus card can hold at most %(max)s.") % {"max": WALLET_BALANCE_MAX},
+            _("A campus card can hold at most %(max)s.") % {"max": currency(WALLET_BALANCE_MAX)},
             code="wallet_balance_max",
         )
     movement = WalletTransaction.objects.create(
@@ -253,7 +255,7 @@ def wallet_top_up_by_card(
     wallet = Wallet.objects.get(pk=wallet_id)
     if wallet.balance + amount > WALLET_BALANCE_MAX:
         raise ValidationError(
-            _("A campus card can hold at most %(max)s.") % {"max": WALLET_BALANCE_MAX},
+            _("A campus card can hold at most %(max)s.") % {"max": currency(WALLET_BALANCE_MAX)},
             code="wallet_balance_max",
         )
     if not stripe_gateway.is_payment_method_id(payment_method_id):
@@ -499,7 +501,11 @@ def card_renew(*, card_id: int, renewed_by, expires_on: dt.date | None = None) -
         )
     if expires_on > years_later(today, CARD_RENEWAL_MAX_YEARS):
         raise ValidationError(
-            _("A card can be renewed for at most %(years)s years.")
+            ngettext(
+                "A card can be renewed for at most %(years)s year.",
+                "A card can be renewed for at most %(years)s years.",
+                CARD_RENEWAL_MAX_YEARS,
+            )
             % {"years": CARD_RENEWAL_MAX_YEARS},
             code="renewal_date_too_far",
         )
@@ -766,7 +772,7 @@ def points_reverse_for_refund(*, refund_id: int) -> PointsTransaction | None:
         created_at=timezone.now(),
         order=refund.order,
         refund=refund,
-        reason=_("Refund of %(amount)s") % {"amount": refund.amount},
+        reason=_("Refund of %(amount)s") % {"amount": currency(refund.amount)},
     )
 
 
@@ -800,7 +806,11 @@ def points_redeem(
         )
     if points > account.balance:
         raise PointsBalanceInsufficient(
-            _("You have %(balance)s points, fewer than %(points)s.")
+            ngettext(
+                "You have %(balance)s point, fewer than %(points)s.",
+                "You have %(balance)s points, fewer than %(points)s.",
+                account.balance,
+            )
             % {"balance": account.balance, "points": points},
             code="points_insufficient",
         )
@@ -863,7 +873,12 @@ def points_adjust(*, account_id: int, points: int, reason: str, created_by) -> P
         )
     if -points > account.balance:
         raise PointsBalanceInsufficient(
-            _("The member has only %(balance)s points.") % {"balance": account.balance},
+            ngettext(
+                "The member has only %(balance)s point.",
+                "The member has only %(balance)s points.",
+                account.balance,
+            )
+            % {"balance": account.balance},
             code="points_insufficient",
         )
     return _debit(
@@ -978,10 +993,6 @@ def _points_expire_batch(*, account_ids: list[int], now: dt.datetime) -> int:
         accounts.values(), ["balance", "pending_balance", "updated_at"], batch_size=500
     )
     return sum(remaining for _account_id, remaining, _created_at in credits)
-
-
-def points_value(*, points: int, rules: EarningRules) -> Decimal:
-    return (Decimal(points) / rules.points_per_cny_redeemed).quantize(CENT, rounding=ROUND_DOWN)
 
 
 # =========================================================================== tiers
@@ -1138,7 +1149,11 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
         if attempts >= CARD_LOOKUP_MAX_FAILURES:
             raise ValidationError(locked_message, code="lookup_locked")
         raise ValidationError(
-            _("The card number and PIN do not match (%(left)s tries left).")
+            ngettext(
+                "The card number and PIN do not match (%(left)s try left).",
+                "The card number and PIN do not match (%(left)s tries left).",
+                CARD_LOOKUP_MAX_FAILURES - attempts,
+            )
             % {"left": CARD_LOOKUP_MAX_FAILURES - attempts},
             code="card_pin_mismatch",
         )
@@ -1563,7 +1578,11 @@ def points_redemption_choose(
         )
     if points > balance:
         raise ValidationError(
-            _("You have %(balance)s points, fewer than %(points)s.")
+            ngettext(
+                "You have %(balance)s point, fewer than %(points)s.",
+                "You have %(balance)s points, fewer than %(points)s.",
+                balance,
+            )
             % {"balance": balance, "points": points},
             code="points_insufficient",
         )
@@ -1575,7 +1594,12 @@ def points_redemption_choose(
         )
     if selectors.points_discount_value(points=points, rules=rules) <= 0:
         raise ValidationError(
-            _("%(points)s points are worth less than 0.01: choose more.") % {"points": points},
+            ngettext(
+                "%(points)s point is worth less than 0.01: choose more.",
+                "%(points)s points are worth less than 0.01: choose more.",
+                points,
+            )
+            % {"points": points},
             code="points_worth_nothing",
         )
     choice, _created = BasketPointsRedemption.objects.update_or_create(
@@ -1604,7 +1628,9 @@ def points_redeem_for_order(
             _("Points can only be spent with an active card."), code="card_not_active"
         )
     rules = EarningRules.load()
-    points = int((Decimal(discount) * rules.points_per_cny_redeemed).to_integral_value(ROUND_UP))
+    points = economy.money_points_cost(
+        amount=discount, points_per_cny=rules.points_per_cny_redeemed
+    )
     try:
         with transaction.atomic():
             return points_redeem(

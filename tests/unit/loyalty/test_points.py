@@ -9,7 +9,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import CategoryFactory, UserFactory, create_product
 
-from loyalty import selectors, services, tasks
+from loyalty import economy, selectors, services, tasks
 from loyalty.models import (
     CategoryEarningMultiplier,
     EarningCampaign,
@@ -263,7 +263,9 @@ def test_redeem_debits_and_release_gives_back_once(rich_member):
     )
     account.refresh_from_db()
     assert redemption.points == -400 and account.balance == 600
-    assert services.points_value(points=400, rules=earning_rules()) == Decimal("4.00")
+    assert economy.points_money_value(
+        points=400, points_per_cny=earning_rules().points_per_cny_redeemed
+    ) == Decimal("4.00")
 
     released = services.points_redeem_release(redemption_id=redemption.pk)
     again = services.points_redeem_release(redemption_id=redemption.pk)
