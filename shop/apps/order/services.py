@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from loyalty import services as wallet_services
 from shop.apps.order.signals import order_paid, order_refund_requested, order_refunded
@@ -63,6 +64,8 @@ def order_mark_paid(*, order_id: int) -> bool:
     if order.status in PAID_STATUSES:
         return False
     order.set_status(ORDER_STATUS_PAID)
+    # Oscar moves the order, not its lines: a paid order's lines are paid too.
+    order.lines.filter(status=ORDER_STATUS_PENDING).update(status=ORDER_STATUS_PAID)
     order_paid.send(sender=Order, order=order)
     return True
 
@@ -186,6 +189,23 @@ def order_line_refundable_quantities(*, order) -> dict[int, int]:
     return {line.pk: line.quantity - refunded.get(line.pk, 0) for line in order.lines.all()}
 
 
+def order_lines_refunded_mark(*, order, whole_order: bool) -> int:
+    """Give the status "Refunded" to the lines refunded in full (every line: ``whole_order``).
+
+    Oscar's status pipeline moves the order; its lines keep the status they were given, so a
+    refunded line would otherwise still read "Pending" or "Paid" on the order pages.
+    """
+    lines = order.lines.exclude(status=ORDER_STATUS_REFUNDED)
+    if not whole_order:
+        refunded = [
+            line_id
+            for line_id, left in order_line_refundable_quantities(order=order).items()
+            if left <= 0
+        ]
+        lines = lines.filter(pk__in=refunded)
+    return lines.update(status=ORDER_STATUS_REFUNDED)
+
+
 def _lines_amount(*, order, line_quantities: dict[int, int]) -> Decimal:
     remaining = order_line_refundable_quantities(order=order)
     lines = {line.pk: line for line in order.lines.all()}
@@ -288,16 +308,17 @@ def _refund_record(*, refund_id: int, stripe_refund_id: str = "") -> OrderRefund
                 "cash at the store %(cash)s). %(reason)s"
             )
             % {
-                "amount": refund.amount,
-                "card": refund.card_amount,
-                "wallet": refund.wallet_amount,
-                "cash": refund.cash_amount,
+                "amount": currency(refund.amount, order.currency),
+                "card": currency(refund.card_amount, order.currency),
+                "wallet": currency(refund.wallet_amount, order.currency),
+                "cash": currency(refund.cash_amount, order.currency),
                 "reason": refund.reason,
             },
         )
         fully_refunded = order_refundable_amount(order=order) <= 0
         if fully_refunded and ORDER_STATUS_REFUNDED in order.available_statuses():
             order.set_status(ORDER_STATUS_REFUNDED)
+        order_lines_refunded_mark(order=order, whole_order=fully_refunded)
         order_refunded.send(sender=Order, order=order, refund=refund)
         transaction.on_commit(lambda: order_refund_email_send.delay(refund.pk))
         return refund

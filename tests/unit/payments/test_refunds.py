@@ -195,3 +195,14 @@ def test_customers_cannot_refund(card_order, shopper_client):
 
     assert response.status_code in (302, 403)
     assert not OrderRefund.objects.exists()
+
+
+def test_refunded_lines_say_refunded_not_pending(at_payment, shopper, staff):
+    funded_wallet(user=shopper, amount="12.00")
+    at_payment.place_order(at_payment.preview(use_wallet=True))
+    order = Order.objects.get()
+    assert list(order.lines.values_list("status", flat=True)) == ["Paid"]
+
+    services.order_refund(order_id=order.pk, amount=Decimal("12.00"), refunded_by=staff)
+
+    assert list(order.lines.values_list("status", flat=True)) == ["Refunded"]
