@@ -127,8 +127,16 @@ def round_up_to_pack(*, quantity: float, pack_size: int) -> int:
     return math.ceil(quantity / pack_size) * pack_size
 
 
-def stock_is_low(*, inventory_position: int, reorder_point: float) -> bool:
-    """The one low-stock rule: at or below the reorder point (a stock-out always is)."""
+def stock_is_low(
+    *, inventory_position: int, reorder_point: float, awaiting_release: bool = False
+) -> bool:
+    """The one low-stock rule: at or below the reorder point (a stock-out always is).
+
+    A product on pre-order and not yet released has no stock by design (it arrives for the
+    release): it is never low, so it is neither suggested for reorder nor alerted.
+    """
+    if awaiting_release:
+        return False
     return inventory_position <= max(reorder_point, 0)
 
 
@@ -149,6 +157,7 @@ def reorder_compute(
     service_level: float = DEFAULT_SERVICE_LEVEL,
     periods: list[CalendarPeriod] | None = None,
     low_stock_threshold: int | None = None,
+    awaiting_release: bool = False,
 ) -> ReorderResult:
     """Apply the formula of the module docstring. History is the ``history_days`` before today."""
     periods = periods or []
@@ -175,7 +184,11 @@ def reorder_compute(
         math.floor(reorder_point) + 1,
     )
 
-    if stock_is_low(inventory_position=inventory_position, reorder_point=reorder_point):
+    if stock_is_low(
+        inventory_position=inventory_position,
+        reorder_point=reorder_point,
+        awaiting_release=awaiting_release,
+    ):
         suggested = round_up_to_pack(quantity=order_up_to - inventory_position, pack_size=pack_size)
     else:
         suggested = 0

@@ -99,6 +99,7 @@ class StockItem:
     inventory_position: int
     supplier_product: SupplierProduct | None
     low_stock_threshold: int | None = None
+    awaiting_release: bool = False
 
 
 @dataclass
@@ -149,6 +150,19 @@ def _tracked_stockrecords(*, stockrecord_ids: list[int] | None = None):
     return records
 
 
+def stockrecords_awaiting_release(*, stockrecord_ids: list[int]) -> set[int]:
+    """Those of the records whose product (or its parent) is on pre-order, not yet released."""
+    today = timezone.localdate()
+    return set(
+        StockRecord.objects.filter(pk__in=stockrecord_ids)
+        .filter(
+            Q(product__preorder_settings__release_date__gt=today)
+            | Q(product__parent__preorder_settings__release_date__gt=today)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
 def _inventory_position(record: dict, on_order: dict[int, int]) -> int:
     return (
         (record["num_in_stock"] or 0)
@@ -174,6 +188,7 @@ def stock_low_points(*, stockrecord_ids: list[int] | None = None) -> dict[int, f
         )
     )
     on_order = on_order_by_stockrecord(stockrecord_ids=[r["pk"] for r in records])
+    awaiting = stockrecords_awaiting_release(stockrecord_ids=[r["pk"] for r in records])
     low = {}
     for record in records:
         point = reorder_point_with_floor(
@@ -181,7 +196,9 @@ def stock_low_points(*, stockrecord_ids: list[int] | None = None) -> dict[int, f
             low_stock_threshold=record["low_stock_threshold"],
         )
         if stock_is_low(
-            inventory_position=_inventory_position(record, on_order), reorder_point=point
+            inventory_position=_inventory_position(record, on_order),
+            reorder_point=point,
+            awaiting_release=record["pk"] in awaiting,
         ):
             low[record["pk"]] = point
     return low
@@ -197,6 +214,7 @@ def reorder_inputs(
     )
     ids = [r["pk"] for r in records]
     on_order = on_order_by_stockrecord(stockrecord_ids=ids)
+    awaiting = stockrecords_awaiting_release(stockrecord_ids=ids)
     preferred = {
         sp.stockrecord_id: sp
         for sp in SupplierProduct.objects.filter(
@@ -209,6 +227,7 @@ def reorder_inputs(
             inventory_position=_inventory_position(r, on_order),
             supplier_product=preferred.get(r["pk"]),
             low_stock_threshold=r["low_stock_threshold"],
+            awaiting_release=r["pk"] in awaiting,
         )
         for r in records
     ]

@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from operations import reorder, selectors
@@ -179,7 +180,11 @@ def stock_return(*, order_line_id: int, quantity: int, note: str, user=None) -> 
     sold_not_returned = -moved
     if quantity > sold_not_returned:
         raise ValidationError(
-            _("Only %(n)s unit(s) of this order line were sold and not yet returned.")
+            ngettext(
+                "Only %(n)s unit of this order line was sold and not yet returned.",
+                "Only %(n)s units of this order line were sold and not yet returned.",
+                sold_not_returned,
+            )
             % {"n": sold_not_returned}
         )
     return stock_move(
@@ -296,6 +301,7 @@ def reorder_suggestions_refresh(
             service_level=service_level,
             periods=inputs.periods,
             low_stock_threshold=item.low_stock_threshold,
+            awaiting_release=item.awaiting_release,
         )
         need += result.needs_reorder
         if result.needs_reorder:
@@ -381,7 +387,9 @@ def reorder_alerts_send(*, today: date | None = None) -> int:
             return 0
         ReorderSuggestion.objects.filter(pk__in=[s.pk for s in pending]).update(alerted_on=today)
         with translation.override(settings.LANGUAGE_CODE):
-            subject = _("%(n)s product(s) to reorder") % {"n": len(pending)}
+            subject = ngettext(
+                "%(n)s product to reorder", "%(n)s products to reorder", len(pending)
+            ) % {"n": len(pending)}
             body = render_to_string(
                 "operations/email/reorder_alert.txt",
                 {"suggestions": pending, "today": today, "shop_name": settings.OSCAR_SHOP_NAME},

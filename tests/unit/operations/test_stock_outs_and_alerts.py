@@ -96,3 +96,22 @@ def test_goods_on_order_close_the_alert_with_the_suggestion():
 
     assert _suggested_ids() == set()
     assert _open_alert_ids() == set()
+
+
+def test_a_pre_order_product_not_yet_released_is_no_stock_out():
+    from tests.factories.preorders import preorder_product, release_today
+
+    gown = preorder_product(title="Graduation gown and cap").product.stockrecords.get()
+    StockRecord.objects.filter(pk=gown.pk).update(low_stock_threshold=5)
+    milk = _with_threshold("Whole milk", stock=0)
+
+    services.reorder_suggestions_refresh()
+    services.stock_alerts_sync()
+
+    assert _suggested_ids() == {milk.pk} == _open_alert_ids()
+    assert services.stock_alerts_sync(stockrecord_ids=[gown.pk]) == (0, 0)
+
+    # Once released, an empty shelf is a stock-out like any other.
+    release_today(gown.product.preorder_settings)
+    services.reorder_suggestions_refresh()
+    assert _suggested_ids() == {milk.pk, gown.pk} == _open_alert_ids()
