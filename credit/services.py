@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
@@ -143,7 +144,11 @@ def credit_account_create(
         kind=CreditDecision.Kind.LIMIT_SET,
         actor=actor,
         amount=credit_limit,
-        reason=_("Account opened: limit %(limit)s, %(days)s days' terms, grade %(grade)s")
+        reason=ngettext(
+            "Account opened: limit %(limit)s, %(days)s day's terms, grade %(grade)s",
+            "Account opened: limit %(limit)s, %(days)s days' terms, grade %(grade)s",
+            payment_term_days,
+        )
         % {"limit": currency(credit_limit), "days": payment_term_days, "grade": grade},
     )
     return account
@@ -187,8 +192,10 @@ def credit_limit_set(
         kind=CreditDecision.Kind.LIMIT_SET,
         actor=actor,
         amount=credit_limit,
-        reason=_(
-            "Limit %(old_limit)s → %(limit)s, terms %(old_days)s → %(days)s days, grade %(old_grade)s → %(grade)s: %(reason)s"
+        reason=ngettext(
+            "Limit %(old_limit)s → %(limit)s, terms %(old_days)s → %(days)s day, grade %(old_grade)s → %(grade)s: %(reason)s",
+            "Limit %(old_limit)s → %(limit)s, terms %(old_days)s → %(days)s days, grade %(old_grade)s → %(grade)s: %(reason)s",
+            payment_term_days,
         )
         % {
             "old_limit": currency(old[0]),
@@ -874,8 +881,10 @@ def credit_grade_refresh(*, account_id: int, today: date | None = None) -> bool:
     _log(
         account=account,
         kind=CreditDecision.Kind.GRADE_CHANGED,
-        reason=_(
-            "Grade %(old)s → %(new)s: %(on_time)s of %(count)s invoices on time, %(late)s days late on average."
+        reason=ngettext(
+            "Grade %(old)s → %(new)s: %(on_time)s of %(count)s invoice on time, %(late)s days late on average.",
+            "Grade %(old)s → %(new)s: %(on_time)s of %(count)s invoices on time, %(late)s days late on average.",
+            history.invoices,
         )
         % {
             "old": old,
@@ -969,7 +978,8 @@ def collection_run(*, today: date | None = None) -> dict[str, int]:
                 kind=CreditDecision.Kind.REMINDER,
                 invoice=invoice,
                 amount=invoice.outstanding,
-                reason=_("%(days)s days past due") % {"days": days},
+                reason=ngettext("%(days)s day past due", "%(days)s days past due", days)
+                % {"days": days},
             )
             counts["reminded"] += 1
         else:
@@ -988,13 +998,18 @@ def collection_run(*, today: date | None = None) -> dict[str, int]:
                 kind=CreditDecision.Kind.ESCALATION,
                 invoice=invoice,
                 amount=invoice.outstanding,
-                reason=_("%(days)s days past due") % {"days": days},
+                reason=ngettext("%(days)s day past due", "%(days)s days past due", days)
+                % {"days": days},
             )
             counts["escalated"] += 1
             if target == Stage.HOLD and account.status == CreditAccount.Status.ACTIVE:
                 credit_account_hold(
                     account_id=account.pk,
-                    reason=_("Invoice %(number)s is %(days)s days overdue.")
+                    reason=ngettext(
+                        "Invoice %(number)s is %(days)s day overdue.",
+                        "Invoice %(number)s is %(days)s days overdue.",
+                        days,
+                    )
                     % {"number": invoice.number, "days": days},
                     by_collection=True,
                 )

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -211,7 +211,11 @@ class CustomerProfileView(CrmAdminView):
             except ValidationError as error:
                 return self._failed(form, error, "merge_form")
             return self._done(
-                _("Customer %(merged)s merged into this profile (%(points)s points moved).")
+                ngettext(
+                    "Customer %(merged)s merged into this profile (%(points)s point moved).",
+                    "Customer %(merged)s merged into this profile (%(points)s points moved).",
+                    result.points_moved,
+                )
                 % {"merged": result.merged_user_id, "points": result.points_moved}
             )
         return self.render_to_response(self.get_context_data(merge_form=form))

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 from oscar.core.loading import get_model
 
@@ -113,7 +114,11 @@ class TicketCreateView(generic.View):
             else:
                 messages.success(
                     request,
-                    _("Thank you: we answer within %(hours)s hours.")
+                    ngettext(
+                        "Thank you: we answer within %(hours)s hour.",
+                        "Thank you: we answer within %(hours)s hours.",
+                        ticket.category.first_reply_hours,
+                    )
                     % {"hours": ticket.category.first_reply_hours},
                 )
                 return redirect("crm-support:ticket", pk=ticket.pk)

@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, NumberRangeWidget, WagtailFilterSet
@@ -418,7 +418,8 @@ class CardsImportView(WagtailAdminTemplateMixin, FormView):
         if result.ok and not dry_run:
             messages.success(
                 self.request,
-                _("%(count)s cards imported.") % {"count": len(result.cards)},
+                ngettext("%(count)s card imported.", "%(count)s cards imported.", len(result.cards))
+                % {"count": len(result.cards)},
             )
         return self.render_to_response(self.get_context_data(form=form, result=result))
 

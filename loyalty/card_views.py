@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 
 from loyalty import selectors, services
@@ -177,7 +178,11 @@ class CheckoutPointsView(LoginRequiredMixin, generic.View):
                 else:
                     messages.success(
                         request,
-                        _("%(points)s points will be used on this order.")
+                        ngettext(
+                            "%(points)s point will be used on this order.",
+                            "%(points)s points will be used on this order.",
+                            choice.points,
+                        )
                         % {"points": choice.points},
                     )
         return redirect("checkout:payment-details")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from oscar.core.utils import get_default_currency
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -270,7 +271,11 @@ class PointsAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Points account #%(id)s (%(balance)s points)") % {
+        return ngettext(
+            "Points account #%(id)s (%(balance)s point)",
+            "Points account #%(id)s (%(balance)s points)",
+            self.balance,
+        ) % {
             "id": self.pk,
             "balance": self.balance,
         }

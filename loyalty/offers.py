@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from oscar.core.loading import get_classes, get_model
 
 Condition = get_model("offer", "Condition")
@@ -134,4 +135,7 @@ class PointsRedemptionBenefit(Benefit):
         )
         if redemption is None:
             return None
-        return _("%(points)s points redeemed") % {"points": -redemption.points}
+        points = -redemption.points
+        return ngettext("%(points)s point redeemed", "%(points)s points redeemed", points) % {
+            "points": points
+        }

@@ -14,6 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketing import selectors, services
 from marketing.models import Campaign
@@ -49,7 +50,11 @@ def campaign_send_view(request, pk: int):
             return redirect("marketing_campaigns:edit", campaign.pk)
         messages.success(
             request,
-            _("Campaign '%(name)s' is being sent to %(count)s members.")
+            ngettext(
+                "Campaign '%(name)s' is being sent to %(count)s member.",
+                "Campaign '%(name)s' is being sent to %(count)s members.",
+                queued,
+            )
             % {"name": campaign.name, "count": queued},
         )
         return redirect("marketing_campaigns:results", campaign.pk)

@@ -185,7 +185,12 @@ def preorder_settings_save(
         held = selectors.preorder_units_held(settings_id=settings.pk)
         if cap < held:
             raise ValidationError(
-                _("%(n)s units are already pre-ordered: the cap cannot be lower.") % {"n": held}
+                ngettext(
+                    "%(n)s unit is already pre-ordered: the cap cannot be lower.",
+                    "%(n)s units are already pre-ordered: the cap cannot be lower.",
+                    held,
+                )
+                % {"n": held}
             )
         settings.cap = cap
     settings.payment_policy = payment_policy

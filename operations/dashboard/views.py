@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 from oscar.core.loading import get_model
 
@@ -49,7 +49,13 @@ class ReorderActionView(generic.View):
         if action == "refresh":
             need = services.reorder_suggestions_refresh()
             messages.success(
-                request, _("Suggestions recomputed: %(n)s product(s) to reorder.") % {"n": need}
+                request,
+                ngettext(
+                    "Suggestions recomputed: %(n)s product to reorder.",
+                    "Suggestions recomputed: %(n)s products to reorder.",
+                    need,
+                )
+                % {"n": need},
             )
             return redirect("operations-reorder")
         if action == "create_pos":
@@ -66,7 +72,11 @@ class ReorderActionView(generic.View):
                 return redirect("operations-reorder")
             messages.success(
                 request,
-                _("Draft purchase order(s) ready: %(numbers)s")
+                ngettext(
+                    "Draft purchase order ready: %(numbers)s",
+                    "Draft purchase orders ready: %(numbers)s",
+                    len(orders),
+                )
                 % {"numbers": ", ".join(o.number for o in orders)},
             )
             if len(orders) == 1:
@@ -151,10 +161,15 @@ class PurchaseOrderActionView(generic.View):
                     movements = services.purchase_order_receive(
                         purchase_order_id=order.pk, quantities=form.quantities(), user=request.user
                     )
+                    received = sum(m.quantity for m in movements)
                     messages.success(
                         request,
-                        _("Received %(units)s unit(s); stock updated.")
-                        % {"units": sum(m.quantity for m in movements)},
+                        ngettext(
+                            "Received %(units)s unit; stock updated.",
+                            "Received %(units)s units; stock updated.",
+                            received,
+                        )
+                        % {"units": received},
                     )
             else:
                 messages.error(request, _("Unknown action."))

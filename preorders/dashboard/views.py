@@ -190,7 +190,13 @@ class DateMoveView(generic.View):
             _release_now(request, pk)
         else:
             messages.success(
-                request, _("Release date moved; %(n)s customer(s) emailed.") % {"n": emailed}
+                request,
+                ngettext(
+                    "Release date moved; %(n)s customer emailed.",
+                    "Release date moved; %(n)s customers emailed.",
+                    emailed,
+                )
+                % {"n": emailed},
             )
         return redirect("preorders-product", pk=pk)
 
@@ -214,7 +220,13 @@ class CancelAllView(generic.View):
             settings_id=pk, reason=form.cleaned_data["reason"], cancelled_by=request.user
         )
         messages.success(
-            request, _("%(n)s pre-order(s) cancelled (voided or refunded).") % {"n": cancelled}
+            request,
+            ngettext(
+                "%(n)s pre-order cancelled (voided or refunded).",
+                "%(n)s pre-orders cancelled (voided or refunded).",
+                cancelled,
+            )
+            % {"n": cancelled},
         )
         return redirect("preorders-product", pk=pk)
 

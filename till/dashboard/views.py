@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
@@ -433,5 +434,13 @@ class RotaCopyView(generic.View):
             return redirect("till-rota")
         target = monday + dt.timedelta(days=7)
         copied = services.rota_week_copy(from_monday=monday, to_monday=target)
-        messages.success(request, _("%(n)s rota slot(s) copied to the next week.") % {"n": copied})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s rota slot copied to the next week.",
+                "%(n)s rota slots copied to the next week.",
+                copied,
+            )
+            % {"n": copied},
+        )
         return redirect(f"{reverse('till-rota')}?week={target.isoformat()}")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketing.services import segmentation_run
 
@@ -21,7 +22,11 @@ class Command(BaseCommand):
             raise CommandError(_("--as-of must be a date like 2015-12-31.")) from error
         summary = segmentation_run(as_of=day)
         self.stdout.write(
-            _("Scored %(count)s customers as of %(day)s in %(seconds).2f s (retention %(rate)s).")
+            ngettext(
+                "Scored %(count)s customer as of %(day)s in %(seconds).2f s (retention %(rate)s).",
+                "Scored %(count)s customers as of %(day)s in %(seconds).2f s (retention %(rate)s).",
+                summary.customers,
+            )
             % {
                 "count": summary.customers,
                 "day": summary.as_of,

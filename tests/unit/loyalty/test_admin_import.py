@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -157,6 +158,20 @@ def test_import_page_documents_the_format_and_reports_per_row(client, importer):
     done = _upload(client, HEADER + ",student,,,,,,1234\n", "import").content.decode()
     assert "1 card issued" in done
     assert MemberCard.objects.count() == before[0] + 1
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_import_message_counts_cards_in_the_singular_and_the_plural(client, importer):
+    client.force_login(importer)
+
+    one = _upload(client, HEADER + ",student,,,,,,\n", "import")
+    two = _upload(client, HEADER + ",student,,,,,,\n,staff,,,,,,\n", "import")
+
+    assert "1 card imported." in _messages(one)
+    assert "2 cards imported." in _messages(two)
 
 
 def test_import_page_is_forbidden_without_the_permission(client):
