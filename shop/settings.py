@@ -331,6 +331,11 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Uploads (product pictures, CMS images) are served by Django itself (shop/urls.py): the
+# one-machine production of `make prod` has nothing else in front, and WhiteNoise only knows
+# the files that existed when it started. A deployment whose proxy or CDN serves MEDIA_URL
+# sets SERVE_MEDIA=False.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,8 +1,10 @@
+import re
+
 from django.apps import apps
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -49,5 +51,14 @@ urlpatterns = [
     path("", include(wagtail_urls)),
 ]
 
-if settings.DEBUG:
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+if settings.SERVE_MEDIA:
+    # Uploads are served from our own host in every profile, DEBUG off included (Django's
+    # static() helper routes nothing then). See SERVE_MEDIA in settings for why not WhiteNoise.
+    urlpatterns = [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+        *urlpatterns,
+    ]
