@@ -506,6 +506,54 @@ def _email_href(*, recipient_id: int | None, href: str) -> str:
     return links.absolute(href) if href.startswith("/") and not href.startswith("//") else href
 
 
+# The recommendations are a list, and a list may not sit inside a <p>: the rich-text paragraph
+# holding {recommendations} is split around it (and paragraphs left empty dropped).
+PARAGRAPH_WITH_RECOMMENDATIONS = re.compile(
+    r"<p((?:\s[^>]*)?)>((?:(?!</p>).)*?)\{recommendations\}(.*?)</p>", re.S
+)
+EMPTY_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?:\s|&nbsp;|<br\s*/?>)*</p>")
+NAME_PLACEHOLDER_WITH_SPACE = re.compile(r"[ \t\u00a0]*\{name\}")
+TEXT_LINK = re.compile(r'<a\b[^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.S | re.I)
+TEXT_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
+TEXT_BLOCK_END = re.compile(r"</(p|div|h[1-6]|ul|ol|blockquote|table|tr)>", re.I)
+TEXT_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
+
+
+def _recommendations_out_of_paragraphs(body: str) -> str:
+    def split(match: re.Match) -> str:
+        attributes, before, after = match.groups()
+        return f"<p{attributes}>{before}</p>{{recommendations}}<p{attributes}>{after}</p>"
+
+    return EMPTY_PARAGRAPH.sub("", PARAGRAPH_WITH_RECOMMENDATIONS.sub(split, body))
+
+
+def _name_fill(text: str, *, name: str) -> str:
+    """``{name}`` becomes the member's name; without one it goes with the space before it, so
+    "Hello {name}," reads "Hello," rather than greeting a "member"."""
+    if name:
+        return text.replace("{name}", name)
+    return NAME_PLACEHOLDER_WITH_SPACE.sub("", text)
+
+
+def _html_as_text(body: str) -> str:
+    """The plain-text part: one line per paragraph, heading and list item, links spelled out,
+    entities decoded once at the end (the text part is not HTML)."""
+    text = TEXT_LINK.sub(
+        lambda match: (
+            f"{match.group(2).strip()} ({match.group(1)})"
+            if strip_tags(match.group(2)).strip()
+            else match.group(1)
+        ),
+        body,
+    )
+    text = TEXT_LINE_BREAK.sub("\n", text)
+    text = TEXT_LIST_ITEM.sub("\n- ", text)
+    text = TEXT_BLOCK_END.sub("\n\n", text)
+    text = html.unescape(strip_tags(text))
+    lines = [line.strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 def _campaign_email_compose(
     *, campaign: Campaign, user, voucher, recipient_id: int | None
 ) -> tuple[str, str, str]:
@@ -522,15 +570,18 @@ def _campaign_email_compose(
         f'<li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
         for title, url in recommendations
     )
+    name = user.get_full_name().strip()
     values = {
-        "{name}": html.escape(user.get_full_name() or _("member")),
         "{points}": str(card.account.balance if card else 0),
         "{recommendations}": f"<ul>{recommendation_html}</ul>" if recommendations else "",
         "{voucher_code}": html.escape(voucher.code) if voucher else "",
     }
-    body = expand_db_html(campaign.body)
+    body = _name_fill(
+        _recommendations_out_of_paragraphs(expand_db_html(campaign.body)), name=html.escape(name)
+    )
     for placeholder, value in values.items():
         body = body.replace(placeholder, value)
+    body = EMPTY_PARAGRAPH.sub("", body)
     body = HREF.sub(
         lambda match: (
             f'href="{html.escape(_email_href(recipient_id=recipient_id, href=html.unescape(match.group(1))))}"'
@@ -549,9 +600,9 @@ def _campaign_email_compose(
     }
     html_body = render_to_string("marketing/emails/campaign.html", context)
     text_body = render_to_string(
-        "marketing/emails/campaign.txt", {**context, "text": strip_tags(body)}
+        "marketing/emails/campaign.txt", {**context, "text": _html_as_text(body)}
     )
-    subject = campaign.subject.replace("{name}", user.get_full_name() or _("member"))
+    subject = _name_fill(campaign.subject, name=name)
     return subject, text_body, html_body
 
 
