@@ -16,6 +16,9 @@ DEMO_STAMP := var/demo-loaded
 HOST := 127.0.0.1
 PORT := 8000
 STRIPE_PORT := 8420
+# Email links (password reset, orders, campaigns) open this host; migrate writes it into
+# Django's Site record. A deployment sets its public URL instead.
+export BASE_URL ?= http://$(HOST):$(PORT)
 # pytest-timeout: a hung browser or worker must fail the run, not eat CI's 90 minutes.
 PYTEST_FLAGS ?= --timeout=300
 # `python -m pytest` puts the project on sys.path, which `-p tests.plugins.services` needs.
