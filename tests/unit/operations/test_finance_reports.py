@@ -140,4 +140,5 @@ def test_each_report_renders_and_exports_csv(client, shop):
     assert export["Content-Type"].startswith("text/csv")
     lines = export.content.decode().splitlines()
     assert lines[0].startswith("Category,Units")
-    assert "Snacks,3,30.00,18.00,12.00,40.0,0" in lines
+    # Every Decimal of a CSV is written with two places (shop.csv_export).
+    assert "Snacks,3,30.00,18.00,12.00,40.00,0" in lines
