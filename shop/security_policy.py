@@ -24,11 +24,11 @@ def content_security_policy(*, stripe_js_url: str, stripe_api_base: str) -> dict
     return {
         "DIRECTIVES": {
             "default-src": [SELF],
-            # Oscar's base template tries jQuery from Google's CDN first, then falls back to ours.
-            "script-src": [SELF, UNSAFE_INLINE, stripe_js_origin, "https://ajax.googleapis.com"],
+            # Only Stripe's script comes from elsewhere: jQuery is ours (templates/oscar/base.html).
+            "script-src": [SELF, UNSAFE_INLINE, stripe_js_origin],
             "style-src": [SELF, UNSAFE_INLINE],
-            # Wagtail's admin shows Gravatar avatars and data:/blob: image previews.
-            "img-src": [SELF, "data:", "blob:", "https://www.gravatar.com"],
+            # Wagtail's admin shows data:/blob: image previews.
+            "img-src": [SELF, "data:", "blob:"],
             "font-src": [SELF, "data:"],
             "connect-src": [SELF, _origin(stripe_api_base), stripe_js_origin],
             "frame-src": [SELF, *stripe_frames],

@@ -494,9 +494,9 @@ WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 # and OSCAR_SHOP_NAME (shop.pages.services.site_record_sync), so both name one host.
 OSCAR_URL_SCHEMA = urlsplit(WAGTAILADMIN_BASE_URL).scheme or "http"
 WAGTAIL_I18N_ENABLED = False
-# Wagtail's default is protocol-relative ("//www.gravatar.com"), which plain-HTTP runs load over
-# http:, outside the CSP's img-src (https only); always HTTPS (tests/browser/security).
-WAGTAIL_GRAVATAR_PROVIDER_URL = "https://www.gravatar.com/avatar"
+# No Gravatar: it is blocked in mainland China, where the store runs, and every image comes
+# from our own host; the admin shows Wagtail's own default avatar (tests/browser/security).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The admin's "new Wagtail version" check fetches releases.wagtail.org from the browser, which
 # the CSP's connect-src refuses; upgrades go through requirements/, not a banner.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
