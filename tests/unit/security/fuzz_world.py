@@ -41,6 +41,7 @@ from tests.factories.operations import CalendarPeriodFactory, SupplierFactory, s
 from tests.factories.payments import funded_wallet
 from tests.factories.preorders import preorder_product
 from tests.factories.till import open_shift, register, rota_post
+from tests.factories.till import product as till_product
 from till import services as till_services
 
 Category = get_model("catalogue", "Category")
@@ -211,6 +212,20 @@ class FuzzWorld:
     @cached_property
     def shift(self):
         return open_shift(user=self.staff, till=register("Fuzz till"))
+
+    @cached_property
+    def till_sale(self):
+        """A cash sale rung up by the staff member on their shift: refunded by its own cashier
+        or a supervisor, never by another cashier."""
+        tea = till_product(title="Fuzz jasmine tea", price="6.00", stock=20)
+        return till_services.till_sale_create(
+            cashier=self.staff,
+            shift_id=self.shift.pk,
+            card_number="",
+            lines=[till_services.TillLineInput(product_id=tea.pk, quantity=2)],
+            payment_method="cash",
+            cash_tendered=Decimal("20.00"),
+        )
 
     @cached_property
     def rota_assignment(self):

@@ -145,7 +145,12 @@ RULES: dict[str, Rule] = {
     "membercard:lookup-end": Rule(EVERYONE),
     "membercard:pin-reset-request": Rule(EVERYONE),
     "membercard:invite": Rule(EVERYONE, lambda world: {"code": "NOSUCHCODE"}),
+    # Card + PIN or email + password; a signed-in visitor is sent on to their account.
+    "customer:login": Rule(EVERYONE),
     # Oscar's checkout allows guests; with an empty basket it sends everyone to the basket.
+    "checkout:index": Rule(EVERYONE),
+    "checkout:shipping-method": Rule(EVERYONE),
+    "checkout:shipping-address": Rule(EVERYONE),
     "checkout:payment-details": Rule(EVERYONE),
     "checkout:preview": Rule(EVERYONE),
     "checkout:stripe-authenticate": Rule(EVERYONE, no_object=True),
@@ -162,6 +167,10 @@ RULES: dict[str, Rule] = {
     "membercard:pin-change": Rule(SHOPPERS, refused_to=("/member-card/",)),
     "membercard:settings": Rule(LOGGED_IN),
     "loyalty:wallet": Rule(LOGGED_IN),
+    # The signed-in person's own points (staff without a card see how to link one).
+    "customer:points": Rule(LOGGED_IN),
+    # Sets a first password on a card-only account, changes it otherwise: one's own only.
+    "customer:change-password": Rule(LOGGED_IN),
     "loyalty:wallet-top-up": Rule(LOGGED_IN),
     "loyalty:wallet-top-up-return": Rule(LOGGED_IN),
     "crm-support:ticket-list": Rule(LOGGED_IN),
@@ -171,6 +180,9 @@ RULES: dict[str, Rule] = {
     "crm-support:ticket-photo": Rule(frozenset({SHOPPER}), _pk("ticket"), no_object=True),
     "preorders:cancel": Rule(frozenset({SHOPPER}), _pk("preorder")),
     # ------------------------------------------------------------------ Oscar dashboard apps of ours
+    # Oscar's home for staff accounts: operators see the store's figures, a cashier is sent
+    # on to the till; marketing has no staff account and is sent to the dashboard login.
+    "dashboard:index": Rule(TILL_STAFF),
     "refunds-dashboard:order-refund": Rule(OPERATORS, lambda world: {"number": world.order.number}),
     "operations-reorder": Rule(OPERATORS),
     "operations-reorder-action": Rule(OPERATORS),
@@ -214,6 +226,9 @@ RULES: dict[str, Rule] = {
     "credit-balance-report": Rule(OPERATORS),
     "till-sale": Rule(TILL_STAFF),
     "till-receipt": Rule(TILL_STAFF, lambda world: BOGUS_PK, no_object=True),
+    # The world's sale was rung up by the superuser: a cashier refunds only their own sales,
+    # a supervisor (till.change_shift) any.
+    "till-refund": Rule(OPERATORS, _pk("till_sale")),
     "till-shift-list": Rule(TILL_STAFF),
     "till-shift-open": Rule(TILL_STAFF),
     # The world's shift is the superuser's: a cashier may only see and close their own.
@@ -230,6 +245,7 @@ RULES: dict[str, Rule] = {
     "preorders-settings-edit": Rule(OPERATORS, _pk("preorder_settings")),
     "preorders-date-move": Rule(OPERATORS, _pk("preorder_settings")),
     "preorders-cancel-all": Rule(OPERATORS, _pk("preorder_settings")),
+    "preorders-release-now": Rule(OPERATORS, _pk("preorder_settings")),
     "preorders-cancel": Rule(OPERATORS, _pk("preorder")),
     "preorders-handover": Rule(TILL_STAFF),
     # ------------------------------------------------------------------ /cms/ screens of ours
@@ -238,6 +254,8 @@ RULES: dict[str, Rule] = {
     "loyalty_members:inspect": Rule(CMS_EDITORS, _pk("card")),
     # A manager's group holds every marketing permission (shop/staff/roles.py).
     "loyalty_members:adjust": Rule(CMS_EDITORS, _pk("card")),
+    # Renewing a card is marketing's (change_membercard), never a cashier's.
+    "loyalty_members:renew": Rule(CMS_EDITORS, _pk("card")),
     "loyalty_members:import": Rule(CMS_EDITORS),
     "loyalty_points_adjustments:index": Rule(CMS_EDITORS),
     "loyalty_points_adjustments:index_results": Rule(CMS_EDITORS),

@@ -29,7 +29,7 @@ from django.urls import resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.factories.payments import CheckoutDriver
+from tests.factories.payments import CheckoutDriver, shipping_country
 from tests.unit.security.fuzz_world import FuzzWorld, log_in
 from tests.unit.security.fuzzkit import (
     FUZZ_SETTINGS,
@@ -43,6 +43,8 @@ from tests.unit.security.urls_of_ours import OUR_PACKAGES, our_post_urls
 pytestmark = pytest.mark.django_db
 
 STAFF, SHOPPER, AT_PAYMENT, ANONYMOUS = "staff", "shopper", "shopper at payment", "anonymous"
+# A shopper with a basket who has not yet chosen pick-up or delivery.
+IN_CHECKOUT = "shopper with a basket"
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,17 @@ FUZZ_CASES: dict[str, Case] = {
         ANONYMOUS, lambda world: {"token": [world.pin_reset_token, "x" * 300, "bogus"]}
     ),
     "membercard:settings": Case(SHOPPER),
+    # ---------------------------------------------------------------- account
+    "customer:login": Case(ANONYMOUS),
+    "customer:change-password": Case(SHOPPER),
     # ---------------------------------------------------------------- wallet, checkout
     "loyalty:wallet-top-up": Case(SHOPPER, form_page=_page("loyalty:wallet")),
+    "checkout:index": Case(IN_CHECKOUT),
+    "checkout:shipping-method": Case(IN_CHECKOUT, fields=("method_code",)),
+    "checkout:shipping-address": Case(
+        IN_CHECKOUT,
+        fields=("building", "room", "phone_number", "notes", "delivery_round"),
+    ),
     "checkout:payment-details": Case(AT_PAYMENT),
     "checkout:preview": Case(
         AT_PAYMENT,
@@ -173,6 +184,7 @@ FUZZ_CASES: dict[str, Case] = {
         STAFF, _pk("write_off"), form_page=_page("credit-writeoff-list")
     ),
     "till-sale": Case(STAFF),
+    "till-refund": Case(STAFF, _pk("till_sale"), fields=("action", "reason")),
     "till-shift-open": Case(STAFF),
     "till-shift-close": Case(STAFF, _pk("shift")),
     "till-rota-create": Case(STAFF),
@@ -187,12 +199,16 @@ FUZZ_CASES: dict[str, Case] = {
     "preorders-cancel-all": Case(
         STAFF, _pk("preorder_settings"), form_page=_page("preorders-product", "preorder_settings")
     ),
+    "preorders-release-now": Case(
+        STAFF, _pk("preorder_settings"), form_page=_page("preorders-product", "preorder_settings")
+    ),
     "preorders-cancel": Case(
         STAFF, _pk("preorder"), form_page=_page("preorders-product", "preorder_settings")
     ),
     "preorders-handover": Case(STAFF),
     # ---------------------------------------------------------------- /cms/ screens of ours
     "loyalty_members:adjust": Case(STAFF, _pk("card")),
+    "loyalty_members:renew": Case(STAFF, _pk("card")),
     "loyalty_members:import": Case(STAFF),
     "crm_customers:profile": Case(STAFF, lambda world: {"pk": world.shopper.pk}),
     "crm_tickets:edit": Case(STAFF, _pk("ticket")),
@@ -258,12 +274,16 @@ def world():
 def _log_in(client, world: FuzzWorld, who: str) -> None:
     if who == STAFF:
         log_in(client, world.staff)
-    elif who in (SHOPPER, AT_PAYMENT):
+    elif who in (SHOPPER, AT_PAYMENT, IN_CHECKOUT):
         log_in(client, world.shopper)
-    if who == AT_PAYMENT:
+    if who in (AT_PAYMENT, IN_CHECKOUT):
         driver = CheckoutDriver(client)
         driver.add_to_basket(world.product)
-        driver.enter_shipping_address()
+        if who == AT_PAYMENT:
+            driver.enter_shipping_address()
+        else:
+            # The delivery step offers a round only in a country the store ships to.
+            shipping_country()
 
 
 def _draw_kwargs(data, kwargs: dict) -> dict:
