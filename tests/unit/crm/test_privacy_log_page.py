@@ -62,7 +62,7 @@ def test_exports_and_merges_are_described_in_words(client):
     assert "tier = gold" in html
     assert "Customer #9 (twin@campus.example) was merged into customer #7." in html
     assert "120 points and ¥15.50 of campus-card balance moved." in html
-    assert "orders: 3" in html
+    assert "Orders: 3" in html
 
 
 def test_member_export_count_reads_in_the_plural(client):
