@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, NumberRangeWidget, WagtailFilterSet
@@ -471,7 +471,7 @@ class MemberViewSet(ModelViewSet):
             ),
             Column(
                 "pending",
-                label=gettext_lazy("Pending"),
+                label=pgettext_lazy("points not spendable yet", "Pending"),
                 accessor="account.pending_balance",
                 sort_key="account__pending_balance",
             ),
