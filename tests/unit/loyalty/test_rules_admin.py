@@ -65,10 +65,19 @@ def test_loyalty_snippets_are_listed(editor_client, model_name):
 def test_member_type_discount_is_editable(editor_client):
     staff = MemberType.objects.get(code="staff")
     url = reverse("wagtailsnippets_loyalty_membertype:edit", args=[staff.pk])
+    validity = staff.card_validity_years
     response = editor_client.post(
         url,
-        {"code": "staff", "name": "Staff", "discount_percent": "8.00", "earn_multiplier": "1.00"},
+        {
+            "code": "staff",
+            "name": "Staff",
+            "discount_percent": "8.00",
+            "earn_multiplier": "1.00",
+            # Required by the form: how long this type's new and renewed cards are valid.
+            "card_validity_years": str(validity),
+        },
     )
     assert response.status_code == 302
     staff.refresh_from_db()
     assert staff.discount_percent == Decimal("8.00")
+    assert staff.card_validity_years == validity
