@@ -12,15 +12,24 @@ through ``get_class("checkout.mixins", "OrderPlacementMixin")``.
 from oscar.apps.checkout import mixins
 from oscar.core.loading import get_model
 
-from shop.apps.checkout import services
-
 Basket = get_model("basket", "Basket")
+
+
+def _services():
+    # Imported when called, never at import time: the services module takes this class with
+    # get_class while it loads, and Oscar's checkout views load this module first. Were the
+    # services imported here, they would find this module half-loaded, without the class, and
+    # get_class would quietly hand them Oscar's own mixin (a read-then-insert address book
+    # that fails when two orders to one new address are placed at the same moment).
+    from shop.apps.checkout import services
+
+    return services
 
 
 class OrderPlacementMixin(mixins.OrderPlacementMixin):
     def freeze_basket(self, basket):
         # Raises services.CheckoutBasketNotOpen when another tab froze or ordered it first.
-        services.checkout_basket_freeze(basket=basket)
+        _services().checkout_basket_freeze(basket=basket)
 
     def restore_frozen_basket(self, basket_id=None):
         """Thaw the basket whose payment failed (this session's, unless ``basket_id`` names
@@ -28,7 +37,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         order meanwhile stays submitted."""
         if basket_id is None:
             basket_id = self.checkout_session.get_submitted_basket_id()
-        services.checkout_basket_thaw(basket_id=basket_id)
+        _services().checkout_basket_thaw(basket_id=basket_id)
         # Open now, whether thawed here or by the failed attempt (checkout_attempt_fail).
         basket = Basket.open.filter(pk=basket_id).first() if basket_id else None
         if basket is None:
@@ -39,4 +48,4 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
             self.request.basket = basket
 
     def update_address_book(self, user, addr):
-        services.checkout_address_book_record(user=user, address=addr)
+        _services().checkout_address_book_record(user=user, address=addr)

@@ -10,7 +10,7 @@ from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory, create_order, create_product
 
-from shop.apps.checkout import services
+from shop.apps.checkout import mixins, services
 from tests.factories.payments import shipping_country
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,14 @@ def test_the_same_address_twice_is_one_address_book_entry_counted_twice():
 
     entry = UserAddress.objects.get(user=user)
     assert entry.num_orders_as_shipping_address == 2
+
+
+def test_orders_placed_from_an_attempt_write_the_address_book_the_stores_way():
+    # The 3-D Secure return and Stripe's event place orders through _AttemptOrderPlacer. With
+    # Oscar's own mixin (read, then insert) two orders to one new address placed at the same
+    # moment end in a duplicate key and "a problem on our side" for the second tab.
+    assert issubclass(services._AttemptOrderPlacer, mixins.OrderPlacementMixin)
+    assert (
+        services._AttemptOrderPlacer.update_address_book
+        is mixins.OrderPlacementMixin.update_address_book
+    )
