@@ -18,6 +18,17 @@ class AccountAuthView(oscar_views.AccountAuthView):
             return reverse("customer:profile-view")
         return super().get_login_success_url(form)
 
+    def post(self, request, *args, **kwargs):
+        """Oscar answers a post that names neither form with an empty 400; show the page again
+        and say what to do, so a person (or a broken client) learns why nothing happened."""
+        if "login_submit" in request.POST or "registration_submit" in request.POST:
+            return super().post(request, *args, **kwargs)
+        context = self.get_context_data(
+            login_form=self.get_login_form(), registration_form=self.get_registration_form()
+        )
+        messages.error(request, _("Choose “Log In” or “Register” to send the form."))
+        return self.render_to_response(context, status=400)
+
 
 class ChangePasswordView(oscar_views.ChangePasswordView):
     """Change the password, or set a first one on an account that has none.
