@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test.utils import override_settings
+from django.utils import translation
 
 # Session fixtures other areas provide (PAYMENTS: a real localstripe server; the store under
 # gunicorn as production runs it, in both worker modes).
@@ -86,6 +87,19 @@ def _isolated_media_root(tmp_path_factory):
     """Uploaded images and documents go to a temporary folder, never into var/media."""
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language.
+
+    LocaleMiddleware activates a request's language in the thread that served it and leaves it
+    active, so a test whose client asked for Chinese would otherwise hand Chinese messages to
+    the next test's services.
+    """
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

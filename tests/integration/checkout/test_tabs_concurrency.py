@@ -39,6 +39,29 @@ OTHER_TAB = "another tab"
 WEBHOOK_WAIT_SECONDS = 30
 
 
+StripeWebhookEvent = get_model("payment", "StripeWebhookEvent")
+EVENTS_QUIET_SECONDS = 3
+
+
+@pytest.fixture(autouse=True)
+def _stripe_events_settled(transactional_db, live_store):
+    """Let localstripe's last events reach the store before the test's rows are removed.
+
+    A late event still being handled by gunicorn would otherwise hold row locks while the
+    database is emptied (a deadlock) and leave rows behind for the next test.
+    """
+    yield
+    deadline = time.monotonic() + WEBHOOK_WAIT_SECONDS
+    seen, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = StripeWebhookEvent.objects.count()
+        if count != seen:
+            seen, quiet_since = count, time.monotonic()
+        elif time.monotonic() - quiet_since >= EVENTS_QUIET_SECONDS:
+            return
+        time.sleep(0.5)
+
+
 def _member(email: str):
     member = UserFactory(email=email, username=email)
     member.set_password(PASSWORD)
