@@ -85,7 +85,7 @@ def test_full_cash_refund_is_paid_out_at_the_store(
     order.refresh_from_db()
     assert order.status == order_services.ORDER_STATUS_REFUNDED
     assert order_services.order_refundable_amount(order=order) == Decimal("0.00")
-    assert "cash at the store 20.00" in order.notes.get().message
+    assert "cash at the store ¥20.00" in order.notes.get().message
     # No refund puts goods back on the shelf (card and wallet ones neither): unchanged stock.
     assert list(StockRecord.objects.values_list("num_in_stock", flat=True)) == stock_before
     # An anonymous cash sale has nobody to email.
