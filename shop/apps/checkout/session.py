@@ -1,4 +1,4 @@
-"""Oscar's checkout session mixin, plus the pre-order basket rule (issue 7) and pick-up.
+"""Oscar's checkout session mixin, plus the pre-order basket rule and pick-up.
 
 Every checkout step runs ``check_basket_is_valid``; a basket mixing a pre-order with other
 items is sent back to the basket page with the reason (preorders.checkout explains the rule).
