@@ -43,6 +43,7 @@ from shop.apps.payment.services import (
     stripe_webhook_event_is_well_formed,
     stripe_webhook_event_process,
 )
+from shop.throttle import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -490,7 +491,7 @@ class StripeWebhookView(generic.View):
         except ValueError:
             logger.warning(
                 "Rejected a Stripe webhook with a bad signature from %s",
-                request.META.get("REMOTE_ADDR"),
+                client_ip(request),
             )
             return HttpResponseBadRequest("bad signature")
         if not stripe_webhook_event_is_well_formed(event=event):
