@@ -24,17 +24,15 @@ PYTEST_FLAGS ?= --timeout=300
 # `python -m pytest` puts the project on sys.path, which `-p tests.plugins.services` needs.
 PYTEST := $(BIN)/python -m pytest
 
-# The demo staff accounts live in shop/demo/constants.py (load_demo creates them from there).
+# The demo staff accounts live in shop/demo/constants.py (load_demo creates them from there);
+# load_demo prints the same lines (shop.demo.selectors.demo_logins_lines).
 define PRINT_DEMO_LOGINS
 import django
 django.setup()
-from loyalty.demo import DEMO_CARD_PIN, demo_card_sample
-from shop.demo.constants import DEMO_STAFF_ACCOUNTS
+from shop.demo.selectors import demo_logins_lines
 print("  Demo logins (demo data only):")
-for account in DEMO_STAFF_ACCOUNTS:
-    print(f"    {account.username:<17} {account.password:<24} {account.role}")
-card = demo_card_sample() or "(no demo card)"
-print(f"    {card:<17} {DEMO_CARD_PIN:<24} member (card + PIN): sign in at /accounts/login/, card lookup at /member-card/")
+for line in demo_logins_lines():
+    print("  " + line)
 endef
 export PRINT_DEMO_LOGINS
 

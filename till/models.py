@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from shop.staff.selectors import staff_name
+
 
 class Register(models.Model):
     """One till (cash drawer). The "one open shift per till" rule hangs off this row."""
@@ -99,7 +101,7 @@ class Shift(models.Model):
     def __str__(self) -> str:
         return _("%(till)s, %(cashier)s, %(opened)s") % {
             "till": self.register,
-            "cashier": self.cashier,
+            "cashier": staff_name(user=self.cashier),
             "opened": self.opened_at.strftime("%Y-%m-%d %H:%M") if self.opened_at else "",
         }
 
@@ -268,7 +270,10 @@ class RotaAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.starts_at:%H:%M}-{self.ends_at:%H:%M} {self.post}: {self.staff}"
+        return (
+            f"{self.day} {self.starts_at:%H:%M}-{self.ends_at:%H:%M} {self.post}: "
+            f"{staff_name(user=self.staff)}"
+        )
 
     def clean(self):
         super().clean()

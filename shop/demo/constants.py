@@ -32,28 +32,63 @@ class DemoStaffAccount:
     role: str
     # The account's staff role (shop/staff/roles.py); None for the superuser.
     staff_role: str | None
+    # Receipts, shift reports and the rota name the person, not the login.
+    first_name: str
+    last_name: str
 
     @property
     def email(self) -> str:
         return f"{self.username}@{EMAIL_DOMAIN}"
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
-# Demo-only credentials, printed by load_demo; never use this data set in production.
+
+# Demo-only credentials, printed by load_demo and `make run` (shop.demo.selectors); never use
+# this data set in production. Two cashiers, so a till can be handed over from one to the other.
 DEMO_STAFF_ACCOUNTS: tuple[DemoStaffAccount, ...] = (
-    DemoStaffAccount("admin", "campus-admin-demo", "superuser: Oscar dashboard and Wagtail", None),  # noqa: S106
     DemoStaffAccount(
-        "marketing", "campus-marketing-demo", "marketing: Wagtail (/cms/) only", roles.MARKETING
+        "admin", "campus-admin-demo", "superuser: Oscar dashboard and Wagtail", None, "Jian", "Zhou"
+    ),  # noqa: S106
+    DemoStaffAccount(
+        "marketing",
+        "campus-marketing-demo",
+        "marketing: Wagtail (/cms/) only",
+        roles.MARKETING,
+        "Xiaoyu",
+        "Lin",
     ),
     DemoStaffAccount(
-        "operator", "campus-operator-demo", "store operator: Oscar dashboard only", roles.OPERATOR
+        "operator",
+        "campus-operator-demo",
+        "store operator: Oscar dashboard only",
+        roles.OPERATOR,
+        "Hao",
+        "Wang",
     ),
     DemoStaffAccount(
-        "cashier", "campus-cashier-demo", "cashier: the till and shifts only", roles.CASHIER
+        "cashier",
+        "campus-cashier-demo",
+        "cashier: the till and shifts only",
+        roles.CASHIER,
+        "Mei",
+        "Chen",
+    ),
+    DemoStaffAccount(
+        "cashier2",
+        "campus-cashier2-demo",
+        "cashier: the till and shifts only",
+        roles.CASHIER,
+        "Wei",
+        "Zhang",
     ),
     DemoStaffAccount(
         "marketingmanager",
         "campus-mktmanager-demo",
         "marketing + CRM export, merge",
         roles.MARKETING_MANAGER,
+        "Yan",
+        "Liu",
     ),
 )

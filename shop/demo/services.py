@@ -39,7 +39,7 @@ from shop.demo.dates import DemoDates, demo_dates_build, history_shift_weeks
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
 from shop.demo.models import HistoryShift
 from shop.demo.pictures import product_pictures_ensure
-from shop.pages.services import site_pages_install
+from shop.pages.services import site_pages_install, site_pages_translation_install
 from shop.staff import roles as staff_roles
 from shop.staff import services as staff_services
 from till.demo import till_demo_install
@@ -389,7 +389,8 @@ def _history_orders_ensure(
 def _staff_ensure() -> int:
     """The demo staff, one per role (shop/staff/roles.py) plus the superuser.
 
-    Flags and groups are re-asserted on every run, passwords set only once.
+    Flags and groups are re-asserted on every run, passwords set only once, names given to
+    an account that has none (a name the person changed since is theirs).
     """
     groups = staff_services.roles_install()
     created_count = 0
@@ -401,6 +402,8 @@ def _staff_ensure() -> int:
         if created:
             user.set_password(account.password)
             created_count += 1
+        if not (user.first_name or user.last_name):
+            user.first_name, user.last_name = account.first_name, account.last_name
         user.is_superuser = role is None
         user.is_staff = role is None or role.dashboard
         user.is_active = True
@@ -499,6 +502,8 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
         ],
         featured_category_id=featured_category.pk if featured_category else None,
     )
+    # The pages' Chinese versions, made as marketing's "Translate" makes them.
+    site_pages_translation_install(language_code="zh-hans")
     # What derives from the history is computed as of dates.now (today, unless --keep-dates),
     # so cards, points, tiers, segments and reorder figures agree with the nightly jobs.
     # A textbook and the graduation gown taking pre-orders, released in the coming weeks of
@@ -513,8 +518,9 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
     # Live business is dated from the real today, as the services that check dates require:
     # department credit invoices in every aging bucket, this week's till rota, open complaints.
     credit_demo_install()
-    # Two tills, the rota posts and this week's rota (after the staff accounts exist).
-    till_demo_install()
+    # Two tills, the rota posts, this week's rota and the history's last weeks as closed till
+    # shifts (after the staff accounts and the member cards exist).
+    till_demo_install(as_of=dates.now)
     # Complaints (old ones about history orders), contact notes, survey answers, list
     # entries, a duplicate account.
     crm_demo_install()

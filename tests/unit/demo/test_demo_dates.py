@@ -26,6 +26,8 @@ from shop.demo import services as demo_services
 from shop.demo.dates import history_shift_weeks
 from shop.demo.models import HistoryShift
 from tests.factories.loyalty import paid_order
+from till.demo import TILL_HISTORY_WEEKS
+from till.models import Shift, TillSale
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +255,17 @@ def test_operations_credit_preorders_and_reports_are_as_of_today(busy_demo):
     assert window.end_date >= today - dt.timedelta(days=7)
     assert crm_selectors.sales_by_period(window=window)
     assert SegmentationRun.objects.latest("as_of").as_of == today
+
+
+def test_the_tills_last_weeks_are_closed_shifts_some_counted_a_little_off(busy_demo):
+    today = timezone.localdate()
+    shifts = Shift.objects.all()
+    days = {timezone.localdate(shift.opened_at) for shift in shifts}
+    assert min(days) >= today - dt.timedelta(weeks=TILL_HISTORY_WEEKS) and max(days) < today
+    assert len(days) >= 3 * TILL_HISTORY_WEEKS and shifts.count() == 2 * len(days)
+    assert not shifts.filter(closed_at__isnull=True).exists()
+    off = [shift.cash_difference for shift in shifts if shift.cash_difference]
+    assert 0 < len(off) <= shifts.count() / 3
+    assert all(abs(difference) <= 5 for difference in off)
+    recent = Order.objects.filter(date_placed__gte=min(shift.opened_at for shift in shifts))
+    assert TillSale.objects.count() == recent.count()

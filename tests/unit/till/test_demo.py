@@ -1,4 +1,5 @@
-"""Demo data of the till: tills, rota posts, this week's rota, the cashier, store-channel history."""
+"""Demo data of the till: tills, rota posts, this week's rota, the cashiers, store-channel history
+and the closed shifts of its last weeks."""
 
 import datetime as dt
 from io import StringIO
@@ -8,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from oscar.core.loading import get_model
 
+from shop.apps.order.services import order_refundable_amount
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
-from till.demo import till_demo_install
-from till.models import Register, RotaAssignment, RotaPost
+from till import selectors
+from till.demo import OPENING_FLOAT, till_demo_install
+from till.models import Register, RotaAssignment, RotaPost, Shift, TillSale
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +64,47 @@ def test_tills_posts_and_this_weeks_rota(demo):
     today = dt.date.today()
     monday = today - dt.timedelta(days=today.weekday())
     week = RotaAssignment.objects.filter(day__gte=monday, day__lt=monday + dt.timedelta(days=7))
-    assert week.filter(staff__username="cashier").count() == 12
+    # Till 1 every day from Monday to Saturday: one cashier until 15:00, the other after.
+    till_1 = week.filter(post__name="Till 1").order_by("day", "starts_at")
+    assert till_1.count() == 12
+    for day in {slot.day for slot in till_1}:
+        morning, afternoon = till_1.filter(day=day)
+        assert {morning.staff.username, afternoon.staff.username} == {"cashier", "cashier2"}
+        assert morning.ends_at == afternoon.starts_at == dt.time(15)
+    assert week.filter(staff__username="cashier").count() == 6
     # Idempotent: a second install adds nothing.
     assert till_demo_install() == 0
     assert RotaAssignment.objects.count() == week.count()
+
+
+def test_the_history_is_rung_up_in_closed_shifts_handed_over_between_the_cashiers(demo):
+    shifts = list(Shift.objects.order_by("opened_at"))
+    # Two history days in the last weeks: each has a morning and an afternoon shift at Till 1.
+    assert len(shifts) == 4
+    assert all(not shift.is_open for shift in shifts)
+    for morning, afternoon in zip(shifts[::2], shifts[1::2], strict=True):
+        assert morning.opening_float == OPENING_FLOAT and morning.previous_shift is None
+        assert afternoon.previous_shift == morning
+        assert afternoon.opening_float == morning.counted_cash
+        assert afternoon.opened_at == morning.closed_at
+        assert {morning.cashier.username, afternoon.cashier.username} == {"cashier", "cashier2"}
+    for shift in shifts:
+        report = selectors.shift_report(shift_id=shift.pk)
+        assert report.expected_cash == shift.opening_float + report.cash_takings
+        assert report.difference == shift.counted_cash - shift.expected_cash
+
+    sales = TillSale.objects.select_related("order", "shift")
+    assert sales.count() == Order.objects.count() == 2
+    for sale in sales:
+        assert sale.shift.opened_at <= sale.order.date_placed < sale.shift.closed_at
+        assert sale.created_at == sale.order.date_placed
+        assert sale.cashier == sale.shift.cashier and sale.card is not None
+        assert sale.cash_tendered - sale.change_given == sale.total == sale.order.total_incl_tax
+        # Paid in cash like a live till sale, so the receipt can refund it.
+        assert order_refundable_amount(order=sale.order) == sale.total
+
+
+def test_a_second_load_adds_no_shifts(demo, tmp_path):
+    path = tmp_path / "purchases.csv"
+    call_command("load_demo", "--csv", str(path), "--quiet", stdout=StringIO())
+    assert Shift.objects.count() == 4 and TillSale.objects.count() == 2

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from loyalty.demo import DEMO_CARD_PIN, demo_card_sample
-from shop.demo.constants import DEMO_STAFF_ACCOUNTS, EMAIL_DOMAIN
+from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 from shop.demo.history import PurchaseHistoryError
+from shop.demo.selectors import demo_logins_lines
 from shop.demo.services import DemoDatesError, demo_data_load
 
 # Loading the demo runs every app's real services: with Celery eager each task logs a line,
@@ -92,17 +92,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<28}{total:>8,}{new}")
         self.stdout.write(self._dates_line(summary.dates))
         self.stdout.write(f"  {_('took'):<28}{summary.seconds:>8.1f} s")
-        self.stdout.write(_("Demo staff logins (password set when the account was created):"))
-        for account in DEMO_STAFF_ACCOUNTS:
-            self.stdout.write(f"  {account.username:<17} {account.password:<24} {account.role}")
-        self.stdout.write(
-            _(
-                "Customer accounts member<N>@%(domain)s have no usable password: members use "
-                "their campus card. Every demo card has PIN %(pin)s; try card %(card)s at "
-                "/member-card/."
-            )
-            % {"domain": EMAIL_DOMAIN, "pin": DEMO_CARD_PIN, "card": demo_card_sample()}
-        )
+        self.stdout.write(_("Demo logins (password set when the account was created):"))
+        for line in demo_logins_lines():
+            self.stdout.write(line)
 
     @staticmethod
     def _dates_line(dates) -> str:
