@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 
 from operations import services
 from shop.apps.order.services import ORDER_STATUS_CANCELLED, ORDER_STATUS_PENDING
-from shop.apps.order.signals import order_paid
+from shop.apps.order.signals import order_paid, order_refund_requested, order_refunded
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -38,3 +38,15 @@ def stock_release_for_cancelled_order(sender, order, old_status, new_status, **k
     # allocation. A paid order's goods come back through returns (stock_return).
     if old_status == ORDER_STATUS_PENDING and new_status == ORDER_STATUS_CANCELLED:
         services.stock_release_for_order(order_id=order.pk)
+
+
+@receiver(order_refund_requested, dispatch_uid="operations.stock_return_check_for_refund")
+def stock_return_check_for_refund(sender, order, refund, **kwargs):
+    # Before any money moves: a refund never puts back more than left the shelf.
+    services.stock_return_check_for_refund(refund=refund)
+
+
+@receiver(order_refunded, dispatch_uid="operations.stock_return_for_refund")
+def stock_return_for_refund(sender, order, refund, **kwargs):
+    # The mirror of stock_consume_for_paid_order, in the transaction that records the refund.
+    services.stock_return_for_refund(refund=refund)

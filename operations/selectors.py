@@ -279,6 +279,22 @@ def reorder_suggestions_by_supplier() -> list[SupplierSuggestions]:
     )
 
 
+def order_lines_returnable(*, line_ids: list[int]) -> dict[int, int]:
+    """Units of each order line taken off the shelf and not put back yet (0 if none).
+
+    Read from the stock ledger, not from the line's quantity: a line whose units never left
+    the shelf through a ``sale`` movement (the shelf was short, or the product is not
+    stock-tracked) has nothing to give back.
+    """
+    moved = dict(
+        StockMovement.objects.filter(order_line_id__in=line_ids)
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line_id", "total")
+    )
+    return {line_id: max(-(moved.get(line_id) or 0), 0) for line_id in line_ids}
+
+
 def stock_movements_for(*, stockrecord_id: int, limit: int = 200):
     return (
         StockMovement.objects.filter(stockrecord_id=stockrecord_id)

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -174,10 +173,7 @@ def stock_return(*, order_line_id: int, quantity: int, note: str, user=None) -> 
     if quantity <= 0:
         raise ValidationError(_("Return at least one unit."))
     line = Line.objects.select_for_update().get(pk=order_line_id)
-    moved = (
-        StockMovement.objects.filter(order_line=line).aggregate(total=Sum("quantity"))["total"] or 0
-    )
-    sold_not_returned = -moved
+    sold_not_returned = selectors.order_lines_returnable(line_ids=[line.pk])[line.pk]
     if quantity > sold_not_returned:
         raise ValidationError(
             ngettext(
@@ -195,6 +191,78 @@ def stock_return(*, order_line_id: int, quantity: int, note: str, user=None) -> 
         order_line=line,
         user=user,
     )
+
+
+def stock_return_check_for_refund(*, refund) -> None:
+    """Refuse, before any money moves, a refund that would put back more than left the shelf.
+
+    Counts the units other refunds of the order still in flight will put back, so two refunds
+    of one line cannot both restock the same units.
+    """
+    wanted = {int(k): int(v) for k, v in (refund.restock_quantities or {}).items()}
+    if not wanted:
+        return
+    in_flight: dict[int, int] = defaultdict(int)
+    pending = (
+        type(refund)
+        .objects.filter(order_id=refund.order_id, status=type(refund).Status.PENDING)
+        .exclude(pk=refund.pk)
+    )
+    for other in pending:
+        for line_id, quantity in (other.restock_quantities or {}).items():
+            in_flight[int(line_id)] += int(quantity)
+    returnable = selectors.order_lines_returnable(line_ids=list(wanted))
+    lines = Line.objects.in_bulk(list(wanted))
+    for line_id, quantity in wanted.items():
+        left = returnable[line_id] - in_flight[line_id]
+        if quantity > left:
+            raise ValidationError(
+                ngettext(
+                    "“%(title)s”: only %(n)s unit left the shelf and is not back yet, so %(q)s "
+                    "cannot go back to stock.",
+                    "“%(title)s”: only %(n)s units left the shelf and are not back yet, so "
+                    "%(q)s cannot go back to stock.",
+                    max(left, 0),
+                )
+                % {"title": lines[line_id].title, "n": max(left, 0), "q": quantity},
+                code="restock_more_than_sold",
+            )
+
+
+@transaction.atomic
+def stock_return_for_refund(*, refund) -> list[StockMovement]:
+    """Put a recorded refund's returned goods back on the shelf, one ``return`` per line.
+
+    Runs once per refund, inside the transaction that records it (the refund's status
+    changes there only once). The units were checked when the refund was reserved; if a
+    return in between took some of them, only what is left goes back: the money has already
+    moved and the refund must be recorded.
+    """
+    wanted = {int(k): int(v) for k, v in (refund.restock_quantities or {}).items() if int(v)}
+    returnable = selectors.order_lines_returnable(line_ids=list(wanted))
+    movements = []
+    for line_id in sorted(wanted):
+        quantity = min(wanted[line_id], returnable[line_id])
+        if quantity < wanted[line_id]:
+            logger.warning(
+                "Refund %s: line %s restocks %s of %s asked",
+                refund.pk,
+                line_id,
+                quantity,
+                wanted[line_id],
+            )
+        if quantity <= 0:
+            continue
+        movements.append(
+            stock_return(
+                order_line_id=line_id,
+                quantity=quantity,
+                note=_("Refund of order %(number)s: %(reason)s")
+                % {"number": refund.order.number, "reason": refund.reason or "-"},
+                user=refund.created_by,
+            )
+        )
+    return movements
 
 
 @transaction.atomic

@@ -251,6 +251,15 @@ def shift_open_for_cashier(*, cashier) -> Shift | None:
     )
 
 
+def shifts_open():
+    """Every open shift, till by till: the drawers a supervisor can pay a cash refund from."""
+    return (
+        Shift.objects.select_related("register", "cashier")
+        .filter(closed_at__isnull=True)
+        .order_by("register__name", "pk")
+    )
+
+
 def shift_cash_takings(*, shift: Shift) -> Decimal:
     """Cash kept from the shift's sales (tendered less change = the sale totals)."""
     return (

@@ -398,23 +398,29 @@ def till_sale_create(
 # --------------------------------------------------------------------------- refunds
 
 
-def _refund_drawer(*, sale: TillSale, refunded_by) -> Shift:
+def _refund_drawer(*, sale: TillSale, refunded_by, drawer_shift_id: int | None = None) -> Shift:
     """The shift a till refund is given in; its drawer pays any cash back.
 
     A cashier refunds only sales of their own open shift, from that drawer. A supervisor
-    (``till.change_shift``) may refund any till sale: from their own open shift's drawer if
-    they have one, else from the sale's shift if it is still open, else (for a refund that
+    (``till.change_shift``) may refund any till sale: from the open shift they name (the
+    dashboard's order page asks which drawer pays), else from their own open shift's drawer
+    if they have one, else from the sale's shift if it is still open, else (for a refund that
     pays no cash) it is recorded against the sale's shift.
     """
-    own = (
-        Shift.objects.select_for_update(of=("self",))
-        .filter(cashier=refunded_by, closed_at__isnull=True)
-        .first()
-    )
+    shifts = Shift.objects.select_for_update(of=("self",))
+    own = shifts.filter(cashier=refunded_by, closed_at__isnull=True).first()
     if refunded_by.has_perm("till.change_shift"):
+        if drawer_shift_id:
+            chosen = shifts.filter(pk=drawer_shift_id).select_related("register").first()
+            if chosen is None or not chosen.is_open:
+                raise ValidationError(
+                    _("That till shift is closed: choose an open shift's drawer."),
+                    code="refund_drawer_closed",
+                )
+            return chosen
         if own is not None:
             return own
-        return Shift.objects.select_for_update(of=("self",)).get(pk=sale.shift_id)
+        return shifts.get(pk=sale.shift_id)
     if own is None or own.pk != sale.shift_id:
         raise ValidationError(
             _(
@@ -433,9 +439,16 @@ def till_sale_refund(
     sale_id: int,
     refunded_by,
     line_quantities: dict[int, int] | None = None,
+    amount: Decimal | None = None,
+    restock_quantities: dict[int, int] | None = None,
+    drawer_shift_id: int | None = None,
     reason: str = "",
 ) -> TillRefund:
-    """Refund a till sale at the till, all of what is left or some of its lines.
+    """Refund a till sale, all of what is left, some of its lines or an amount.
+
+    Every refund of a till sale comes here, from the till and from the dashboard's order
+    page, so its cash always comes out of a named drawer. ``restock_quantities`` are the
+    goods handed back that go back on the shelf (``order_refund`` puts them back).
 
     The money goes back the way it was paid through the order's one refund path
     (``order_refund``: the wallet part back to the wallet, points earned taken back and points
@@ -447,10 +460,9 @@ def till_sale_refund(
     sale = TillSale.objects.select_related("order", "shift").filter(pk=sale_id).first()
     if sale is None:
         raise ValidationError(_("This till sale does not exist."), code="sale_unknown")
-    drawer = _refund_drawer(sale=sale, refunded_by=refunded_by)
+    drawer = _refund_drawer(sale=sale, refunded_by=refunded_by, drawer_shift_id=drawer_shift_id)
     line_quantities = {int(k): int(v) for k, v in (line_quantities or {}).items() if int(v)}
-    amount = None
-    if not line_quantities:
+    if not line_quantities and amount is None:
         amount = order_refundable_amount(order=sale.order)
         if amount <= 0:
             raise ValidationError(
@@ -462,6 +474,7 @@ def till_sale_refund(
         order_id=sale.order_id,
         amount=amount,
         line_quantities=line_quantities,
+        restock_quantities=restock_quantities,
         reason=(reason or "").strip()[:255],
         refunded_by=refunded_by,
     )

@@ -213,6 +213,7 @@ class RefundView(generic.FormView):
                 sale_id=self.sale.pk,
                 refunded_by=self.request.user,
                 line_quantities=line_quantities,
+                restock_quantities=form.restock_quantities(whole=whole),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:

@@ -37,6 +37,9 @@ class OrderRefund(models.Model):
     cash_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     # {order line id (str): quantity} when refunding lines; empty for an amount refund.
     line_quantities = models.JSONField(default=dict, blank=True)
+    # {order line id (str): quantity} of the refunded goods that came back sellable and go
+    # back on the shelf when the refund is recorded (operations' order_refunded receiver).
+    restock_quantities = models.JSONField(default=dict, blank=True)
     reason = models.CharField(_("Reason"), max_length=255, blank=True)
     stripe_refund_id = models.CharField(max_length=255, blank=True)
     failure_message = models.TextField(blank=True)

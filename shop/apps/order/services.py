@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
@@ -223,11 +224,43 @@ def _lines_amount(*, order, line_quantities: dict[int, int]) -> Decimal:
     return amount
 
 
+def _restock_clean(
+    *, order, line_quantities: dict[int, int], restock_quantities: dict[int, int]
+) -> dict[int, int]:
+    """The units that go back on the shelf, checked against what this refund gives back.
+
+    A line refund puts back at most the units it refunds of each line; an amount refund (the
+    till's "whole sale") at most the units of each line not refunded yet. Whether the shelf
+    ever lost those units is the stock ledger's to say (operations' order_refund_requested
+    receiver), before any money moves.
+    """
+    restock = {int(k): int(v) for k, v in restock_quantities.items() if int(v) != 0}
+    if not restock:
+        return {}
+    lines = {line.pk: line for line in order.lines.all()}
+    cap = line_quantities or order_line_refundable_quantities(order=order)
+    for line_id, quantity in restock.items():
+        if line_id not in lines:
+            raise ValidationError(_("Line %(id)s is not part of this order.") % {"id": line_id})
+        if quantity < 0 or quantity > cap.get(line_id, 0):
+            raise ValidationError(
+                ngettext(
+                    "“%(title)s”: at most %(n)s unit refunded here can go back to stock.",
+                    "“%(title)s”: at most %(n)s units refunded here can go back to stock.",
+                    cap.get(line_id, 0),
+                )
+                % {"title": lines[line_id].title, "n": cap.get(line_id, 0)},
+                code="restock_too_many",
+            )
+    return restock
+
+
 def _refund_reserve(
     *,
     order_id: int,
     amount: Decimal | None,
     line_quantities: dict[int, int],
+    restock_quantities: dict[int, int],
     reason: str,
     refunded_by,
 ) -> OrderRefund:
@@ -249,6 +282,9 @@ def _refund_reserve(
                 _("You can refund at most %(max)s for this order.") % {"max": refundable},
                 code="refund_too_large",
             )
+        restock = _restock_clean(
+            order=order, line_quantities=line_quantities, restock_quantities=restock_quantities
+        )
         parts = _refund_split(order=order, sources=_sources_by_type(order), amount=amount)
         refund = OrderRefund.objects.create(
             order=order,
@@ -259,6 +295,7 @@ def _refund_reserve(
                 if route.part_field
             },
             line_quantities={str(k): v for k, v in line_quantities.items()},
+            restock_quantities={str(k): v for k, v in restock.items()},
             reason=reason,
             created_by=refunded_by if getattr(refunded_by, "is_authenticated", False) else None,
         )
@@ -329,6 +366,7 @@ def order_refund(
     order_id: int,
     amount: Decimal | None = None,
     line_quantities: dict[int, int] | None = None,
+    restock_quantities: dict[int, int] | None = None,
     reason: str = "",
     refunded_by=None,
 ) -> OrderRefund:
@@ -338,12 +376,15 @@ def order_refund(
     Stripe Refund (idempotency key = the refund row), the wallet part back to the wallet, the
     cash part is paid out at the store and the on-account part becomes a credit note;
     a "Refunded" payment event is recorded and a fully refunded order becomes "Refunded".
+    ``restock_quantities`` ({line id: units}) are the refunded goods that came back sellable:
+    they go back on the shelf in the transaction that records the refund.
     Raises ValidationError with a message for the operator, changing nothing, when refused.
     """
     refund = _refund_reserve(
         order_id=order_id,
         amount=amount,
         line_quantities=line_quantities or {},
+        restock_quantities=restock_quantities or {},
         reason=reason,
         refunded_by=refunded_by,
     )
