@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    # Marketing translates pages in /cms/ ("Translate": a copy in the other language to edit);
+    # wagtail.locales is the admin screen of the content languages.
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -498,7 +502,12 @@ WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 # build ``{OSCAR_URL_SCHEMA}://{site.domain}{path}``); migrate sets that record from BASE_URL
 # and OSCAR_SHOP_NAME (shop.pages.services.site_record_sync), so both name one host.
 OSCAR_URL_SCHEMA = urlsplit(WAGTAILADMIN_BASE_URL).scheme or "http"
-WAGTAIL_I18N_ENABLED = False
+# Every page can have a version per content language (one page tree per Locale, the
+# default one holding the site's root). A page is served at one URL in every language: the
+# active language (cookie or browser, as for Oscar's pages) picks the version, and a page with
+# no version in it shows the default one (shop.pages.models.HomePage.route).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # No Gravatar: it is blocked in mainland China, where the store runs, and every image comes
 # from our own host; the admin shows Wagtail's own default avatar (tests/browser/security).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -1,8 +1,9 @@
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from shop.pages.blocks import PageBodyBlock
@@ -34,11 +35,31 @@ class StreamPage(Page):
 
 
 class HomePage(StreamPage):
-    """The store's front page, served at ``/``."""
+    """The store's front page, served at ``/``.
+
+    Each content language has its own home page (translations of one another, the site's
+    root being the default language's) and Wagtail routes a request from the one in the
+    active language. ``max_count`` counts them all, so a new one is made only by "Translate".
+    """
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["pages.ContentPage"]
+
+    def route(self, request, path_components):
+        # A page marketing has not translated yet is still served, in the site's language: a
+        # path this language's tree lacks is looked up in the site's own tree.
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            site = Site.find_for_request(request)
+            if (
+                site is None
+                or site.root_page_id == self.pk
+                or site.root_page.translation_key != self.translation_key
+            ):
+                raise
+            return site.root_page.specific.route(request, path_components)
 
     class Meta:
         verbose_name = _("home page")

@@ -3,16 +3,25 @@
 A page enters or leaves the menu, or changes its title or URL, only by being published,
 unpublished, renamed (slug), moved or deleted; a site change can give the host another home page.
 
-After every ``migrate`` Django's Site record names the store and its host from settings.
+After every ``migrate`` Django's Site record names the store and its host from settings, and
+every content language has its Wagtail Locale. A home page made in another language (by
+"Translate") is one marketing may publish, as the site's own.
 """
 
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.signals import (
+    copy_for_translation_done,
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
+from shop.pages.models import HomePage
 from shop.pages.selectors import menu_pages_forget
-from shop.pages.services import site_record_sync
+from shop.pages.services import editors_publish_grant, locales_install, site_record_sync
 
 
 @receiver(
@@ -31,3 +40,10 @@ def site_record_sync_after_migrate(sender, *, using="default", **kwargs):
     if sender.name != "shop.pages":
         return
     site_record_sync(using=using)
+    locales_install(using=using)
+
+
+@receiver(copy_for_translation_done, dispatch_uid="pages_translated_home_publishable")
+def translated_home_publishable(sender, *, source_obj, target_obj, **kwargs):
+    if isinstance(target_obj.specific, HomePage):
+        editors_publish_grant(home=target_obj)

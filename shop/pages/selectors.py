@@ -8,7 +8,7 @@ from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import translation
 from oscar.core.loading import get_class, get_model
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from shop.cache import cache_forget
 
@@ -155,14 +155,32 @@ MENU_PAGES_CACHE_SECONDS = 60 * 60
 MENU_PAGES_MAX_HOSTS = 20
 
 
+def _menu_pages_localized(*, site: Site) -> list[Page]:
+    # The menu is the site's own tree (its order, its "Show in menus"); each entry shows the
+    # page's version in the active language where the request's routing reaches one (a live
+    # child of the live home page in that language, HomePage.route), else the page itself.
+    pages = list(site.root_page.get_children().live().in_menu())
+    localized_root = site.root_page.localized
+    if localized_root.pk == site.root_page_id or not pages:
+        return pages
+    translations = {
+        page.translation_key: page
+        for page in localized_root.get_children()
+        .live()
+        .filter(translation_key__in=[page.translation_key for page in pages])
+    }
+    return [translations.get(page.translation_key, page) for page in pages]
+
+
 def menu_pages_for_request(*, request: HttpRequest) -> list[MenuPage]:
-    """The live pages right under the site's home page that editors ticked "Show in menus"."""
+    """The live pages right under the site's home page that editors ticked "Show in menus",
+    each in its version in the active language when it has one."""
     host_key = f"{request.get_host()}|{translation.get_language()}"
     menus = cache.get(MENU_PAGES_CACHE_KEY) or {}
     if host_key in menus:
         return menus[host_key]
     site = Site.find_for_request(request)
-    pages = [] if site is None else site.root_page.get_children().live().in_menu()
+    pages = [] if site is None else _menu_pages_localized(site=site)
     menu = [MenuPage(pk=page.pk, title=page.title, url=page.get_url(request)) for page in pages]
     if len(menus) < MENU_PAGES_MAX_HOSTS:
         cache.set(MENU_PAGES_CACHE_KEY, {**menus, host_key: menu}, MENU_PAGES_CACHE_SECONDS)

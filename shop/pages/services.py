@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from shop.pages.models import ContentPage, HomePage
 from shop.staff.roles import MARKETING_GROUP
@@ -18,8 +19,9 @@ from shop.staff.roles import MARKETING_GROUP
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 
-# Page content is written in English on purpose: it is editors' content, not UI chrome, and
-# marketing rewrites it in /cms/. Only the chrome around it is translated.
+# Page content is editors' content, not UI chrome: it is written here in English (the default
+# content language) and in Chinese as the pages' zh-Hans versions (PAGE_TRANSLATIONS below),
+# never through the gettext catalogue, and marketing rewrites both in /cms/.
 ABOUT_BODY = [
     (
         "rich_text",
@@ -69,6 +71,9 @@ DELIVERY_BODY = [
         "tells you when your bag is ready.</p>",
     ),
 ]
+
+# The home page's category list is titled after its category, whose name is catalogue data.
+CATEGORY_LIST_TITLES = {"en": "From the {name} aisle", "zh-hans": "货架推荐：{name}"}
 
 
 def _check_install_input(
@@ -142,7 +147,7 @@ def _home_page_body(
             (
                 "product_list",
                 {
-                    "title": f"From the {category.name} aisle",
+                    "title": CATEGORY_LIST_TITLES["en"].format(name=category.name),
                     "category": featured_category_id,
                     "limit": 4,
                 },
@@ -193,15 +198,33 @@ def _default_welcome_pages(*, root: Page):
     return Page.objects.child_of(root).filter(content_type=plain_page_type)
 
 
-def _editors_may_publish(*, home: HomePage) -> None:
-    # Wagtail's stock "Editors" group may only submit pages for moderation. The store's
-    # marketing staff are those editors and publish their own promotions, so the group gets
-    # the publish right on the store's pages (and only there).
+def editors_publish_grant(*, home: Page) -> None:
+    """Let marketing publish the pages of this home page's tree.
+
+    Wagtail's stock "Editors" group may only submit pages for moderation. The store's
+    marketing staff are those editors and publish their own promotions, so the group gets
+    the publish right on the store's pages (and only there). Each content language has its
+    own tree, whose home page is a translation of the site's one: a receiver grants the right
+    on it when it is made (``shop.pages.receivers``).
+    """
     editors = Group.objects.filter(name=MARKETING_GROUP).first()
     if editors is None:
         return
     publish = Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page")
     GroupPagePermission.objects.get_or_create(group=editors, page=home, permission=publish)
+
+
+@transaction.atomic
+def locales_install(*, using: str = "default") -> list[Locale]:
+    """A Wagtail Locale for every content language (``WAGTAIL_CONTENT_LANGUAGES``).
+
+    Wagtail's migrations create only the default language's; the others must exist before a
+    page can be translated into them. Idempotent: runs after every ``migrate``.
+    """
+    return [
+        Locale.objects.using(using).get_or_create(language_code=language_code)[0]
+        for language_code, _label in settings.WAGTAIL_CONTENT_LANGUAGES
+    ]
 
 
 @transaction.atomic
@@ -219,7 +242,8 @@ def site_pages_install(
     )
     root = Page.get_first_root_node()
 
-    home = HomePage.objects.first()
+    locales_install()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     created_home = home is None
     if created_home:
         welcome_pages = list(_default_welcome_pages(root=root))
@@ -241,7 +265,7 @@ def site_pages_install(
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])
-    _editors_may_publish(home=home)
+    editors_publish_grant(home=home)
 
     content_pages = {}
     for slug, title, introduction, body in [
@@ -288,6 +312,161 @@ def site_pages_install(
         )
         _publish(home)
     return home
+
+
+# The demo's zh-Hans versions of the store's pages, by the English text they translate: what
+# marketing would type into the copies "Translate" makes. A text with no entry (one marketing
+# changed since) stays English in the copy, as it would in /cms/.
+PAGE_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "zh-hans": {
+        "Campus Store": "校园超市",
+        "Fresh food, fair prices, run by students": "新鲜食品，实惠价格，学生自己经营",
+        "Groceries, snacks and everyday essentials at the heart of campus. Order online and "
+        "pick up on your way home, or have it delivered to your dormitory.": (
+            "食品杂货、零食和日用品，就在校园中心。网上下单，回宿舍路上顺路自提，"
+            "或者直接送到你的宿舍。"
+        ),
+        "Browse the store": "逛逛商店",
+        "This week's picks": "本周精选",
+        "<h2>Your campus supermarket</h2>"
+        "<p>We are the college's teaching supermarket: a real shop where students "
+        "learn retail by running it. Members collect points on every purchase and "
+        "can pay with their campus-card wallet.</p>": (
+            "<h2>你身边的校园超市</h2>"
+            "<p>我们是学院的教学超市：一家真正的商店，学生在经营中学习零售。"
+            "会员每次购物都能累积积分，还可以用校园卡钱包付款。</p>"
+        ),
+        "Delivered to your dormitory": "送货到宿舍",
+        "Choose a delivery round at checkout and we bring it to your room.": (
+            "结账时选择配送时段，我们把商品送到你的房间。"
+        ),
+        "How campus delivery works": "了解校园配送",
+        "About us": "关于我们",
+        "The college's teaching supermarket, run by students.": "学院的教学超市，由学生经营。",
+        ABOUT_BODY[0][1]: (
+            "<h2>一家由学生经营的真正商店</h2>"
+            "<p>校园超市是学院的教学超市。零售和物流专业的学生负责订货、上架、收银和策划促销，"
+            "由有多年从业经验的老师指导。</p>"
+            "<p>我们的所有商品都按学生的预算定价，盈余全部用于这些专业的奖学金和教学设备。</p>"
+            "<h3>会员更实惠</h3>"
+            "<p>在收银台出示校园卡或在网上登录，每次购物都能累积积分，"
+            "还可以直接用校园卡钱包付款。</p>"
+        ),
+        "Opening hours": "营业时间",
+        "When the store and the online shop are open.": "门店和网上商店的营业时间。",
+        OPENING_HOURS_BODY[0][1]: (
+            "<h2>门店</h2>"
+            "<ul><li>周一至周五：7:30 – 21:00</li>"
+            "<li>周六、周日：9:00 – 18:00</li>"
+            "<li>法定节假日：10:00 – 16:00</li></ul>"
+            "<p>考试周期间，周一至周四营业到 23:00。</p>"
+            "<h2>网上订单</h2>"
+            "<p>网上商店全天 24 小时营业。结账时会告诉你订单什么时候可以自提，"
+            "以及还赶得上哪几趟配送。</p>"
+        ),
+        "Campus delivery": "校园配送",
+        "Groceries to your dormitory, office or lab, twice a day.": (
+            "每天两趟，把食品杂货送到你的宿舍、办公室或实验室。"
+        ),
+        DELIVERY_BODY[0][1]: (
+            "<h2>送货上门，覆盖整个校园</h2>"
+            "<p>主校区的每一栋宿舍楼、办公楼和实验室我们都送。结账时选择配送时段，"
+            "并告诉我们楼号和房间号。</p>"
+        ),
+        DELIVERY_BODY[2][1]: (
+            "<ul><li>冷藏和冷冻商品装在保温箱里配送。</li>"
+            "<li>不在宿舍？我们会把订单放在宿舍值班台，并给你发消息。</li>"
+            "</ul>"
+            "<h3>自提</h3>"
+            "<p>想自己来取？结账时选择自提：免费，结账页面会告诉你什么时候可以来取。</p>"
+        ),
+    },
+}
+
+# Which text fields of each body block an editor translates.
+_TRANSLATABLE_BLOCK_FIELDS = {
+    "promo": ("headline", "text", "button_label"),
+    "product_list": ("title",),
+    "recommended_for_you": ("title",),
+    "delivery_terms": ("heading",),
+}
+
+
+def _translated_text(text: str, *, texts: dict[str, str]) -> str:
+    return texts.get(text, text)
+
+
+def _translated_stream(raw: list[dict], *, language_code: str) -> list[dict]:
+    texts = PAGE_TRANSLATIONS[language_code]
+    translated = []
+    for block in raw:
+        value = block["value"]
+        if block["type"] == "rich_text":
+            value = _translated_text(value, texts=texts)
+        elif block["type"] in _TRANSLATABLE_BLOCK_FIELDS:
+            value = dict(value)
+            for name in _TRANSLATABLE_BLOCK_FIELDS[block["type"]]:
+                value[name] = _translated_text(value.get(name) or "", texts=texts)
+            category = None
+            if block["type"] == "product_list" and value.get("category"):
+                category = Category.objects.filter(pk=value["category"]).first()
+            if category is not None:
+                english_title = CATEGORY_LIST_TITLES["en"].format(name=category.name)
+                if value["title"] == english_title:
+                    value["title"] = CATEGORY_LIST_TITLES[language_code].format(name=category.name)
+        translated.append({**block, "value": value})
+    return translated
+
+
+def _translation_write(page: Page, *, language_code: str) -> None:
+    # What an editor does with the copy "Translate" made: write the words in the page's
+    # language, keep the slug (the language switch keeps a visitor on the same URL), publish.
+    texts = PAGE_TRANSLATIONS[language_code]
+    page.title = _translated_text(page.title, texts=texts)
+    if isinstance(page, ContentPage):
+        page.introduction = _translated_text(page.introduction, texts=texts)
+    page.body = _translated_stream(list(page.body.raw_data), language_code=language_code)
+    _publish(page)
+
+
+@transaction.atomic
+def site_pages_translation_install(*, language_code: str) -> HomePage:
+    """Make the store's home page and its content pages in another content language.
+
+    Copies them the way the CMS's "Translate" action does (Wagtail's
+    ``CopyPageForTranslationAction``: the home page with its subtree, in that language's own
+    tree), writes the demo's words for that language into the copies and publishes them.
+    Idempotent: a page that already has a version in the language is left exactly as it is
+    (marketing may have edited it); only missing versions are made.
+    """
+    if language_code not in PAGE_TRANSLATIONS:
+        raise ValidationError(
+            _("There are no page texts in the language %(language)s.") % {"language": language_code}
+        )
+    locale = next(
+        (locale for locale in locales_install() if locale.language_code == language_code), None
+    )
+    if locale is None:
+        raise ValidationError(
+            _("%(language)s is not one of the site's content languages.")
+            % {"language": language_code}
+        )
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None or not isinstance(site.root_page.specific, HomePage):
+        raise ValidationError(_("Install the store's pages before translating them."))
+    home = site.root_page.specific
+
+    # Tree order: a page's parent has its version before the page is copied under it. Each
+    # copy is written before the next is made under it (a parent saved later from a stale
+    # instance would reset the tree's child count).
+    for page in [home, *home.get_descendants().specific()]:
+        if page.has_translation(locale):
+            continue
+        translated = CopyPageForTranslationAction(
+            page=page, locale=locale, include_subtree=False
+        ).execute()
+        _translation_write(translated.specific, language_code=language_code)
+    return home.get_translation(locale).specific
 
 
 @transaction.atomic

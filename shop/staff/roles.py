@@ -67,6 +67,9 @@ ROLES: tuple[Role, ...] = (
         where="/cms/",
         permissions=(
             "wagtailadmin.access_admin",
+            # "Translate" on a page they may edit: its copy in another language to edit and
+            # publish (the page rights themselves are Wagtail's, on the Editors group).
+            "simple_translation.submit_translation",
             # Loyalty: members, point adjustments, card import and renewal.
             "loyalty.view_membercard",
             "loyalty.add_membercard",

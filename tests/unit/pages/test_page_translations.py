@@ -1,0 +1,137 @@
+"""The pages' Chinese versions: served at the same URLs by the active language, in the menu,
+made the way the CMS's "Translate" makes them, publishable by marketing."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from oscar.test.factories import UserFactory
+from wagtail.models import Locale, Page
+
+from shop.pages.models import ContentPage, HomePage
+from shop.pages.services import locales_install, site_pages_translation_install
+from shop.staff.roles import MARKETING_GROUP
+
+pytestmark = pytest.mark.django_db
+
+
+def _chinese(client):
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    return client
+
+
+def _menu_titles(html: str) -> list[str]:
+    # The footer lists the same pages as the header; the header's links carry nav-link.
+    import re
+
+    return re.findall(r'<a class="nav-link[^"]*" href="[^"]+"[^>]*>([^<]+)</a>', html)
+
+
+def test_a_migrated_database_has_a_locale_per_content_language():
+    assert set(Locale.objects.values_list("language_code", flat=True)) >= {"en", "zh-hans"}
+    assert Locale.get_default().language_code == "en"
+
+
+def test_translation_install_copies_the_tree_like_translate_does(home_page):
+    chinese_home = site_pages_translation_install(language_code="zh-hans")
+
+    zh = Locale.objects.get(language_code="zh-hans")
+    assert chinese_home.locale == zh and chinese_home.live
+    assert chinese_home.translation_key == home_page.translation_key
+    assert chinese_home.title == "校园超市"
+    # Wagtail's copy for translation: a sibling of the site's home page, not a child of it.
+    assert chinese_home.get_parent().is_root()
+    about = ContentPage.objects.get(locale=zh, slug="about-us")
+    assert about.get_parent().pk == chinese_home.pk
+    assert about.title == "关于我们" and about.live and about.show_in_menus
+    assert "学生" in about.introduction
+    # English stays as it was.
+    english_about = ContentPage.objects.get(locale=Locale.get_default(), slug="about-us")
+    assert english_about.title == "About us"
+    assert english_about.translation_key == about.translation_key
+
+
+def test_translation_install_leaves_edited_versions_alone(home_page):
+    site_pages_translation_install(language_code="zh-hans")
+    zh = Locale.objects.get(language_code="zh-hans")
+    about = ContentPage.objects.get(locale=zh, slug="about-us")
+    about.title = "关于校园超市"
+    about.save_revision().publish()
+    ContentPage.objects.get(locale=zh, slug="opening-hours").delete()
+
+    site_pages_translation_install(language_code="zh-hans")
+
+    assert ContentPage.objects.get(locale=zh, slug="about-us").title == "关于校园超市"
+    assert ContentPage.objects.get(locale=zh, slug="opening-hours").title == "营业时间"
+    assert HomePage.objects.filter(locale=zh).count() == 1
+
+
+def test_translation_install_refuses_a_language_it_has_no_texts_for(home_page):
+    pages_before = Page.objects.count()
+    with pytest.raises(ValidationError):
+        site_pages_translation_install(language_code="fr")
+    assert Page.objects.count() == pages_before
+
+
+def test_a_chinese_visitor_gets_the_chinese_home_page_and_menu(client, home_page):
+    site_pages_translation_install(language_code="zh-hans")
+
+    english = client.get("/").content.decode()
+    assert "Fresh food, fair prices, run by students" in english
+    assert _menu_titles(english)[-3:] == ["About us", "Opening hours", "Campus delivery"]
+
+    chinese = _chinese(client).get("/").content.decode()
+    assert "新鲜食品，实惠价格，学生自己经营" in chinese
+    assert "Fresh food, fair prices" not in chinese
+    assert _menu_titles(chinese)[-3:] == ["关于我们", "营业时间", "校园配送"]
+    # The same URL in both languages: the language switch keeps the visitor on the page.
+    assert 'href="/about-us/"' in chinese
+    about = client.get("/about-us/").content.decode()
+    assert "<h1>关于我们</h1>" in about
+
+
+def test_a_page_without_a_chinese_version_is_served_in_english(client, home_page):
+    site_pages_translation_install(language_code="zh-hans")
+    zh = Locale.objects.get(language_code="zh-hans")
+    ContentPage.objects.get(locale=zh, slug="opening-hours").unpublish()
+    ContentPage.objects.get(locale=zh, slug="campus-delivery").delete()
+
+    _chinese(client)
+    html = client.get("/").content.decode()
+    assert _menu_titles(html)[-3:] == ["关于我们", "Opening hours", "Campus delivery"]
+    for path, title in [
+        ("/opening-hours/", "Opening hours"),
+        ("/campus-delivery/", "Campus delivery"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert f"<h1>{title}</h1>" in response.content.decode()
+    assert client.get("/no-such-page/").status_code == 404
+
+
+def test_an_unpublished_chinese_home_page_leaves_the_whole_site_english(client, home_page):
+    chinese_home = site_pages_translation_install(language_code="zh-hans")
+    chinese_home.unpublish()
+
+    html = _chinese(client).get("/").content.decode()
+    assert "Fresh food, fair prices, run by students" in html
+    # Its pages cannot be reached, so the menu does not offer them either.
+    assert _menu_titles(html)[-3:] == ["About us", "Opening hours", "Campus delivery"]
+
+
+def test_marketing_may_publish_a_home_page_made_by_translate(home_page):
+    marketing = UserFactory(is_staff=False)
+    marketing.groups.add(Group.objects.get(name=MARKETING_GROUP))
+
+    chinese_home = site_pages_translation_install(language_code="zh-hans")
+
+    assert chinese_home.permissions_for_user(marketing).can_publish()
+    about = ContentPage.objects.get(locale=chinese_home.locale, slug="about-us")
+    assert about.permissions_for_user(marketing).can_publish()
+
+
+def test_locales_install_is_idempotent():
+    first = locales_install()
+    second = locales_install()
+    assert [locale.pk for locale in first] == [locale.pk for locale in second]
+    assert Locale.objects.filter(language_code="zh-hans").count() == 1
