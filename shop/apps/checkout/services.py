@@ -383,7 +383,11 @@ class _AttemptOrderPlacer(OrderPlacementMixin):
         self.attempt = attempt
         if attempt.card_amount > 0:
             self._add_source(
-                SOURCE_TYPE_STRIPE, attempt.card_amount, payment_intent.id, payment_intent.status
+                SOURCE_TYPE_STRIPE,
+                attempt.card_amount,
+                payment_intent.id,
+                payment_intent.status,
+                label=payment_intent.card_last4,
             )
         if attempt.wallet_amount > 0:
             self._add_source(
@@ -394,7 +398,7 @@ class _AttemptOrderPlacer(OrderPlacementMixin):
             )
 
     def _add_source(
-        self, source_type_name: str, amount: Decimal, reference: str, status: str
+        self, source_type_name: str, amount: Decimal, reference: str, status: str, label: str = ""
     ) -> None:
         source_type, _created = SourceType.objects.get_or_create(name=source_type_name)
         source = Source(
@@ -403,6 +407,8 @@ class _AttemptOrderPlacer(OrderPlacementMixin):
             amount_allocated=amount,
             amount_debited=amount,
             reference=reference,
+            # A card's last four digits: the order says "Card ending 4242" to its shopper.
+            label=label,
         )
         source.create_deferred_transaction(Transaction.DEBIT, amount, reference, status)
         self.add_payment_source(source)

@@ -1,0 +1,62 @@
+"""Read-side helpers for orders (HackSoft style: services write, selectors read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext, ngettext
+
+from loyalty import selectors as loyalty_selectors
+from shop.apps.order.services import (
+    SOURCE_TYPE_CASH,
+    SOURCE_TYPE_ON_ACCOUNT,
+    SOURCE_TYPE_STRIPE,
+    SOURCE_TYPE_WALLET,
+)
+
+
+@dataclass(frozen=True)
+class OrderPayment:
+    """One way an order was paid, in the shopper's words: "Campus card wallet", ¥1.90."""
+
+    label: str
+    amount: Decimal
+
+
+def _source_label(source) -> str:
+    name = source.source_type.name
+    if name == SOURCE_TYPE_STRIPE:
+        # The checkout keeps the card's last four digits in the source's label.
+        last4 = source.label
+        if len(last4) == 4 and last4.isdigit():
+            return gettext("Card ending %(last4)s") % {"last4": last4}
+        return gettext("Bank card")
+    if name == SOURCE_TYPE_WALLET:
+        return gettext("Campus card wallet")
+    if name == SOURCE_TYPE_ON_ACCOUNT:
+        return gettext("Department account")
+    if name == SOURCE_TYPE_CASH:
+        return gettext("Cash")
+    return name
+
+
+def order_payments(*, order) -> list[OrderPayment]:
+    """How the order was paid: the points it spent, then each payment source in the order
+    they were taken. Points are a discount in Oscar's books, not a source, yet to the shopper
+    they paid part of the bill, so they are listed with the rest."""
+    payments = []
+    points = loyalty_selectors.order_points(order_id=order.pk) if order.pk else None
+    if points is not None and points.spent:
+        payments.append(
+            OrderPayment(
+                label=ngettext(
+                    "Points (%(points)d point)", "Points (%(points)d points)", points.spent
+                )
+                % {"points": points.spent},
+                amount=points.spent_value,
+            )
+        )
+    for source in order.sources.select_related("source_type").order_by("pk"):
+        payments.append(OrderPayment(label=_source_label(source), amount=source.amount_allocated))
+    return payments
