@@ -330,6 +330,8 @@ CELERY_BEAT_SCHEDULE["marketing-campaigns-send-due"] = {
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# How dates read in each language (shop/formats): one way everywhere, Chinese in Chinese.
+FORMAT_MODULE_PATH = ["shop.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

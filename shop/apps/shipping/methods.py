@@ -36,8 +36,8 @@ def shipping_method_unwrap(method):
 def _when(moment: datetime.datetime) -> str:
     moment = timezone.localtime(moment)
     return pgettext("delivery day and time", "%(day)s %(time)s") % {
-        "day": date_format(moment, "D j M"),
-        "time": time_format(moment, "H:i"),
+        "day": date_format(moment, "WEEKDAY_DATE_FORMAT"),
+        "time": time_format(moment, "TIME_FORMAT"),
     }
 
 
@@ -80,7 +80,7 @@ class CampusDelivery(FixedPrice):
     def name(self) -> str:
         return gettext("Campus delivery, %(when)s–%(end)s") % {
             "when": _when(self.delivery_round.starts),
-            "end": time_format(timezone.localtime(self.delivery_round.ends), "H:i"),
+            "end": time_format(timezone.localtime(self.delivery_round.ends), "TIME_FORMAT"),
         }
 
     def calculate(self, basket):
@@ -103,10 +103,10 @@ def delivery_round_label(
     elif days_ahead == 1:
         day = gettext("Tomorrow")
     else:
-        day = date_format(starts, "l j M")
+        day = date_format(starts, "WEEKDAY_DATE_FORMAT")
     return gettext("%(day)s, %(start)s–%(end)s (order by %(order_by)s)") % {
         "day": day,
-        "start": time_format(starts, "H:i"),
-        "end": time_format(timezone.localtime(delivery_round.ends), "H:i"),
-        "order_by": time_format(timezone.localtime(delivery_round.order_by), "H:i"),
+        "start": time_format(starts, "TIME_FORMAT"),
+        "end": time_format(timezone.localtime(delivery_round.ends), "TIME_FORMAT"),
+        "order_by": time_format(timezone.localtime(delivery_round.order_by), "TIME_FORMAT"),
     }

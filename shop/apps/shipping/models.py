@@ -57,10 +57,25 @@ class DeliverySettings(BaseGenericSetting):
     )
     pickup_opens_at = models.TimeField(_("Service desk opens"), default=datetime.time(9, 0))
     pickup_closes_at = models.TimeField(_("Service desk closes"), default=datetime.time(18, 0))
+    # Left empty, the shopper reads the store's own wording in their language
+    # (selectors.pickup_place_get); marketing writes a place of their own in each language.
     pickup_place = models.CharField(
-        _("Where to collect"),
+        _("Where to collect (English)"),
         max_length=255,
-        default="the service desk by the main entrance",
+        blank=True,
+        help_text=_(
+            'Completes "Your bag is ready … at": e.g. "the service desk by the main entrance". '
+            "Leave empty for that wording, translated on the Chinese site."
+        ),
+    )
+    pickup_place_zh_hans = models.CharField(
+        _("Where to collect (Chinese)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the Chinese site says instead. Empty: the English text above if there is "
+            "one, otherwise the store's wording in Chinese."
+        ),
     )
 
     panels = [
@@ -75,6 +90,7 @@ class DeliverySettings(BaseGenericSetting):
                 FieldPanel("pickup_opens_at"),
                 FieldPanel("pickup_closes_at"),
                 FieldPanel("pickup_place"),
+                FieldPanel("pickup_place_zh_hans"),
             ],
             heading=_("Pick-up in store"),
         ),

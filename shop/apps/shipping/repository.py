@@ -20,7 +20,7 @@ class Repository(repository.Repository):
         methods = [
             PickUpInStore(
                 ready_at=selectors.pickup_ready_at(settings=settings),
-                place=settings.pickup_place,
+                place=selectors.pickup_place_get(settings=settings),
             )
         ]
         methods.extend(

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from shop.apps.shipping.models import DeliverySettings
 from shop.cache import cache_forget
@@ -54,6 +55,14 @@ def delivery_settings_get(*, request=None) -> DeliverySettings:
     if request is not None:
         request._delivery_settings = settings
     return settings
+
+
+def pickup_place_get(*, settings: DeliverySettings) -> str:
+    """Where to collect, in the active language: what marketing wrote for it, else the
+    English text they wrote, else the store's own wording translated."""
+    if translation.get_language() == "zh-hans" and settings.pickup_place_zh_hans:
+        return settings.pickup_place_zh_hans
+    return settings.pickup_place or gettext("the service desk by the main entrance")
 
 
 def delivery_settings_forget() -> None:

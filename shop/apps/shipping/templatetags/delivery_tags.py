@@ -1,0 +1,11 @@
+from django import template
+
+from shop.apps.shipping import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def pickup_place(delivery_settings):
+    """Where to collect, in the page's language (``selectors.pickup_place_get``)."""
+    return selectors.pickup_place_get(settings=delivery_settings)
