@@ -65,6 +65,19 @@ def preorders_for_order(*, order) -> QuerySet[Preorder]:
     return Preorder.objects.filter(line__order=order).select_related("settings__product", "line")
 
 
+def preorder_product_released(*, settings: PreorderSettings) -> bool:
+    """Released: its date has come and no placed pre-order still waits for the release (the
+    daily run or "Release now" went through them). Until then the operator may release it at
+    once or move the date; afterwards neither means anything."""
+    if settings.release_date > timezone.localdate():
+        return False
+    return not Preorder.objects.filter(
+        settings_id=settings.pk,
+        line__isnull=False,
+        status__in=[Preorder.Status.RESERVED, Preorder.Status.AWAITING_RELEASE],
+    ).exists()
+
+
 def preorders_for_settings(*, settings_id: int) -> QuerySet[Preorder]:
     return (
         Preorder.objects.filter(settings_id=settings_id, line__isnull=False)

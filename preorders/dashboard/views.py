@@ -84,6 +84,7 @@ class ProductView(generic.DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["preorders"] = selectors.preorders_for_settings(settings_id=self.object.pk)
         ctx["remaining"] = selectors.preorder_units_remaining(settings=self.object)
+        ctx["released"] = selectors.preorder_product_released(settings=self.object)
         ctx["date_form"] = forms.DateMoveForm(initial={"release_date": self.object.release_date})
         ctx["reason_form"] = forms.ReasonForm()
         return ctx
