@@ -11,9 +11,11 @@ live services had run order by order, and the tier from the same 12-month spend 
 job reads; re-running issues and replays nothing twice (members who already hold a card are
 skipped).
 
-Cards were issued before the member's first purchase and run ``CARD_VALID_YEARS``; by a stable
-draw on the member number a few of them expired after the member stopped coming and some expire
-within the month, so the card rules and the renewal screens have cards to show.
+Each card runs its member type's ``card_validity_years`` and was issued before the member's
+first purchase when that validity covers the history (a shorter one reads as a card renewed on
+the way); by a stable draw on the member number a few of them expired after the member stopped
+coming and some expire within the month, so the card rules and the renewal screens have cards
+to show.
 """
 
 from __future__ import annotations
@@ -104,12 +106,18 @@ def _stable_draws(member_number: int) -> tuple[int, float]:
 
 
 def demo_card_dates(
-    *, member_number: int, first_visit: dt.date, last_visit: dt.date, today: dt.date
+    *,
+    member_number: int,
+    first_visit: dt.date,
+    last_visit: dt.date,
+    today: dt.date,
+    validity_years: int,
 ) -> tuple[dt.date, dt.date]:
-    """(issued on, expires on) of a demo member's card, as of ``today``.
+    """(issued on, expires on) of a demo member's card valid ``validity_years``, as of ``today``.
 
-    Issued no later than the first visit and valid ``CARD_VALID_YEARS``. A card that expired
-    did so after its holder's last visit, so no history order was paid with an expired card.
+    Issued no later than the first visit when the validity reaches from there past the month;
+    a shorter validity gives the latest card of a member who renewed. A card that expired did
+    so after its holder's last visit, so no history order was paid with an expired card.
     """
     bucket, fraction = _stable_draws(member_number)
     idle_days = (today - last_visit).days
@@ -120,9 +128,9 @@ def demo_card_dates(
         expires_on = today + dt.timedelta(days=1 + int(fraction * EXPIRING_WITHIN_DAYS))
     else:
         earliest = today + dt.timedelta(days=EXPIRING_WITHIN_DAYS + 1)
-        latest = max(services.years_later(first_visit, services.CARD_VALID_YEARS), earliest)
+        latest = max(services.years_later(first_visit, validity_years), earliest)
         expires_on = earliest + dt.timedelta(days=int(fraction * (latest - earliest).days))
-    return services.years_later(expires_on, -services.CARD_VALID_YEARS), expires_on
+    return services.years_later(expires_on, -validity_years), expires_on
 
 
 def _demo_members_without_card() -> dict[int, int]:
@@ -193,16 +201,18 @@ def loyalty_demo_install(*, as_of: dt.datetime | None = None) -> LoyaltyDemoSumm
     cards = []
     for user_id in user_ids:
         first_visit, last_visit = visits.get(user_id, (today, today))
+        member_type = member_types[demo_member_type_code(member_number=members[user_id])]
         issued_on, expires_on = demo_card_dates(
             member_number=members[user_id],
             first_visit=first_visit,
             last_visit=last_visit,
             today=today,
+            validity_years=member_type.card_validity_years,
         )
         cards.append(
             MemberCard(
                 number=demo_card_number(member_number=members[user_id]),
-                member_type=member_types[demo_member_type_code(member_number=members[user_id])],
+                member_type=member_type,
                 account=account_of_user[user_id],
                 pin_hash=pin_hash,
                 issued_on=issued_on,

@@ -39,7 +39,6 @@ from loyalty import economy, selectors
 from loyalty.models import (
     CARD_NUMBER_LENGTH,
     CARD_NUMBER_PREFIX,
-    CARD_VALID_YEARS,  # noqa: F401  (the demo loader reads it from here)
     BasketPointsRedemption,
     EarningRules,
     MemberCard,

@@ -38,6 +38,7 @@ from shop.demo import catalogue_map, constants
 from shop.demo.dates import DemoDates, demo_dates_build, history_shift_weeks
 from shop.demo.history import PurchaseHistory, PurchaseHistoryError, purchase_history_read
 from shop.demo.models import HistoryShift
+from shop.demo.pages import demo_pages_refresh
 from shop.demo.pictures import product_pictures_ensure
 from shop.pages.services import site_pages_install, site_pages_translation_install
 from shop.staff import roles as staff_roles
@@ -502,6 +503,8 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
         ],
         featured_category_id=featured_category.pk if featured_category else None,
     )
+    # A page still holding an earlier loader's text (its old delivery promises) gets today's.
+    demo_pages_refresh()
     # The pages' Chinese versions, made as marketing's "Translate" makes them.
     site_pages_translation_install(language_code="zh-hans")
     # What derives from the history is computed as of dates.now (today, unless --keep-dates),

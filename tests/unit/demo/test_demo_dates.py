@@ -16,7 +16,8 @@ from credit import selectors as credit_selectors
 from crm import selectors as crm_selectors
 from loyalty import selectors as loyalty_selectors
 from loyalty.demo import EXPIRING_WITHIN_DAYS, demo_card_sample
-from loyalty.models import MemberCard, PointsAccount, PointsTransaction
+from loyalty.models import MemberCard, MemberType, PointsAccount, PointsTransaction
+from loyalty.services import years_later
 from marketing.models import SegmentationRun
 from operations import services as operations_services
 from operations.demo import DEMO_COVER_DAYS, DEMO_LOW_PRODUCTS
@@ -269,3 +270,22 @@ def test_the_tills_last_weeks_are_closed_shifts_some_counted_a_little_off(busy_d
     assert all(abs(difference) <= 5 for difference in off)
     recent = Order.objects.filter(date_placed__gte=min(shift.opened_at for shift in shifts))
     assert TillSale.objects.count() == recent.count()
+
+
+def test_each_card_runs_its_member_types_validity_with_the_same_spread(tmp_path):
+    validity = {"student": 1, "staff": 2, "faculty": 6, "alumni": 3}
+    for code, years in validity.items():
+        MemberType.objects.filter(code=code).update(card_validity_years=years)
+    _load(_write(tmp_path, _busy_history(last_day=dt.date(2015, 12, 30))))
+    today = timezone.localdate()
+    month = today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
+
+    cards = MemberCard.objects.select_related("member_type")
+    assert {card.member_type.code for card in cards} == set(validity)
+    for card in cards:
+        years = validity[card.member_type.code]
+        assert years_later(card.expires_on, -years) == card.issued_on, card.number
+    expired = cards.filter(expires_on__lt=today)
+    assert 0 < expired.count() <= cards.count() * 5 / 100
+    expiring = cards.filter(expires_on__gte=today, expires_on__lte=month)
+    assert 0 < expiring.count() <= cards.count() * 10 / 100
