@@ -33,6 +33,7 @@ from shop.apps.order.services import (
     order_refund,
     order_refundable_amount,
 )
+from shop.staff.selectors import staff_name
 from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale
 
@@ -177,7 +178,7 @@ def shift_close(
     ):
         raise ValidationError(
             _("%(user)s may not use the till: hand the drawer to a cashier.")
-            % {"user": next_cashier},
+            % {"user": staff_name(user=next_cashier)},
             code="next_cashier_not_allowed",
         )
     shift.expected_cash = selectors.shift_expected_cash(shift=shift)
@@ -539,7 +540,7 @@ def rota_assignment_save(
         raise ValidationError(
             _("%(staff)s already works at %(post)s from %(start)s to %(end)s that day.")
             % {
-                "staff": staff,
+                "staff": staff_name(user=staff),
                 "post": clash.post,
                 "start": clash.starts_at.strftime("%H:%M"),
                 "end": clash.ends_at.strftime("%H:%M"),

@@ -24,6 +24,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
+from shop.staff.selectors import staff_name
 from till import selectors, services
 from till.dashboard import forms
 from till.models import RotaAssignment, TillSale
@@ -330,8 +331,8 @@ class ShiftCloseView(generic.FormView):
             self.request,
             _("%(old)s handed the till over to %(new)s with %(cash)s counted in the drawer.")
             % {
-                "old": self.shift.cashier,
-                "new": next_cashier,
+                "old": staff_name(user=self.shift.cashier),
+                "new": staff_name(user=next_cashier),
                 "cash": currency(form.cleaned_data["counted_cash"]),
             },
         )
