@@ -1,0 +1,161 @@
+"""The Chinese a reader meets: every English message reads one way, whether its translation
+comes from our catalogue or from Oscar's (ours wins for every message it has, see
+``shop/oscar_messages.py``), wrong character forms appear nowhere, and words a member must
+tell apart on one screen are worded apart."""
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import oscar
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories.payments import CheckoutDriver, shipping_country, shop_product
+
+OURS = Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES/django.po"
+OSCARS = Path(oscar.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"
+STRING_MODULE = Path(settings.BASE_DIR) / "shop/oscar_messages.py"
+
+# Wrong or old-fashioned forms, and what to write instead. Customers are addressed as 您.
+FORBIDDEN = {
+    "登陆": "登录",
+    "帐": "账",
+    "你": "您",
+    "购物篮": "购物车",
+    "结帐": "结账",
+}
+
+# Lower-case twins of a message that mean something else and must read differently. Each is
+# here because its template asks for it without a context; the comment says which one.
+DIFFERENT_SENSES = {
+    # templates/loyalty/card_lookup_result.html: points not spendable yet (待生效), whereas
+    # the capitalised "Pending" without context is a refund's state (待处理).
+    "pending",
+}
+
+
+def _catalogue(path: Path):
+    with path.open("rb") as po:
+        return read_po(po)
+
+
+def _singular(message) -> str:
+    return message.id[0] if isinstance(message.id, tuple) else message.id
+
+
+def _translations(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+
+
+def _shown():
+    """Every translated message a zh-hans page can show: ours, and Oscar's where ours has no
+    entry for the same message. Yields (context, msgid, translation, which catalogue)."""
+    ours = {(m.context, _singular(m)): m for m in _catalogue(OURS) if m.id and m.string}
+    for key, message in ours.items():
+        yield (*key, _translations(message)[0], "ours")
+    for message in _catalogue(OSCARS):
+        key = (message.context, _singular(message))
+        if message.id and key not in ours and any(_translations(message)):
+            yield (*key, _translations(message)[0], "oscar")
+
+
+def _same_english(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip().casefold().replace("log in", "login")
+    return re.sub(r"(\.\.\.|[.:!?…])+$", "", text).strip()
+
+
+def _same_chinese(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"[。：！？…:.!?]+$", "", text).strip()
+    return text.removeprefix("请")
+
+
+def test_no_english_message_reads_two_ways():
+    readings = defaultdict(set)
+    for context, msgid, msgstr, source in _shown():
+        if context is None and msgid.strip() not in DIFFERENT_SENSES:
+            readings[_same_english(msgid)].add((msgid, _same_chinese(msgstr), source))
+    twice = {
+        english: sorted(found)
+        for english, found in readings.items()
+        if len({chinese for _, chinese, _ in found}) > 1
+    }
+    assert twice == {}
+
+
+@pytest.mark.parametrize(("wrong", "right"), FORBIDDEN.items())
+def test_no_translation_on_our_pages_uses_a_wrong_form(wrong, right):
+    offenders = [
+        f"{source}: {msgid!r} => {msgstr!r}"
+        for _, msgid, msgstr, source in _shown()
+        if wrong in msgstr
+    ]
+    assert offenders == [], f"write {right} instead of {wrong}"
+
+
+def test_every_message_we_word_again_for_oscar_is_one_of_oscars():
+    # A typo in shop/oscar_messages.py would add a message nobody shows, and leave Oscar's
+    # wording on the page.
+    oscars = {_singular(m) for m in _catalogue(OSCARS) if m.id}
+    ours = {_singular(m) for m in _catalogue(OURS) if m.id}
+    listed = {
+        _singular(m)
+        for m in _catalogue(OURS)
+        if m.id and any(path == "shop/oscar_messages.py" for path, _ in m.locations)
+    }
+    assert listed, "makemessages has not picked up shop/oscar_messages.py"
+    assert listed <= oscars
+    assert listed <= ours
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Change password", "Change PIN"),
+        ("Log in", "Register"),
+        ("Shifts", "Rota slot"),
+        ("Pending", "pending"),
+    ],
+)
+def test_words_on_one_screen_are_worded_apart(one, other):
+    with translation.override("zh-hans"):
+        assert translation.gettext(one) != translation.gettext(other)
+
+
+def test_the_sign_in_words_read_登录_in_every_catalogue():
+    with translation.override("zh-hans"):
+        assert translation.gettext("Login or register") == "登录或注册"
+        assert translation.gettext("Log In") == "登录"
+        assert translation.gettext("Products you recently viewed") == "您最近浏览过的商品"
+
+
+@pytest.mark.django_db
+def test_header_login_and_checkout_pages_never_show_登陆(client, django_user_model):
+    client.cookies["django_language"] = "zh-hans"
+    pages = {
+        "home": client.get("/"),
+        "login": client.get(reverse("customer:login")),
+    }
+    shipping_country()
+    shopper = django_user_model.objects.create_user(
+        username="reader", email="reader@campus.example", password="a-long-password-1"
+    )
+    client.force_login(shopper)
+    checkout = CheckoutDriver(client)
+    checkout.add_to_basket(shop_product(price="12.00"))
+    pages["basket"] = client.get(reverse("basket:summary"))
+    pages["delivery"] = client.get(reverse("checkout:shipping-method"))
+    checkout.enter_shipping_address()
+    pages["payment"] = client.get(reverse("checkout:payment-details"))
+    pages["account"] = client.get(reverse("customer:summary"), follow=True)
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert '<html lang="zh-hans"' in html, name
+        assert "登陆" not in html, name
+        assert "登录" in html or name != "login", name
