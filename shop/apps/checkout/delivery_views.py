@@ -33,6 +33,11 @@ class IndexView(views.IndexView):
     # The way to get the order comes first: pick-up needs no address at all.
     success_url = reverse_lazy("checkout:shipping-method")
 
+    def get_form_kwargs(self):
+        # "Returning customer" signs in through authenticate(): the login throttle and the
+        # member card backend need the request (client address), as on the login page.
+        return {**super().get_form_kwargs(), "request": self.request}
+
 
 class ShippingMethodView(views.ShippingMethodView):
     """Pick-up in store (chosen here) or campus delivery (building, room and round next)."""

@@ -1,8 +1,59 @@
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout import forms as oscar_forms
+from oscar.apps.customer.utils import normalise_email
 from phonenumber_field.formfields import PhoneNumberField
 
+from loyalty.backends import looks_like_card_number
+from shop.apps.customer.forms import CardSignInErrorsMixin
 from shop.apps.payment import stripe_gateway
+
+
+class GatewayForm(CardSignInErrorsMixin, oscar_forms.GatewayForm):
+    """Checkout's "who are you?": a returning member signs in with card number + PIN too.
+
+    The same ``authenticate()`` as the login page (``loyalty.backends.MemberCardBackend``
+    behind the login throttle), so wrong PINs here count towards the same locks. A guest or a
+    new account is still given by email address: a card number is only a way to sign in.
+    """
+
+    username = forms.CharField(
+        label=_("My email address or member card number is"),
+        max_length=254,
+        help_text=_("Members: the 16 digits on your card, with or without spaces."),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    CHOICES = (
+        oscar_forms.GatewayForm.CHOICES[0],
+        oscar_forms.GatewayForm.CHOICES[1],
+        (
+            oscar_forms.GatewayForm.EXISTING,
+            _("I am a returning customer, and my password (or my card's PIN) is"),
+        ),
+    )
+    options = forms.ChoiceField(
+        widget=forms.widgets.RadioSelect, choices=CHOICES, initial=oscar_forms.GatewayForm.GUEST
+    )
+
+    def clean_username(self) -> str:
+        value = self.cleaned_data["username"].strip()
+        if looks_like_card_number(value):
+            return value
+        validate_email(value)
+        return normalise_email(value)
+
+    def clean(self):
+        choice = self.cleaned_data.get("options")
+        if choice != self.EXISTING and looks_like_card_number(self.cleaned_data.get("username")):
+            self.add_error(
+                "username",
+                _(
+                    "To check out with your member card, choose “returning customer” and "
+                    "enter the card's PIN. A guest or a new account needs an email address."
+                ),
+            )
+        return super().clean()
 
 
 class PaymentDetailsForm(forms.Form):

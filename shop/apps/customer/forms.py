@@ -4,7 +4,7 @@ Members of the store hold a member card with a PIN; many accounts were opened at
 by the demo loader and have no usable password. The login form therefore takes either an email
 address and password or a card number and PIN (``loyalty.backends.MemberCardBackend`` does the
 checking), and password reset also reaches accounts without a password: its email is then a
-link to set one.
+link to set one. Deleting such an account is confirmed with the card's PIN.
 """
 
 import unicodedata
@@ -15,24 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import forms as oscar_forms
 from oscar.core.compat import get_user_model
 
+from loyalty import services as loyalty_services
 from loyalty.backends import CARD_SIGN_IN_REFUSED_ATTRIBUTE
 
 User = get_user_model()
 
 
-class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
-    username = forms.CharField(
-        label=_("Email address or member card number"),
-        max_length=254,
-        help_text=_("Members: the 16 digits on your card, with or without spaces."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )
-    password = forms.CharField(
-        label=_("Password or card PIN"),
-        strip=False,
-        help_text=_("With a card number, the card's PIN."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+class CardSignInErrorsMixin:
+    """The errors of a sign-in form that takes a card number + PIN as well as an email address
+    + password: the login page's and checkout's "returning customer" (``checkout.forms``)."""
 
     error_messages = {
         **oscar_forms.EmailAuthenticationForm.error_messages,
@@ -47,6 +38,48 @@ class EmailAuthenticationForm(oscar_forms.EmailAuthenticationForm):
         if reason:
             return ValidationError(reason, code="card_sign_in_refused")
         return super().get_invalid_login_error()
+
+
+class EmailAuthenticationForm(CardSignInErrorsMixin, oscar_forms.EmailAuthenticationForm):
+    username = forms.CharField(
+        label=_("Email address or member card number"),
+        max_length=254,
+        help_text=_("Members: the 16 digits on your card, with or without spaces."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password or card PIN"),
+        strip=False,
+        help_text=_("With a card number, the card's PIN."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ConfirmCardPinForm(forms.Form):
+    """Oscar's ``ConfirmPasswordForm`` for an account without a password: its card's PIN.
+
+    The PIN is checked by ``loyalty.services.card_authenticate``, so wrong PINs here count
+    towards the same per-card and per-address locks as on the login form and the card lookup.
+    """
+
+    pin = forms.CharField(
+        label=_("Card PIN"),
+        max_length=8,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, user, *args, card, ip: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.card, self.ip = user, card, ip
+        self.fields["pin"].help_text = _("The PIN of your member card ending in %(last4)s.") % {
+            "last4": card.number[-4:]
+        }
+
+    def clean_pin(self) -> str:
+        pin = self.cleaned_data["pin"]
+        loyalty_services.card_authenticate(number=self.card.number, pin=pin, ip=self.ip)
+        return pin
 
 
 class PasswordResetForm(oscar_forms.PasswordResetForm):
