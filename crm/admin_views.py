@@ -373,6 +373,15 @@ def _chart(kind: str, labels: list, datasets: list[tuple[str, list]]) -> dict:
     }
 
 
+def _period_label(row: dict) -> str:
+    """A period's name on charts and tables, marked when its figures are not a whole one."""
+    if row.get("state") == selectors.PERIOD_SO_FAR:
+        return _("%(period)s (so far)") % {"period": row["period"]}
+    if row.get("state") == selectors.PERIOD_PARTIAL:
+        return _("%(period)s (part)") % {"period": row["period"]}
+    return str(row["period"])
+
+
 REPORTS = {
     "sales": gettext_lazy("Sales"),
     "channels": gettext_lazy("Sales by channel"),
@@ -396,10 +405,10 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
     return {
         "sales": {
             "header": [_("Period"), _("Orders"), _("Revenue"), _("Customers")],
-            "rows": [(r["period"], r["orders"], r["revenue"], r["customers"]) for r in sales],
+            "rows": [(_period_label(r), r["orders"], r["revenue"], r["customers"]) for r in sales],
             "chart": _chart(
                 "bar",
-                [r["period"] for r in sales],
+                [_period_label(r) for r in sales],
                 [(_("Revenue"), [r["revenue"] for r in sales])],
             ),
         },
@@ -423,10 +432,10 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
         },
         "customers": {
             "header": [_("Month"), _("Active members"), _("New"), _("Returning")],
-            "rows": [(r["period"], r["active"], r["new"], r["returning"]) for r in customers],
+            "rows": [(_period_label(r), r["active"], r["new"], r["returning"]) for r in customers],
             "chart": _chart(
                 "bar",
-                [r["period"] for r in customers],
+                [_period_label(r) for r in customers],
                 [
                     (_("New"), [r["new"] for r in customers]),
                     (_("Returning"), [r["returning"] for r in customers]),
@@ -436,10 +445,10 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
         },
         "points": {
             "header": [_("Month"), _("Issued"), _("Redeemed"), _("Expired")],
-            "rows": [(r["period"], r["issued"], r["redeemed"], r["expired"]) for r in points],
+            "rows": [(_period_label(r), r["issued"], r["redeemed"], r["expired"]) for r in points],
             "chart": _chart(
                 "line",
-                [r["period"] for r in points],
+                [_period_label(r) for r in points],
                 [
                     (_("Issued"), [r["issued"] for r in points]),
                     (_("Redeemed"), [r["redeemed"] for r in points]),
@@ -465,7 +474,7 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
             ],
             "rows": [
                 (
-                    r["period"],
+                    _period_label(r),
                     r["tickets"],
                     r["per_1000_orders"],
                     r["mean_hours_to_first_reply"],
@@ -476,7 +485,7 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
             ],
             "chart": _chart(
                 "bar",
-                [r["period"] for r in complaints],
+                [_period_label(r) for r in complaints],
                 [(_("Complaints"), [r["tickets"] for r in complaints])],
             ),
         },
@@ -552,7 +561,9 @@ class KpiView(CrmAdminView):
         form, window, _period = _window(request)
         del form.fields["period"]  # KPIs are monthly
         rows = selectors.kpis_by_month(window=window)
-        table_rows = [[row[key] for key, _label in self.HEADER] for row in rows]
+        table_rows = [
+            [_period_label(row), *(row[key] for key, _label in self.HEADER[1:])] for row in rows
+        ]
         if request.GET.get("export") == "kpis":
             services.privacy_log(
                 action=PrivacyLog.Action.EXPORT,
@@ -565,7 +576,11 @@ class KpiView(CrmAdminView):
                 header=[str(label) for _key, label in self.HEADER],
                 rows=table_rows,
             )
-        labels = [row["period"] for row in rows]
+        labels = [_period_label(row) for row in rows]
+        # Rates exist for whole months only (selectors.kpis_by_month): the rate charts end
+        # with the last whole month, the member-growth bars show the running one "so far".
+        whole = [row for row in rows if row["state"] == selectors.PERIOD_COMPLETE]
+        whole_labels = [_period_label(row) for row in whole]
         matrix = selectors.loyalty_value_matrix(rows=selectors.survey_scores_by_value_group())
         group_labels = selectors.value_group_labels()
         context = self.get_context_data(**kwargs)
@@ -577,11 +592,11 @@ class KpiView(CrmAdminView):
             charts={
                 "rates": _chart(
                     "line",
-                    labels,
+                    whole_labels,
                     [
-                        (_("Retention %"), [r["retention_percent"] for r in rows]),
-                        (_("Churn %"), [r["churn_percent"] for r in rows]),
-                        (_("Repeat purchase %"), [r["repeat_purchase_percent"] for r in rows]),
+                        (_("Retention %"), [r["retention_percent"] for r in whole]),
+                        (_("Churn %"), [r["churn_percent"] for r in whole]),
+                        (_("Repeat purchase %"), [r["repeat_purchase_percent"] for r in whole]),
                     ],
                 ),
                 "growth": _chart(
@@ -589,12 +604,12 @@ class KpiView(CrmAdminView):
                 ),
                 "satisfaction": _chart(
                     "line",
-                    labels,
+                    whole_labels,
                     [
-                        (_("NPS"), [r["nps"] for r in rows]),
+                        (_("NPS"), [r["nps"] for r in whole]),
                         (
                             _("Complaints per 1,000 orders"),
-                            [r["complaints_per_1000_orders"] for r in rows],
+                            [r["complaints_per_1000_orders"] for r in whole],
                         ),
                     ],
                 ),

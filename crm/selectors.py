@@ -330,6 +330,9 @@ def duplicate_groups(*, limit: int = 100) -> list[DuplicateGroup]:
 
 @dataclass(frozen=True)
 class DateWindow:
+    """The days a report covers: ``start`` is the first day's midnight, ``end`` the midnight
+    after the last day (exclusive), so queries read ``>= start`` and ``< end``."""
+
     start: dt.datetime
     end: dt.datetime
 
@@ -339,7 +342,8 @@ class DateWindow:
 
     @property
     def end_date(self) -> dt.date:
-        return timezone.localtime(self.end).date()
+        """The last day included, as people name a window ("to 4 December")."""
+        return timezone.localtime(self.end).date() - dt.timedelta(days=1)
 
 
 def report_window(
@@ -364,6 +368,37 @@ def report_window(
 
 PERIOD_TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
+# How a period's figures compare with a whole one: ``COMPLETE``, still running (``SO_FAR``:
+# today falls in it) or cut by the window's first or last day (``PARTIAL``).
+PERIOD_COMPLETE, PERIOD_SO_FAR, PERIOD_PARTIAL = "complete", "so_far", "partial"
+
+
+def _period_end(start: dt.date, period: str) -> dt.date:
+    """The first day after the period that starts on ``start``."""
+    if period == "day":
+        return start + dt.timedelta(days=1)
+    if period == "week":
+        return start + dt.timedelta(days=7)
+    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def period_state(
+    *, start: dt.date, period: str, window: DateWindow | None, now: dt.datetime | None = None
+) -> str:
+    """Whether the period starting on ``start`` is whole, running or cut by ``window``.
+
+    Without a window only "running" counts (the KPIs measure whole calendar months).
+    """
+    today = timezone.localdate(now) if now else timezone.localdate()
+    end = _period_end(start, period)
+    if start <= today < end and (window is None or window.end_date >= today):
+        return PERIOD_SO_FAR
+    if window is not None and (
+        start < window.start_date or end - dt.timedelta(days=1) > window.end_date
+    ):
+        return PERIOD_PARTIAL
+    return PERIOD_COMPLETE
+
 
 def _window_orders(window: DateWindow):
     return paid_orders().filter(date_placed__gte=window.start, date_placed__lt=window.end)
@@ -380,7 +415,11 @@ def _day(value) -> dt.date:
     return value
 
 
-def sales_by_period(*, window: DateWindow, period: str = "month") -> list[dict]:
+def sales_by_period(
+    *, window: DateWindow, period: str = "month", now: dt.datetime | None = None
+) -> list[dict]:
+    """Orders, revenue and customers per period; ``state`` says whether a period is whole
+    (a running month's bar is its takings so far, and is labelled so)."""
     trunc = PERIOD_TRUNC.get(period)
     if trunc is None:
         raise ValueError(f"Unknown period {period!r}")
@@ -396,7 +435,13 @@ def sales_by_period(*, window: DateWindow, period: str = "month") -> list[dict]:
         .order_by("period")
     )
     return [
-        {**row, "period": _day(row["period"]), "revenue": _money(row["revenue"])} for row in rows
+        {
+            **row,
+            "period": _day(row["period"]),
+            "revenue": _money(row["revenue"]),
+            "state": period_state(start=_day(row["period"]), period=period, window=window, now=now),
+        }
+        for row in rows
     ]
 
 
@@ -459,7 +504,7 @@ def first_purchases_by_month(*, start: dt.datetime, end: dt.datetime) -> dict[dt
     return {_day(row["month"]): row["n"] for row in rows}
 
 
-def new_vs_returning(*, window: DateWindow) -> list[dict]:
+def new_vs_returning(*, window: DateWindow, now: dt.datetime | None = None) -> list[dict]:
     """Per month: active customers, and how many of them bought for the very first time."""
     active = {
         _day(row["month"]): row["active"]
@@ -475,12 +520,13 @@ def new_vs_returning(*, window: DateWindow) -> list[dict]:
             "active": active[month],
             "new": new.get(month, 0),
             "returning": active[month] - new.get(month, 0),
+            "state": period_state(start=month, period="month", window=window, now=now),
         }
         for month in sorted(active)
     ]
 
 
-def points_flows(*, window: DateWindow) -> list[dict]:
+def points_flows(*, window: DateWindow, now: dt.datetime | None = None) -> list[dict]:
     """Points issued (earned + positive adjustments), redeemed and expired per month."""
     rows = (
         PointsTransaction.objects.filter(created_at__gte=window.start, created_at__lt=window.end)
@@ -499,6 +545,7 @@ def points_flows(*, window: DateWindow) -> list[dict]:
             "issued": row["issued"] or 0,
             "redeemed": -(row["redeemed"] or 0),
             "expired": -(row["expired"] or 0),
+            "state": period_state(start=_day(row["month"]), period="month", window=window, now=now),
         }
         for row in rows
     ]
@@ -539,8 +586,13 @@ def tier_distribution() -> list[dict]:
     return [{"label": row["tier__name"] or _("No tier"), "members": row["members"]} for row in rows]
 
 
-def complaint_kpis(*, window: DateWindow) -> list[dict]:
-    """Per month: tickets, per 1,000 orders, mean hours to first reply, overdue, satisfaction."""
+def complaint_kpis(*, window: DateWindow, now: dt.datetime | None = None) -> list[dict]:
+    """Per month: tickets, per 1,000 orders, mean hours to first reply, overdue, satisfaction.
+
+    The rate per 1,000 orders is left blank for a month the window does not hold whole (the
+    running month, or one cut by the window's first or last day): complaints come in days
+    after the order, so a few days' orders against their complaints read as a jump.
+    """
     first_reply = ExpressionWrapper(
         F("first_replied_at") - F("created_at"), output_field=DurationField()
     )
@@ -570,6 +622,7 @@ def complaint_kpis(*, window: DateWindow) -> list[dict]:
     result = []
     for row in rows:
         month = _day(row["month"])
+        state = period_state(start=month, period="month", window=window, now=now)
         hours = (
             round(row["mean_first_reply"].total_seconds() / 3600, 1)
             if row["mean_first_reply"] is not None
@@ -580,11 +633,12 @@ def complaint_kpis(*, window: DateWindow) -> list[dict]:
                 "period": month,
                 "tickets": row["tickets"],
                 "per_1000_orders": round(row["tickets"] * 1000 / orders[month], 2)
-                if orders.get(month)
+                if orders.get(month) and state == PERIOD_COMPLETE
                 else None,
                 "mean_hours_to_first_reply": hours,
                 "late": row["late"],
                 "satisfaction": round(row["satisfaction"], 2) if row["satisfaction"] else None,
+                "state": state,
             }
         )
     return result
@@ -598,25 +652,37 @@ def ticket_queue():
 # =========================================================================== KPIs
 
 
-def _month_starts(window: DateWindow) -> list[dt.datetime]:
+def _month_starts(window: DateWindow, *, today: dt.date) -> list[dt.datetime]:
+    """The calendar months the window touches, up to today's (later ones hold nothing yet)."""
     tz = timezone.get_current_timezone()
     start = window.start_date.replace(day=1)
     months = []
-    while start < window.end_date + dt.timedelta(days=1):
+    while start <= min(window.end_date, today):
         months.append(dt.datetime.combine(start, dt.time.min, tzinfo=tz))
         start = (start + dt.timedelta(days=32)).replace(day=1)
     return months
 
 
-def kpis_by_month(*, window: DateWindow) -> list[dict]:
+def kpis_by_month(*, window: DateWindow, now: dt.datetime | None = None) -> list[dict]:
     """Retention, churn, member growth, repeat purchase, satisfaction and complaint rate.
 
     Retention of month m: customers who bought in m-1 and bought again in m, over the
     buyers of m-1 (churn is the rest). Member growth: customers whose first paid purchase
-    falls in m. Repeat-purchase rate: buyers of m with at least two orders in m. Satisfaction: NPS of the survey answers of m. One query per measure and
-    month, each an SQL aggregate.
+    falls in m. Repeat-purchase rate: buyers of m with at least two orders in m.
+    Satisfaction: NPS of the survey answers of m. One query per measure and month, each an
+    SQL aggregate. Every month is a whole calendar month.
+
+    The running month (``state`` "so_far") keeps its counts (buyers, new members, survey
+    answers: month to date, labelled so) but has no rates. A rate needs the whole month:
+    after three days most of last month's buyers have not been back yet (churn would read
+    99 %), hardly anyone has bought twice, and complaints trail their orders by days. An
+    analyst compares a rate with the same rate of earlier months, so the rate charts end
+    with the last whole month rather than show a number that only looks comparable.
     """
-    months = _month_starts(window)
+    now = now or timezone.now()
+    months = _month_starts(window, today=timezone.localdate(now))
+    if not months:
+        return []
     bounds = list(zip(months, [*months[1:], None], strict=True))
     previous_start = (months[0] - dt.timedelta(days=1)).replace(day=1)
     rows = []
@@ -646,7 +712,9 @@ def kpis_by_month(*, window: DateWindow) -> list[dict]:
         )
         tickets = Ticket.objects.filter(created_at__gte=start, created_at__lt=end).count()
         order_count = month_orders.count()
-        retention = round(retained * 100 / prev_count, 1) if prev_count else None
+        state = period_state(start=start.date(), period="month", window=None, now=now)
+        whole = state == PERIOD_COMPLETE
+        retention = round(retained * 100 / prev_count, 1) if prev_count and whole else None
         rows.append(
             {
                 "period": start.date(),
@@ -655,14 +723,17 @@ def kpis_by_month(*, window: DateWindow) -> list[dict]:
                 "churn_percent": round(100 - retention, 1) if retention is not None else None,
                 "new_members": new_members,
                 "members_total": members_total,
-                "repeat_purchase_percent": round(repeaters * 100 / buyers, 1) if buyers else None,
+                "repeat_purchase_percent": round(repeaters * 100 / buyers, 1)
+                if buyers and whole
+                else None,
                 "nps": round((nps["promoters"] - nps["detractors"]) * 100 / nps["answers"])
-                if nps["answers"]
+                if nps["answers"] and whole
                 else None,
                 "survey_answers": nps["answers"],
                 "complaints_per_1000_orders": round(tickets * 1000 / order_count, 2)
-                if order_count
+                if order_count and whole
                 else None,
+                "state": state,
             }
         )
         prev_buyers = month_orders
