@@ -64,7 +64,8 @@ def _shown():
 
 
 def _same_english(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip().casefold().replace("log in", "login")
+    text = re.sub(r"\s+", " ", text).strip().casefold()
+    text = text.replace("log in", "login").replace("log out", "logout")
     return re.sub(r"(\.\.\.|[.:!?…])+$", "", text).strip()
 
 
