@@ -114,17 +114,29 @@ def test_every_message_we_word_again_for_oscar_is_one_of_oscars():
 
 
 @pytest.mark.parametrize(
-    ("one", "other"),
+    "words",
     [
+        # the account's sign-in screens and the card's PIN screens sit side by side
         ("Change password", "Change PIN"),
-        ("Log in", "Register"),
+        ("Password", "PIN"),
+        # checkout and the account name three cards
+        ("Member card", "Campus card", "Bank card"),
+        # the till: a planned rota slot is not the shift a cashier works
+        ("Shift", "Rota slot"),
         ("Shifts", "Rota slot"),
-        ("Pending", "pending"),
     ],
 )
-def test_words_on_one_screen_are_worded_apart(one, other):
+def test_words_on_one_screen_are_worded_apart(words):
     with translation.override("zh-hans"):
-        assert translation.gettext(one) != translation.gettext(other)
+        chinese = [translation.gettext(word) for word in words]
+    assert len(set(chinese)) == len(words), dict(zip(words, chinese, strict=True))
+
+
+def test_pending_points_read_apart_from_a_pending_refund_in_every_spelling():
+    with translation.override("zh-hans"):
+        refund = translation.gettext("Pending")
+        assert translation.gettext("pending") != refund
+        assert translation.pgettext("points not spendable yet", "Pending") != refund
 
 
 def test_the_sign_in_words_read_登录_in_every_catalogue():
