@@ -4,6 +4,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
@@ -96,5 +97,14 @@ class OrderRefundView(generic.FormView):
                 self.request,
                 _("Refunded %(amount)s.")
                 % {"amount": currency(refund.amount, self.order.currency)},
+            )
+        restocked = sum(refund.restock_quantities.values())
+        if restocked:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(n)s unit went back to stock.", "%(n)s units went back to stock.", restocked
+                )
+                % {"n": restocked},
             )
         return redirect("dashboard:order-detail", number=self.order.number)
