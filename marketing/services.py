@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -513,6 +514,9 @@ PARAGRAPH_WITH_RECOMMENDATIONS = re.compile(
 )
 EMPTY_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?:\s|&nbsp;|<br\s*/?>)*</p>")
 NAME_PLACEHOLDER_WITH_SPACE = re.compile(r"[ \t\u00a0]*\{name\}")
+# "{name}, we miss you" at the start of the subject or of a paragraph: without a name the
+# comma goes too and the next word starts the sentence.
+NAME_PLACEHOLDER_LEADING = re.compile(r"(^|<p(?:\s[^>]*)?>)[ \t\u00a0]*\{name\}\s*[,，:]?\s*(\w?)")
 TEXT_LINK = re.compile(r'<a\b[^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.S | re.I)
 TEXT_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 TEXT_BLOCK_END = re.compile(r"</(p|div|h[1-6]|ul|ol|blockquote|table|tr)>", re.I)
@@ -529,9 +533,11 @@ def _recommendations_out_of_paragraphs(body: str) -> str:
 
 def _name_fill(text: str, *, name: str) -> str:
     """``{name}`` becomes the member's name; without one it goes with the space before it, so
-    "Hello {name}," reads "Hello," rather than greeting a "member"."""
+    "Hello {name}," reads "Hello," rather than greeting a "member", and "{name}, we miss you"
+    reads "We miss you"."""
     if name:
         return text.replace("{name}", name)
+    text = NAME_PLACEHOLDER_LEADING.sub(lambda match: match.group(1) + match.group(2).upper(), text)
     return NAME_PLACEHOLDER_WITH_SPACE.sub("", text)
 
 
@@ -555,12 +561,22 @@ def _html_as_text(body: str) -> str:
 
 
 def _campaign_email_compose(
-    *, campaign: Campaign, user, voucher, recipient_id: int | None
+    *,
+    campaign: Campaign,
+    user,
+    voucher,
+    recipient_id: int | None,
+    test_note: str = "",
+    unsubscribe_user_id: int | None = None,
+    greet_by_name: bool = True,
 ) -> tuple[str, str, str]:
     """Subject, text and HTML of the campaign as ``user`` gets it, placeholders filled.
 
     With a ``recipient_id`` its links are tracked and it carries the open pixel; without one
-    (a staff test) nothing in it can record an open or a click.
+    (a staff test) nothing in it can record an open or a click. A test reads as ``user`` (a
+    member of the segment) would get it, with ``test_note`` at the top, and its unsubscribe
+    link is the staff member's (``unsubscribe_user_id``), so trying it leaves the member's
+    consent alone.
     """
     from loyalty.selectors import card_get_for_user
 
@@ -570,9 +586,9 @@ def _campaign_email_compose(
         f'<li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
         for title, url in recommendations
     )
-    name = user.get_full_name().strip()
+    name = user.get_full_name().strip() if greet_by_name else ""
     values = {
-        "{points}": str(card.account.balance if card else 0),
+        "{points}": intcomma(card.account.balance if card else 0),
         "{recommendations}": f"<ul>{recommendation_html}</ul>" if recommendations else "",
         "{voucher_code}": html.escape(voucher.code) if voucher else "",
     }
@@ -595,7 +611,8 @@ def _campaign_email_compose(
         "pixel_url": (
             links.open_pixel_url(recipient_id=recipient_id) if recipient_id is not None else ""
         ),
-        "unsubscribe_url": links.unsubscribe_url(user_id=user.pk),
+        "unsubscribe_url": links.unsubscribe_url(user_id=unsubscribe_user_id or user.pk),
+        "test_note": test_note,
         "shop_url": _email_href(recipient_id=recipient_id, href="/"),
     }
     html_body = render_to_string("marketing/emails/campaign.html", context)
@@ -621,10 +638,29 @@ def campaign_email_render(*, recipient: CampaignRecipient) -> tuple[str, str, st
 CAMPAIGN_TEST_VOUCHER_CODE = "TEST-VOUCHER"
 
 
+def _campaign_test_member(*, campaign: Campaign):
+    """A member the campaign would reach, to show the test with: one with a name if any, the
+    lowest id first so every test of a campaign shows the same person; ``None`` when the
+    segment reaches nobody (or its rules no longer compile)."""
+    from marketing.selectors import segment_user_ids
+
+    try:
+        eligible = _eligible_user_ids(user_ids=segment_user_ids(segment_id=campaign.segment_id))
+    except RuleError:
+        return None
+    members = User.objects.filter(pk__in=eligible)
+    return members.exclude(first_name="", last_name="").order_by("pk").first() or (
+        members.order_by("pk").first()
+    )
+
+
 def campaign_test_send(*, campaign_id: int, user, now: dt.datetime | None = None) -> str:
-    """Email ``user`` the campaign exactly as a recipient would get it, subject marked
+    """Email ``user`` the campaign as a member of its segment would get it, subject marked
     "[Test]"; returns the address.
 
+    The placeholders (name, points, recommendations) are a sample member's, named at the top
+    of the email; a staff account's own would read "You have 0 points". With nobody in the
+    segment the email greets without a name, as a real send greets a member without one.
     Not a send: no recipient row, no bonus points, no voucher, no tracked open or click, and
     the campaign's status and results stay as they were. Refused with a clear message when
     the staff account has no email address.
@@ -646,8 +682,27 @@ def campaign_test_send(*, campaign_id: int, user, now: dt.datetime | None = None
             code=CAMPAIGN_TEST_VOUCHER_CODE,
             end_datetime=now + dt.timedelta(days=campaign.voucher_valid_days),
         )
+    sample = _campaign_test_member(campaign=campaign)
+    if sample is not None:
+        test_note = _("Test: shown with the details of member %(member)s.") % {
+            "member": " ".join(
+                part for part in (sample.get_full_name().strip(), f"<{sample.email}>") if part
+            )
+        }
+    else:
+        test_note = _(
+            "Test: the segment has no member this campaign would reach, so it is shown as a "
+            "member without a name would get it, with your own points and recommendations."
+        )
     subject, text_body, html_body = _campaign_email_compose(
-        campaign=campaign, user=user, voucher=voucher, recipient_id=None
+        campaign=campaign,
+        user=sample or user,
+        voucher=voucher,
+        recipient_id=None,
+        test_note=test_note,
+        unsubscribe_user_id=user.pk,
+        # The staff member is not the member being greeted: no name, as for a member without one.
+        greet_by_name=sample is not None,
     )
     message = EmailMultiAlternatives(
         subject=_("[Test] %(subject)s") % {"subject": subject}, body=text_body, to=[email]

@@ -73,7 +73,7 @@ def _nothing_recorded(campaign: Campaign) -> None:
 
 
 def test_the_staff_member_gets_the_campaign_as_a_member_would_and_nothing_is_recorded(
-    client, marketer, campaign
+    client, marketer, campaign, students
 ):
     client.force_login(marketer)
     page = client.get(reverse("marketing_campaigns:test", args=[campaign.pk]))
@@ -86,9 +86,17 @@ def test_the_staff_member_gets_the_campaign_as_a_member_would_and_nothing_is_rec
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["mkt@campus.example"]
-    assert message.subject == "[Test] Hello Mei Lin"
+    # Shown with the first member of the segment, named at the top, never the staff member.
+    sample = students[0]
+    assert message.subject == f"[Test] Hello {sample.first_name}"
     html = message.alternatives[0][0]
-    assert "Hi Mei Lin, your code TEST-VOUCHER." in html
+    assert f"Hi {sample.first_name}, your code TEST-VOUCHER." in html
+    assert "Mei Lin" not in html
+    note = f"Test: shown with the details of member {sample.first_name} &lt;{sample.email}&gt;."
+    assert note in html
+    assert message.body.startswith(
+        f"Test: shown with the details of member {sample.first_name} <{sample.email}>."
+    )
     assert f"Your voucher code: <strong>{services.CAMPAIGN_TEST_VOUCHER_CODE}</strong>" in html
     # Links go straight to the shop: a test has no recipient to count an open or a click for.
     assert "/catalogue/" in html and "https://campus.example/deals/" in html
@@ -122,3 +130,60 @@ def test_a_real_send_afterwards_still_reaches_every_member_once(
     assert queued > 0
     assert len(mail.outbox) == 1 + queued
     assert marketer.email not in {m.to[0] for m in mail.outbox[1:]}
+
+
+def test_the_test_shows_the_sample_members_points_and_keeps_their_consent_link_out(
+    marketer, segment, students
+):
+    from loyalty.models import MemberCard
+    from loyalty.services import points_adjust
+    from marketing import links
+
+    sample = students[0]
+    card = MemberCard.objects.get(user=sample)
+    points_adjust(account_id=card.account_id, points=12345, reason="Test", created_by=marketer)
+    campaign = Campaign.objects.create(
+        name="Miss you",
+        segment=segment,
+        subject="{name}, we miss you",
+        body="<p>You have {points} points.</p>",
+        created_by=marketer,
+        control_percent=0,
+    )
+
+    services.campaign_test_send(campaign_id=campaign.pk, user=marketer)
+
+    html = mail.outbox[0].alternatives[0][0]
+    # Points as members read them everywhere: grouped.
+    assert "You have 12,345 points." in html
+    # Trying the unsubscribe link of a test must not unsubscribe the member shown in it.
+    assert links.unsubscribe_url(user_id=marketer.pk) in html
+    assert links.unsubscribe_url(user_id=sample.pk) not in html
+
+
+def test_without_a_member_to_show_the_greeting_drops_the_name_as_a_real_send_does(marketer):
+    nobody = rule_segment(
+        name="Nobody", rules=[{"field": "member_type", "operator": "eq", "value": "staff"}]
+    )
+    campaign = Campaign.objects.create(
+        name="Miss you",
+        segment=nobody,
+        subject="{name}, we miss you",
+        body="<p>{name}, come back soon.</p><p>Dear {name}, see you.</p>",
+        created_by=marketer,
+        control_percent=0,
+    )
+
+    services.campaign_test_send(campaign_id=campaign.pk, user=marketer)
+
+    message = mail.outbox[0]
+    assert message.subject == "[Test] We miss you"
+    html = message.alternatives[0][0]
+    assert "<p>Come back soon.</p>" in html and "<p>Dear, see you.</p>" in html
+    assert "Mei" not in html and "segment has no member" in html
+
+
+def test_a_real_send_to_a_member_without_a_name_starts_with_the_next_word():
+    assert services._name_fill("{name}, we miss you", name="") == "We miss you"
+    assert services._name_fill("Hello {name}, hi", name="") == "Hello, hi"
+    assert services._name_fill("{name}, we miss you", name="Ann") == "Ann, we miss you"
