@@ -2,19 +2,35 @@
 
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as oscar_views
 
 from loyalty.backends import MEMBER_CARD_BACKEND
+from loyalty.selectors import card_get_for_user
+from shop.apps.customer.forms import ConfirmCardPinForm
+from shop.apps.customer.services import profile_delete, profile_delete_refusal
+from shop.staff.selectors import staff_landing_url
+from shop.throttle import client_ip
 
 
 class AccountAuthView(oscar_views.AccountAuthView):
     def get_login_success_url(self, form):
-        """A member who signed in with a card lands on their account page (the card, its
-        points, setting a password), unless the login page was given somewhere to go."""
-        card_sign_in = getattr(form.get_user(), "backend", None) == MEMBER_CARD_BACKEND
-        if card_sign_in and not form.cleaned_data["redirect_url"]:
+        """Where the person's work is, unless the login page was given somewhere to go.
+
+        Staff land on their workplace (marketing the CMS, operators the dashboard, cashiers
+        the till: shop.staff.selectors), where Oscar sends only ``is_staff`` accounts, and
+        all of them to the dashboard. A member who signed in with a card lands on their
+        account page (the card, its points, setting a password).
+        """
+        if form.cleaned_data["redirect_url"]:
+            return super().get_login_success_url(form)
+        user = form.get_user()
+        workplace = staff_landing_url(user=user)
+        if workplace is not None:
+            return workplace
+        if getattr(user, "backend", None) == MEMBER_CARD_BACKEND:
             return reverse("customer:profile-view")
         return super().get_login_success_url(form)
 
@@ -59,3 +75,64 @@ class ChangePasswordView(oscar_views.ChangePasswordView):
                 % {"email": self.request.user.email},
             )
         return response
+
+
+class ProfileDeleteView(oscar_views.ProfileDeleteView):
+    """Deleting the account is confirmed with the secret the member signs in with.
+
+    Oscar asks for the password, which accounts opened at the till, by the demo loader or by
+    card sign-in do not have: such a member confirms with their card's PIN, as a bank card
+    confirms with its PIN. Not "set a password first": that would make a member create a
+    credential they never wanted only to close the account, and setting a first password asks
+    for nothing (the member is already signed in), so it would prove no more than a session
+    left open on a library computer. Only an account with neither a password nor a card (campus
+    sign-on) has no secret of ours to confirm with; it is sent to set a password first.
+    """
+
+    template_name = "oscar/customer/profile/profile_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        self.card = None
+        refusal = user.is_authenticated and profile_delete_refusal(user=user)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("customer:profile-view")
+        if user.is_authenticated and not user.has_usable_password():
+            self.card = card_get_for_user(user=user)
+            if self.card is None:
+                messages.info(
+                    request,
+                    _(
+                        "Your account has no password or member card to confirm with. Set a "
+                        "password first, then delete your profile with it."
+                    ),
+                )
+                return redirect("customer:change-password")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return ConfirmCardPinForm if self.card else super().get_form_class()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.card:
+            kwargs.update(card=self.card, ip=client_ip(self.request))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kept_card = self.card or card_get_for_user(user=self.request.user)
+        return {
+            **super().get_context_data(**kwargs),
+            "confirm_with_pin": bool(self.card),
+            "kept_card": kept_card,
+        }
+
+    def form_valid(self, form):
+        # The card, wallet and past pre-orders stay as the store's records, unlinked
+        # (customer.services); Oscar's user.delete() alone is refused by them.
+        profile_delete(user=self.request.user)
+        messages.success(
+            self.request, _("Your profile has now been deleted. Thanks for using the site.")
+        )
+        return redirect(self.get_success_url())

@@ -1,0 +1,74 @@
+"""Closing a customer's account from "Delete profile" (Oscar's view calls ``user.delete()``).
+
+A member's card, wallet and points are the store's ledgers as much as the member's data: they
+are kept (each movement is a record the accounts need), and deleting the account unlinks them
+instead. The card becomes an unclaimed card again, as before it was claimed online, so the
+points on it still work at the till for whoever holds it. What cannot be unlinked without
+losing someone's money or a record the store must keep refuses the deletion, saying what to
+do first.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oscar.templatetags.currency_filters import currency
+
+from credit.models import CreditAccount
+from crm.models import Ticket
+from loyalty.models import MemberCard, Referral, Wallet
+from preorders.models import Preorder
+
+# Pre-orders still holding money or a unit for the customer.
+_PREORDER_OPEN = (
+    Preorder.Status.RESERVED,
+    Preorder.Status.AWAITING_RELEASE,
+    Preorder.Status.CHARGED,
+)
+
+
+def profile_delete_refusal(*, user) -> str:
+    """Why ``user``'s account cannot be deleted from the storefront now; "" when it can."""
+    if user.is_staff or user.is_superuser:
+        return _("A staff account is closed by an administrator, not from the shop.")
+    wallet = Wallet.objects.filter(user=user).first()
+    if wallet is not None and wallet.balance:
+        return _(
+            "Your campus-card wallet holds %(balance)s. Spend it, or ask the store's service "
+            "desk to refund it, before deleting your profile."
+        ) % {"balance": currency(wallet.balance)}
+    if Preorder.objects.filter(user=user, status__in=_PREORDER_OPEN).exists():
+        return _(
+            "You have a pre-order that is not handed over yet. Collect or cancel it before "
+            "deleting your profile."
+        )
+    if CreditAccount.objects.filter(holder=user).exists():
+        return _(
+            "You hold a credit account. Ask the store to name another holder before deleting "
+            "your profile."
+        )
+    if (
+        Referral.objects.filter(referrer=user).exists()
+        or Referral.objects.filter(newcomer=user).exists()
+    ):
+        # The referral bonuses in the points history name both members.
+        return _(
+            "Your points history includes a referral bonus, which the store must keep. Please "
+            "ask the store's service desk to close your account."
+        )
+    return ""
+
+
+@transaction.atomic
+def profile_delete(*, user) -> None:
+    """Delete ``user``'s account; the card, wallet, tickets and past pre-orders stay, unlinked.
+
+    Raises ``ValidationError`` (and changes nothing) when ``profile_delete_refusal`` says no.
+    """
+    refusal = profile_delete_refusal(user=user)
+    if refusal:
+        raise ValidationError(refusal, code="profile_delete_refused")
+    MemberCard.objects.filter(user=user).update(user=None)
+    Wallet.objects.filter(user=user).update(user=None)
+    Ticket.objects.filter(customer=user).update(customer=None)
+    Preorder.objects.filter(user=user).update(user=None)
+    user.delete()
