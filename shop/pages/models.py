@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from shop.pages.blocks import PageBodyBlock
 from shop.pages.selectors import product_lists_resolve
@@ -47,23 +48,26 @@ class HomePage(StreamPage):
     subpage_types = ["pages.ContentPage"]
 
     def route(self, request, path_components):
-        # A page marketing has not translated yet is still served, in the site's language: a
-        # path this language's tree lacks is looked up in the site's own tree.
+        # Every version's URL serves the version in the active language: a path this
+        # language's tree lacks (a page not translated yet, or whose translation has its own
+        # slug) is looked up in the other languages' trees, the site's own first, and the page
+        # found is served in its live version in the active language, else as it is.
         try:
             return super().route(request, path_components)
         except Http404:
-            site = Site.find_for_request(request)
-            if (
-                site is None
-                or site.root_page_id == self.pk
-                or site.root_page.translation_key != self.translation_key
-            ):
-                raise
-            return site.root_page.specific.route(request, path_components)
-
-    class Meta:
-        verbose_name = _("home page")
-        verbose_name_plural = _("home pages")
+            pass
+        site = Site.find_for_request(request)
+        homes = sorted(
+            self.get_translations().live().specific(),
+            key=lambda home: site is None or home.pk != site.root_page_id,
+        )
+        for home in homes:
+            try:
+                page, args, kwargs = super(HomePage, home).route(request, path_components)
+            except Http404:
+                continue
+            return RouteResult(page.localized.specific, args, kwargs)
+        raise Http404
 
 
 class ContentPage(StreamPage):

@@ -10,7 +10,7 @@ from wagtail.models import Locale, Page
 
 from shop.pages.models import ContentPage, HomePage
 from shop.pages.services import locales_install, site_pages_translation_install
-from shop.staff.roles import MARKETING_GROUP
+from shop.staff.roles import MARKETING_GROUP, MARKETING_MANAGERS_GROUP, OPERATORS_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,20 @@ def test_a_page_without_a_chinese_version_is_served_in_english(client, home_page
     assert client.get("/no-such-page/").status_code == 404
 
 
+def test_a_translation_with_its_own_slug_is_served_in_each_language_at_both_urls(client, home_page):
+    site_pages_translation_install(language_code="zh-hans")
+    zh = Locale.objects.get(language_code="zh-hans")
+    hours = ContentPage.objects.get(locale=zh, slug="opening-hours")
+    hours.slug = "营业时间"
+    hours.save_revision().publish()
+
+    for path in ("/opening-hours/", "/营业时间/"):
+        client.cookies.pop("django_language", None)
+        assert "<h1>Opening hours</h1>" in client.get(path).content.decode(), path
+        _chinese(client)
+        assert "<h1>营业时间</h1>" in client.get(path).content.decode(), path
+
+
 def test_an_unpublished_chinese_home_page_leaves_the_whole_site_english(client, home_page):
     chinese_home = site_pages_translation_install(language_code="zh-hans")
     chinese_home.unpublish()
@@ -135,3 +149,44 @@ def test_locales_install_is_idempotent():
     second = locales_install()
     assert [locale.pk for locale in first] == [locale.pk for locale in second]
     assert Locale.objects.filter(language_code="zh-hans").count() == 1
+
+
+def _staff(group_name: str):
+    user = UserFactory(is_staff=False)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def test_marketing_translates_a_page_in_the_cms(client, home_page):
+    chinese_home = site_pages_translation_install(language_code="zh-hans")
+    zh = chinese_home.locale
+    ContentPage.objects.get(locale=zh, slug="about-us").delete()
+    about = ContentPage.objects.get(locale=Locale.get_default(), slug="about-us")
+    client.force_login(_staff(MARKETING_GROUP))
+    url = reverse("simple_translation:submit_page_translation", args=[about.pk])
+
+    edit_page = client.get(reverse("wagtailadmin_pages:edit", args=[about.pk])).content.decode()
+    assert f'href="{url}"' in edit_page
+    response = client.post(url, {"locales": [zh.pk]})
+
+    translated = ContentPage.objects.get(locale=zh, slug="about-us")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[translated.pk])
+    assert translated.get_parent().pk == chinese_home.pk
+    assert translated.translation_key == about.translation_key
+    assert not translated.live
+    assert translated.permissions_for_user(response.wsgi_request.user).can_publish()
+
+
+@pytest.mark.parametrize("group_name", [MARKETING_MANAGERS_GROUP, OPERATORS_GROUP])
+def test_only_marketing_translates_pages(client, home_page, group_name):
+    zh = Locale.objects.get(language_code="zh-hans")
+    client.force_login(_staff(group_name))
+
+    response = client.post(
+        reverse("simple_translation:submit_page_translation", args=[home_page.pk]),
+        {"locales": [zh.pk]},
+    )
+
+    assert response.status_code in (302, 403)
+    assert not HomePage.objects.filter(locale=zh).exists()
