@@ -18,8 +18,11 @@ PASSWORD = "till-test-password"  # noqa: S105
 def till_day(transactional_db):
     earning_rules(pending_days=0, points_per_cny=Decimal("1.00"))
     people = {}
-    for username, email in (("casey", CASHIER_EMAIL), ("nina", NEXT_EMAIL)):
-        user = f.cashier(username=username, email=email)
+    for username, email, first, last in (
+        ("casey", CASHIER_EMAIL, "Casey", "Lin"),
+        ("nina", NEXT_EMAIL, "Nina", "Wu"),
+    ):
+        user = f.cashier(username=username, email=email, first_name=first, last_name=last)
         user.set_password(PASSWORD)
         user.save()
         people[username] = user
@@ -83,14 +86,14 @@ def test_sell_void_refund_and_hand_over(browser_page, till_day):
     page.goto("/dashboard/till/")
     page.click("text=Close shift")
     page.fill("#id_counted_cash", "100.00")
-    page.select_option("#id_next_cashier", label="nina")
+    page.select_option("#id_next_cashier", label="Nina Wu")
     page.fill("#id_next_cashier_password", PASSWORD)
     page.click("button:has-text('Close shift')")
     expect(page.locator("h1")).to_contain_text("Handover report")
     expect(page.locator("[data-cash-refunds]")).to_have_text("−¥9.50")
     expect(page.locator("[data-expected]")).to_have_text("¥100.00")
     expect(page.locator("[data-difference]")).to_have_text("¥0.00")
-    expect(page.locator("[data-handover]")).to_contain_text("nina")
+    expect(page.locator("[data-handover]")).to_contain_text("Nina Wu")
     assert Shift.objects.get(closed_at__isnull=True).cashier == till_day["nina"]
     page.goto("/dashboard/till/")
     expect(page.locator("h1")).to_contain_text("Ring up a sale")

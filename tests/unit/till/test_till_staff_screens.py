@@ -184,7 +184,7 @@ def test_a_shopper_is_refused_and_a_visitor_sent_to_log_in(client, shift):
 
 
 def test_handover_needs_the_next_cashiers_password_then_the_till_is_theirs(client, shift):
-    successor = f.cashier(username="nina")
+    successor = f.cashier(username="nina", first_name="Nina", last_name="Wu")
     successor.set_password(PASSWORD)
     successor.save()
     url = reverse("till-shift-close", args=[shift.pk])
@@ -205,5 +205,5 @@ def test_handover_needs_the_next_cashiers_password_then_the_till_is_theirs(clien
     )
     assert int(client.session[SESSION_KEY]) == successor.pk
     html = response.content.decode()
-    assert "handed the till over to nina" in html and "data-handover" in html
+    assert "handed the till over to Nina Wu" in html and "data-handover" in html
     assert TillSale.objects.count() == 0
