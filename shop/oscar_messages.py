@@ -64,6 +64,10 @@ OSCAR_MESSAGES = (
     gettext_noop("Meta title"),
     gettext_noop("Meta description"),
     gettext_noop("Is public"),
+    gettext_noop("Show this product in search results and catalogue listings."),
+    gettext_noop(
+        "Universal Product Code (UPC) is an identifier for a product which is not specific to a particular  supplier. Eg an ISBN for a book."
+    ),
     gettext_noop("Product type"),
     gettext_noop("Is discountable?"),
     gettext_noop("This flag indicates if this product can be used in an offer or not"),
@@ -391,6 +395,7 @@ OSCAR_MESSAGES = (
     gettext_noop("Upselling"),
     gettext_noop("Product Type:"),
     gettext_noop("Low stock threshold"),
+    gettext_noop("This is likely because this product still has stock records."),
     gettext_noop("Date alert raised"),
     gettext_noop("Sending..."),
     gettext_noop("Body text"),
