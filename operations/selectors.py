@@ -445,8 +445,9 @@ def _first_category_name():
 def takings_daily(*, start: date, end: date) -> list[dict]:
     """Money taken per day and payment method (Oscar payment sources, less refunds).
 
-    Paid orders that carry no payment source (imported history) appear under
-    "Not recorded" at their order total, so the day's total still matches the orders.
+    Every payment path (checkout, till, on account, pre-orders) and the demo's history write
+    a source with the order; a paid order without one (data brought in from elsewhere) still
+    counts, under "Not recorded" at its order total, so the day's total matches the orders.
     """
     since, until = _day_bounds(start, end)
     tz = timezone.get_current_timezone()

@@ -11,6 +11,8 @@ over to the other at 15:00, who closes it at night. Every history order of those
 cash sale rung up in the shift it falls in (the order with its cash payment source, as a live
 till sale has), and each shift was counted against what it expected, a few of them a little
 short or over, so the shift list, the handover reports and the receipts read like a store's.
+The older history orders were paid in cash too (``history_payments_install``): every history
+order carries its payment source, so the finance report's takings by method cover them all.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ DEMO_CASHIERS = ("cashier", "cashier2")
 STORE_OPENS = dt.time(demo_constants.STORE_OPENS_HOUR)
 HANDOVER_AT = dt.time(15)
 STORE_CLOSES = dt.time(demo_constants.STORE_CLOSES_HOUR)
+BULK_BATCH_SIZE = 1000
 # (post, username, from, to) beside the cashiers' Till 1 turns, every opening day: the
 # operator on the shelves and on Till 2 over the lunch rush; the deli is left for marketing to
 # see an empty post.
@@ -132,38 +135,44 @@ def _history_orders_by_day(*, since: dt.datetime, until: dt.datetime) -> dict[dt
     return by_day
 
 
-def _payments_record(*, sales: list[TillSale], placed: dict[int, dt.datetime]) -> None:
-    """Each sale's cash Source and "Paid" event, dated when it was rung up, as a live sale's."""
+def _payments_record(*, payments: list[tuple[int, Decimal, str, dt.datetime]]) -> None:
+    """A cash Source and "Paid" event for each (order id, amount, reference, paid at), dated
+    when it was paid, as a live till sale's. An order that already has a payment source is
+    left alone, so no order is paid twice whichever part of the demo reached it first."""
+    already_paid = set(
+        Source.objects.filter(order_id__in=[row[0] for row in payments]).values_list(
+            "order_id", flat=True
+        )
+    )
+    payments = [row for row in payments if row[0] not in already_paid]
     cash, _created = SourceType.objects.get_or_create(name=SOURCE_TYPE_CASH)
     paid, _created = PaymentEventType.objects.get_or_create(name=PAYMENT_EVENT_PAID)
     Source.objects.bulk_create(
         [
             Source(
-                order_id=sale.order_id,
+                order_id=order_id,
                 source_type=cash,
                 currency=settings.OSCAR_DEFAULT_CURRENCY,
-                amount_allocated=sale.total,
-                amount_debited=sale.total,
-                reference=f"shift:{sale.shift_id}",
+                amount_allocated=amount,
+                amount_debited=amount,
+                reference=reference,
             )
-            for sale in sales
-        ]
+            for order_id, amount, reference, _paid_at in payments
+        ],
+        batch_size=BULK_BATCH_SIZE,
     )
     events = PaymentEvent.objects.bulk_create(
         [
-            PaymentEvent(
-                order_id=sale.order_id,
-                event_type=paid,
-                amount=sale.total,
-                reference=f"shift:{sale.shift_id}",
-            )
-            for sale in sales
-        ]
+            PaymentEvent(order_id=order_id, event_type=paid, amount=amount, reference=reference)
+            for order_id, amount, reference, _paid_at in payments
+        ],
+        batch_size=BULK_BATCH_SIZE,
     )
+    paid_at = {row[0]: row[3] for row in payments}
     for event in events:
-        event.date_created = placed[event.order_id]
+        event.date_created = paid_at[event.order_id]
     # auto_now_add stamps "now" on insert; the update keeps the dates given.
-    PaymentEvent.objects.bulk_update(events, ["date_created"])
+    PaymentEvent.objects.bulk_update(events, ["date_created"], batch_size=BULK_BATCH_SIZE)
     event_of_order = {event.order_id: event.pk for event in events}
     PaymentEventQuantity.objects.bulk_create(
         [
@@ -171,8 +180,28 @@ def _payments_record(*, sales: list[TillSale], placed: dict[int, dt.datetime]) -
             for line_id, order_id, qty in Line.objects.filter(
                 order_id__in=list(event_of_order)
             ).values_list("pk", "order_id", "quantity")
-        ]
+        ],
+        batch_size=BULK_BATCH_SIZE,
     )
+
+
+def history_payments_install() -> int:
+    """Cash payments for the history orders before the till's own weeks; returns how many.
+
+    The history is the store's till sales (channel "store"), and every paid order carries the
+    payment source it was paid with, as the checkout and the till write it: the finance
+    report's takings by payment method read those. The weeks the till history covers got
+    theirs with their shifts; the older orders were paid in cash too, before the till kept
+    shifts, so they have a source and "Paid" event but no shift or receipt. Idempotent: only
+    orders without a source are paid.
+    """
+    unpaid = list(
+        Order.objects.filter(
+            number__startswith=demo_constants.HISTORY_ORDER_NUMBER_PREFIX, sources__isnull=True
+        ).values_list("pk", "total_incl_tax", "date_placed")
+    )
+    _payments_record(payments=[(pk, total, "history", placed) for pk, total, placed in unpaid])
+    return len(unpaid)
 
 
 def till_history_install(*, as_of: dt.datetime) -> int:
@@ -250,7 +279,12 @@ def till_history_install(*, as_of: dt.datetime) -> int:
         sale.created_at = placed[sale.order_id]
     # auto_now_add stamps "now" on insert; the update keeps when each sale was rung up.
     TillSale.objects.bulk_update(sales, ["created_at"])
-    _payments_record(sales=sales, placed=placed)
+    _payments_record(
+        payments=[
+            (sale.order_id, sale.total, f"shift:{sale.shift_id}", placed[sale.order_id])
+            for sale in sales
+        ]
+    )
     return shifts_created
 
 
@@ -266,6 +300,8 @@ def till_demo_install(*, today: dt.date | None = None, as_of: dt.datetime | None
     for position, name in enumerate(ROTA_POSTS):
         RotaPost.objects.get_or_create(name=name, defaults={"position": position})
     till_history_install(as_of=as_of or timezone.now())
+    # After the till's weeks, so those orders keep the payment their shift recorded.
+    history_payments_install()
 
     monday = selectors.week_monday(day=today or timezone.localdate())
     if RotaAssignment.objects.filter(
