@@ -38,6 +38,9 @@ class DemoAccount:
     term_days: int
     head_name: str
     invoices: tuple[DemoInvoice, ...]
+    # The account's part of its addresses: head.<mailbox>@ and billing.<mailbox>@, short words
+    # a person reads and types, well inside an address's 64-character local part.
+    mailbox: str
 
 
 DEMO_ACCOUNTS = (
@@ -53,6 +56,7 @@ DEMO_ACCOUNTS = (
             DemoInvoice("180.00", 12),
             DemoInvoice("310.00", 40, paid="310.00"),
         ),
+        mailbox="chemistry",
     ),
     DemoAccount(
         "University Library",
@@ -65,6 +69,7 @@ DEMO_ACCOUNTS = (
             DemoInvoice("150.00", 75, paid="50.00"),
             DemoInvoice("60.00", -10),
         ),
+        mailbox="library",
     ),
     DemoAccount(
         "School of Law",
@@ -73,6 +78,7 @@ DEMO_ACCOUNTS = (
         30,
         "Prof. Wang Jun",
         (DemoInvoice("380.00", 120), DemoInvoice("90.00", 20)),
+        mailbox="law",
     ),
     DemoAccount(
         "Dr Chen Hui (staff)",
@@ -81,12 +87,9 @@ DEMO_ACCOUNTS = (
         14,
         "",
         (DemoInvoice("45.60", -3),),
+        mailbox="chen.hui",
     ),
 )
-
-
-def _slug(name: str) -> str:
-    return "".join(c for c in name.lower() if c.isalnum())[:20]
 
 
 @transaction.atomic
@@ -108,9 +111,9 @@ def credit_demo_install() -> dict:
         account = services.credit_account_create(
             name=spec.name,
             kind=spec.kind,
-            billing_email=f"billing.{_slug(spec.name)}@{EMAIL_DOMAIN}",
+            billing_email=f"billing.{spec.mailbox}@{EMAIL_DOMAIN}",
             head_name=spec.head_name,
-            head_email=f"head.{_slug(spec.name)}@{EMAIL_DOMAIN}" if spec.head_name else "",
+            head_email=f"head.{spec.mailbox}@{EMAIL_DOMAIN}" if spec.head_name else "",
             credit_limit=Decimal(spec.limit),
             payment_term_days=spec.term_days,
             holder=holder,

@@ -28,3 +28,24 @@ def test_demo_fills_every_aging_bucket_and_is_idempotent(mailoutbox):
         )
         assert account.balance == ledger
     assert CreditAccount.objects.get(kind="staff").holder.username == "member0003"
+
+
+def test_demo_addresses_are_whole_readable_words(mailoutbox):
+    for n in range(4):
+        UserFactory(username=f"member{n:04d}")
+    credit_demo_install()
+
+    chemistry = CreditAccount.objects.get(name="Department of Chemistry")
+    assert chemistry.head_email == "head.chemistry@campus.example"
+    assert chemistry.billing_email == "billing.chemistry@campus.example"
+    for account in CreditAccount.objects.all():
+        for address in filter(None, (account.head_email, account.billing_email)):
+            account.full_clean()  # fits the fields and is a valid address
+            local = address.split("@")[0]
+            # No name cut off mid-word ("head.departmentofchemistr"): a short word or two.
+            assert len(local) <= 20 and local.split(".")[-1] in {
+                "chemistry",
+                "library",
+                "law",
+                "hui",
+            }
