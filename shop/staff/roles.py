@@ -36,7 +36,10 @@ class Role:
     # Oscar's dashboard (and the till in it) lets in staff accounts only (``is_staff``); the
     # Wagtail admin needs ``wagtailadmin.access_admin`` instead.
     dashboard: bool
+    # Where the role's work is: staff land there after signing in, and the storefront's top
+    # bar links back to it under this name (shop.staff.selectors.staff_workplaces).
     where: str
+    where_label: str
     permissions: tuple[str, ...]
     # Roles whose permissions this one holds too.
     includes: tuple[str, ...] = field(default_factory=tuple)
@@ -65,6 +68,7 @@ ROLES: tuple[Role, ...] = (
         label=_("Marketing"),
         dashboard=False,
         where="/cms/",
+        where_label=_("CMS"),
         permissions=(
             "wagtailadmin.access_admin",
             # "Translate" on a page they may edit: its copy in another language to edit and
@@ -114,6 +118,7 @@ ROLES: tuple[Role, ...] = (
         label=_("Marketing manager"),
         dashboard=False,
         where="/cms/",
+        where_label=_("CMS"),
         includes=(MARKETING,),
         permissions=(
             "wagtailadmin.access_admin",
@@ -131,6 +136,7 @@ ROLES: tuple[Role, ...] = (
         label=_("Store operator"),
         dashboard=True,
         where="/dashboard/",
+        where_label=_("Dashboard"),
         permissions=(
             # Oscar 4.2's dashboard views check these model permissions on top of is_staff.
             "analytics.*",
@@ -169,6 +175,7 @@ ROLES: tuple[Role, ...] = (
         label=_("Cashier"),
         dashboard=True,
         where="/dashboard/till/",
+        where_label=_("Till"),
         permissions=(
             # Ring up sales in their own shift, read their shift reports and the rota; no
             # refunds (order.change_order), never points (loyalty.selectors refuses the group).
