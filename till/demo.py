@@ -78,8 +78,8 @@ COUNT_DIFFERENCES = (
 # What a cashier writes on a count that is off: the demo's data, in English like its pages.
 COUNT_OFF_NOTES = (
     "Counted twice, same result.",
-    "Busy lunch rush, probably wrong change once.",
-    "Coins recounted at the handover.",
+    "Probably gave the wrong change once.",
+    "Coins recounted, still the same.",
 )
 # What a customer pays with when not the exact amount: the next multiple of one of these.
 CASH_NOTES = (Decimal("1"), Decimal("10"), Decimal("20"), Decimal("50"), Decimal("100"))
