@@ -43,17 +43,23 @@ def shelf(order) -> int:
     return StockRecord.objects.get(pk=order.lines.get().stockrecord_id).num_in_stock
 
 
+def refund_units(order, *, refunded: int, restocked: int, by, reason: str = ""):
+    """Refund ``refunded`` units of the order's one line, ``restocked`` of them back to stock."""
+    line = order.lines.get()
+    return services.order_refund(
+        order_id=order.pk,
+        line_quantities={line.pk: refunded},
+        restock_quantities={line.pk: restocked},
+        reason=reason,
+        refunded_by=by,
+    )
+
+
 def test_refunded_line_goes_back_to_stock_when_ticked(wallet_order, operator):
     line = wallet_order.lines.get()
     before = shelf(wallet_order)
 
-    refund = services.order_refund(
-        order_id=wallet_order.pk,
-        line_quantities={line.pk: 2},
-        restock_quantities={line.pk: 2},
-        reason="unopened",
-        refunded_by=operator,
-    )
+    refund = refund_units(wallet_order, refunded=2, restocked=2, by=operator, reason="unopened")
 
     assert shelf(wallet_order) == before + 2
     movement = StockMovement.objects.get(order_line=line, reason=StockMovement.Reason.RETURN)
@@ -78,22 +84,12 @@ def test_refund_without_return_to_stock_leaves_the_shelf_alone(wallet_order, ope
 def test_a_line_refunded_twice_restocks_each_unit_once(wallet_order, operator):
     line = wallet_order.lines.get()
     before = shelf(wallet_order)
-    first = services.order_refund(
-        order_id=wallet_order.pk,
-        line_quantities={line.pk: 1},
-        restock_quantities={line.pk: 1},
-        refunded_by=operator,
-    )
+    first = refund_units(wallet_order, refunded=1, restocked=1, by=operator)
     # Recording the same refund again (a retry) puts nothing back a second time.
     services._refund_record(refund_id=first.pk)
     assert shelf(wallet_order) == before + 1
 
-    services.order_refund(
-        order_id=wallet_order.pk,
-        line_quantities={line.pk: 2},
-        restock_quantities={line.pk: 2},
-        refunded_by=operator,
-    )
+    refund_units(wallet_order, refunded=2, restocked=2, by=operator)
 
     assert shelf(wallet_order) == before + 3
     returned = StockMovement.objects.filter(order_line=line, reason=StockMovement.Reason.RETURN)
@@ -106,23 +102,13 @@ def test_never_more_back_than_was_refunded_or_sold(wallet_order, operator):
     refunds_before = OrderRefund.objects.count()
 
     with pytest.raises(ValidationError, match="at most 1 unit refunded here") as refused:
-        services.order_refund(
-            order_id=wallet_order.pk,
-            line_quantities={line.pk: 1},
-            restock_quantities={line.pk: 2},
-            refunded_by=operator,
-        )
+        refund_units(wallet_order, refunded=1, restocked=2, by=operator)
     assert refused.value.error_list[0].code == "restock_too_many"
 
     # Two of the three units already came back another way (a counter return).
     operations_services.stock_return(order_line_id=line.pk, quantity=2, note="counter return")
     with pytest.raises(ValidationError, match="only 1 unit left the shelf") as refused:
-        services.order_refund(
-            order_id=wallet_order.pk,
-            line_quantities={line.pk: 3},
-            restock_quantities={line.pk: 3},
-            refunded_by=operator,
-        )
+        refund_units(wallet_order, refunded=3, restocked=3, by=operator)
     assert refused.value.error_list[0].code == "restock_more_than_sold"
 
     # Refused refunds moved no money and no stock.
@@ -136,12 +122,7 @@ def test_stock_that_was_never_taken_off_the_shelf_cannot_come_back(wallet_order,
     StockMovement.objects.filter(order_line=line).delete()  # as if the shelf was short at payment
 
     with pytest.raises(ValidationError, match="only 0 units left the shelf"):
-        services.order_refund(
-            order_id=wallet_order.pk,
-            line_quantities={line.pk: 1},
-            restock_quantities={line.pk: 1},
-            refunded_by=operator,
-        )
+        refund_units(wallet_order, refunded=1, restocked=1, by=operator)
 
 
 def test_low_stock_alert_closes_when_refunded_goods_refill_the_shelf(wallet_order, operator):
@@ -153,12 +134,7 @@ def test_low_stock_alert_closes_when_refunded_goods_refill_the_shelf(wallet_orde
     )
     alert = StockAlert.objects.get(stockrecord=record, status=StockAlert.OPEN)
 
-    services.order_refund(
-        order_id=wallet_order.pk,
-        line_quantities={line.pk: 3},
-        restock_quantities={line.pk: 3},
-        refunded_by=operator,
-    )
+    refund_units(wallet_order, refunded=3, restocked=3, by=operator)
 
     record.refresh_from_db()
     alert.refresh_from_db()
