@@ -103,7 +103,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(_stripe_context())
-        ctx.setdefault("payment_form", PaymentDetailsForm())
+        ctx.setdefault("payment_form", self._payment_form_from_session())
         ctx["wallet"] = wallet_get_for_user(user=self.request.user)
         ctx["credit_accounts"] = credit_selectors.credit_accounts_for_buyer(user=self.request.user)
         # Issue 5 item 4: points as a discount (the loyalty "Points" offer); chosen on this page.
@@ -130,6 +130,34 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 wallet=ctx["wallet"], use_wallet=use_wallet, total=order_total.incl_tax
             )
         return ctx
+
+    def _payment_form_from_session(self) -> PaymentDetailsForm:
+        """The choice made on the payment details page, for a preview shown again by a GET.
+
+        Bound on the preview, so it shows and posts the same split; only a starting value on
+        the payment details page, where the shopper may change it.
+        """
+        choice = self.checkout_session.payment_choice()
+        if not choice:
+            return PaymentDetailsForm()
+        if self.preview:
+            return PaymentDetailsForm(data=choice)
+        return PaymentDetailsForm(
+            initial={key: choice[key] for key in ("use_wallet", "credit_account") if key in choice}
+        )
+
+    def _payment_choice_remember(self, form: PaymentDetailsForm) -> None:
+        self.checkout_session.set_payment_choice(
+            {
+                key: value
+                for key, value in {
+                    "use_wallet": "on" if form.cleaned_data["use_wallet"] else "",
+                    "credit_account": form.cleaned_data["credit_account"] or "",
+                    "payment_method_id": form.cleaned_data["payment_method_id"],
+                }.items()
+                if value
+            }
+        )
 
     def _payment_parts(self, form, order_total):
         wallet = wallet_get_for_user(user=self.request.user)
@@ -186,12 +214,14 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 return self.render_payment_details(
                     request, payment_form=form, error=exc.messages[0]
                 )
+            self._payment_choice_remember(form)
             return self.render_preview(request, payment_form=form)
         _wallet, _wallet_amount, card_amount = self._payment_parts(form, submission["order_total"])
         if card_amount > 0 and not form.cleaned_data["payment_method_id"]:
             return self.render_payment_details(
                 request, payment_form=form, error=_("Please enter your card details.")
             )
+        self._payment_choice_remember(form)
         return self.render_preview(request, payment_form=form)
 
     def handle_place_order_submission(self, request):

@@ -257,3 +257,33 @@ def test_account_menu_links_to_the_wallet_statement(shopper_client):
 
     assert f'href="{wallet_url}" class="nav-link"' in profile
     assert f'href="{wallet_url}" class="nav-link active"' in statement
+
+
+def test_a_reloaded_preview_keeps_the_wallet_choice(
+    at_payment, shopper, localstripe, run_on_commit
+):
+    wallet = funded_wallet(user=shopper, amount="20.00")
+    assert at_payment.preview(use_wallet=True).status_code == 200
+
+    at_payment.client.get(reverse("checkout:preview"))
+    reloaded = at_payment.client.get(reverse("checkout:preview"))
+
+    assert reloaded.status_code == 200
+    assert reloaded.context["wallet_amount"] == Decimal("12.00")
+    assert reloaded.context["card_amount"] == Decimal("0.00")
+    with run_on_commit():
+        response = at_payment.place_order(reloaded)
+    assert response.status_code == 302 and response.url == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.sources.get().source_type.name == "Campus wallet"
+    wallet.refresh_from_db()
+    assert wallet.balance == Decimal("8.00")
+
+
+def test_the_payment_page_starts_from_the_choice_made(at_payment, shopper, localstripe):
+    funded_wallet(user=shopper, amount="20.00")
+    at_payment.preview(use_wallet=True)
+
+    page = at_payment.client.get(reverse("checkout:payment-details"))
+
+    assert 'id="id_use_wallet" checked' in page.content.decode()
