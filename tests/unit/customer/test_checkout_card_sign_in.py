@@ -2,27 +2,18 @@
 the same backend (loyalty.backends.MemberCardBackend) behind the same login throttle."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from tests.factories.loyalty import CARD_PIN, member_card
 from tests.factories.payments import CheckoutDriver, shipping_country, shop_product
+from tests.fixtures.throttle import LOGIN_MAX_FAILURES as MAX_FAILURES
+from tests.fixtures.throttle import login_throttle  # noqa: F401  (used by pytestmark)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("login_throttle")]
 
 PASSWORD = "right-horse-battery-staple"  # noqa: S105
-MAX_FAILURES = 3
 GATEWAY = reverse("checkout:index")
-
-
-@pytest.fixture(autouse=True)
-def _throttle(settings):
-    settings.LOGIN_THROTTLE_MAX_FAILURES = MAX_FAILURES
-    settings.LOGIN_THROTTLE_WINDOW_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

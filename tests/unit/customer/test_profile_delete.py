@@ -3,23 +3,16 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from oscar.test.factories import UserFactory
 
 from tests.factories.loyalty import CARD_PIN, member_card
 from tests.factories.payments import funded_wallet
+from tests.fixtures.throttle import login_throttle  # noqa: F401  (used by pytestmark)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("login_throttle")]
 
 DELETE = "/accounts/profile/delete/"
 PASSWORD = "old-Password-1"  # noqa: S105
-
-
-@pytest.fixture(autouse=True)
-def _counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

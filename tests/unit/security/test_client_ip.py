@@ -7,26 +7,19 @@ client's wrong passwords or PINs no longer lock everyone else.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from shop.throttle import client_ip
 from tests.factories.loyalty import CARD_PIN, member_card
+from tests.fixtures.throttle import LOGIN_MAX_FAILURES as MAX_FAILURES
+from tests.fixtures.throttle import login_throttle  # noqa: F401  (used by pytestmark)
 
 PROXY = "10.0.0.2"
 PASSWORD = "right-horse-battery-staple"  # noqa: S105
-MAX_FAILURES = 3
 
-
-@pytest.fixture(autouse=True)
-def _throttle(settings):
-    settings.LOGIN_THROTTLE_MAX_FAILURES = MAX_FAILURES
-    settings.LOGIN_THROTTLE_WINDOW_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("login_throttle")
 
 
 def _request(remote: str, forwarded: str | None = None):
