@@ -169,6 +169,7 @@ class CampaignViewSet(ModelViewSet):
     ]
     list_display = ["name", "segment", "status", "scheduled_at", "sent_at"]
     list_filter = ["status"]
+    search_fields = ["name", "subject"]
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
