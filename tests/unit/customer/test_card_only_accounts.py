@@ -1,6 +1,9 @@
 """Accounts without a password (members who sign in with card + PIN): set one, reset honestly."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from oscar.test.factories import UserFactory
 
@@ -32,12 +35,17 @@ def test_profile_offers_a_card_only_account_to_set_a_password(client, card_only_
     html = client.get("/accounts/profile/").content.decode()
 
     assert 'id="set_password_notice"' in html
+    # Only the button that applies: there is no password to change.
+    assert "Change password" not in html
 
 
 def test_profile_of_an_account_with_a_password_has_no_such_notice(client, password_member):
     client.force_login(password_member)
 
-    assert 'id="set_password_notice"' not in client.get("/accounts/profile/").content.decode()
+    html = client.get("/accounts/profile/").content.decode()
+
+    assert 'id="set_password_notice"' not in html and "Set a password" not in html
+    assert 'id="change_password_link"' in html and 'id="delete_profile"' in html
 
 
 def test_card_only_account_sets_a_password_without_an_old_one(client, card_only_member):
@@ -149,3 +157,13 @@ def test_password_reset_skips_closed_accounts(client, card_only_member):
     client.post(RESET, {"email": "member@campus.example"})
 
     assert mail.outbox == []
+
+
+def test_the_account_menu_marks_the_page_shown_in_the_store_green():
+    # Bootstrap's pills are blue; the account pages' side menu is a nav-pills list.
+    css = (settings.BASE_DIR / "static" / "css" / "shop.css").read_text()
+
+    rule = re.search(r"\.nav-pills \.nav-link\.active[^{]*\{(?P<body>[^}]*)\}", css)
+
+    assert rule is not None
+    assert "background-color: var(--shop-green)" in rule["body"]
