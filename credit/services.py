@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
@@ -1058,7 +1058,7 @@ def credit_statements_send(*, month: date) -> int:
             template="credit/email/statement.txt",
             context={"statement": statement, "shop_name": settings.OSCAR_SHOP_NAME},
             subject=_("Statement of %(account)s for %(month)s")
-            % {"account": account.name, "month": f"{first:%Y-%m}"},
+            % {"account": account.name, "month": formats.date_format(first, "YEAR_MONTH_FORMAT")},
             recipients=[account.billing_email],
         )
         sent += 1

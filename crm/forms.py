@@ -1,4 +1,6 @@
 from django import forms
+from django.utils import formats
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import ContactLogEntry, ListEntry, TicketCategory
@@ -20,7 +22,11 @@ class TicketForm(forms.Form):
     def __init__(self, *args, orders=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].choices = [("", "-")] + [
-            (str(order.pk), f"{order.number} ({order.date_placed:%Y-%m-%d})") for order in orders
+            (
+                str(order.pk),
+                f"{order.number} ({formats.date_format(localtime(order.date_placed), 'SHORT_DATE_FORMAT')})",
+            )
+            for order in orders
         ]
 
 
