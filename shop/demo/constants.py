@@ -23,6 +23,9 @@ HISTORY_SHIPPING_CODE = "in-store"
 STORE_OPENS_HOUR = 8
 STORE_CLOSES_HOUR = 22
 FEATURED_PRODUCT_COUNT = 8
+# The home page's "This week's picks" shows FEATURED_PRODUCT_COUNT cards, two full rows; the
+# list holds a few more best sellers so a sold-out pick is replaced instead of leaving a hole.
+FEATURED_PRODUCT_RESERVES = 4
 
 
 @dataclass(frozen=True)

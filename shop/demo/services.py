@@ -499,7 +499,9 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
     site_pages_install(
         featured_product_ids=[
             products[item].product_id
-            for item in history.best_sellers(limit=constants.FEATURED_PRODUCT_COUNT)
+            for item in history.best_sellers(
+                limit=constants.FEATURED_PRODUCT_COUNT + constants.FEATURED_PRODUCT_RESERVES
+            )
         ],
         featured_category_id=featured_category.pk if featured_category else None,
     )

@@ -106,6 +106,19 @@ class RichTextSectionBlock(blocks.RichTextBlock):
         description = _("Formatted text with headings, lists and links.")
 
 
+# The list's grid (templates/pages/blocks/product_list_block.html) has two cards in a row on
+# phones and tablets and four from large screens: a multiple of four fills every row at every
+# width, so a longer list is cut to whole rows rather than end in a hole.
+CARDS_PER_ROW = 4
+
+
+def product_cards_in_full_rows(products: list) -> list:
+    """The products a list shows: all of one row, else as many whole rows as there are."""
+    if len(products) <= CARDS_PER_ROW:
+        return products
+    return products[: len(products) - len(products) % CARDS_PER_ROW]
+
+
 class ProductListValue(blocks.StructValue):
     @cached_property
     def spec(self) -> ProductListSpec:
@@ -152,10 +165,12 @@ class ProductListBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         request = context.get("request")
-        context["products"] = product_list_get(
-            spec=self.product_list_spec(value, request=request),
-            resolved=context.get("product_lists"),
-            request=request,
+        context["products"] = product_cards_in_full_rows(
+            product_list_get(
+                spec=self.product_list_spec(value, request=request),
+                resolved=context.get("product_lists"),
+                request=request,
+            )
         )
         return context
 
