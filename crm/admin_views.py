@@ -394,7 +394,10 @@ REPORTS = {
 
 
 def report_tables(*, window, period: str) -> dict[str, dict]:
-    """Every report as a table (header + rows) and a chart; CSV and page share it."""
+    """Every report as a table (header + rows) and a chart; CSV and page share it.
+
+    ``money_columns``: the columns the page shows in the store's currency format (the CSV
+    keeps plain numbers for spreadsheets)."""
     sales = selectors.sales_by_period(window=window, period=period)
     channels = selectors.sales_by_channel(window=window)
     member_types = selectors.sales_by_member_type(window=window)
@@ -405,6 +408,7 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
     return {
         "sales": {
             "header": [_("Period"), _("Orders"), _("Revenue"), _("Customers")],
+            "money_columns": {2},
             "rows": [(_period_label(r), r["orders"], r["revenue"], r["customers"]) for r in sales],
             "chart": _chart(
                 "bar",
@@ -414,6 +418,7 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
         },
         "channels": {
             "header": [_("Channel"), _("Orders"), _("Revenue")],
+            "money_columns": {2},
             "rows": [(r["label"], r["orders"], r["revenue"]) for r in channels],
             "chart": _chart(
                 "doughnut",
@@ -423,6 +428,7 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
         },
         "member_types": {
             "header": [_("Member type"), _("Orders"), _("Revenue")],
+            "money_columns": {2},
             "rows": [(r["label"], r["orders"], r["revenue"]) for r in member_types],
             "chart": _chart(
                 "doughnut",

@@ -684,10 +684,9 @@ def campaign_test_send(*, campaign_id: int, user, now: dt.datetime | None = None
         )
     sample = _campaign_test_member(campaign=campaign)
     if sample is not None:
+        full_name = sample.get_full_name().strip()
         test_note = _("Test: shown with the details of member %(member)s.") % {
-            "member": " ".join(
-                part for part in (sample.get_full_name().strip(), f"<{sample.email}>") if part
-            )
+            "member": f"{full_name} ({sample.email})" if full_name else sample.email
         }
     else:
         test_note = _(

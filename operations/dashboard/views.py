@@ -448,6 +448,16 @@ class FinanceReportView(generic.TemplateView):
     """One page, six reports; ``?format=csv`` downloads the report shown."""
 
     template_name = "operations/dashboard/finance.html"
+    # The columns holding money, shown in the store's currency format (the CSV keeps plain
+    # numbers for spreadsheets).
+    MONEY_COLUMNS = {
+        "takings": {3},
+        "margin": {2, 3, 4},
+        "stock_value": {3},
+        "best_sellers": {3},
+        "worst_sellers": {3},
+        "slow_movers": {5},
+    }
 
     def _build(self, form):
         report = form.cleaned_data.get("report") or "takings"
@@ -538,6 +548,7 @@ class FinanceReportView(generic.TemplateView):
                 end=end,
                 headers=headers,
                 rows=rows,
+                money_columns=self.MONEY_COLUMNS.get(report, set()),
                 csv_query=request.GET.urlencode(),
             )
         )

@@ -56,7 +56,8 @@ def test_member_pays_with_points_and_wallet(browser_page, live_server, localstri
 
     # Points: as many as the order allows.
     points_text = page.locator("#checkout_points_balance").inner_text()
-    maximum = int(re.search(r"up to (\d+) points", points_text).group(1))
+    # Points are shown grouped ("up to 1,200 points").
+    maximum = int(re.search(r"up to ([\d,]+) points", points_text).group(1).replace(",", ""))
     assert maximum > 0, points_text
     page.locator("#id_points").fill(str(maximum))
     page.locator("#checkout_points_apply").click()
