@@ -69,3 +69,12 @@ def test_collection_emails_name_the_amount_in_yuan(demo_accounts, template):
         text = render_to_string(f"credit/email/{template}", context)
 
     assert f"(¥{invoice.outstanding:,.2f})" in text
+
+
+def test_statement_and_balance_report_show_yuan(client, demo_accounts):
+    client.force_login(credit_staff())
+
+    statement = _page(client, reverse("credit-statement", args=[demo_accounts.pk]))
+    balance = _page(client, reverse("credit-balance-report"))
+
+    assert "¥" in statement and "<td>¥" in balance
