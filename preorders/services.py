@@ -617,6 +617,37 @@ def preorder_release(*, preorder_id: int) -> Preorder:
     return _record_charged(preorder_id=preorder.pk, payment_intent_id=payment_intent_id)
 
 
+def preorder_payment_intent_succeeded(
+    *, payment_intent: stripe_gateway.PaymentIntentResult
+) -> Preorder | None:
+    """Stripe's word that a pre-order's payment went through; it changes nothing here.
+
+    The money of a pre-order is recorded by the call that took it (checkout for "pay now",
+    the release for a capture or a charge), never from the event: a release that died after
+    Stripe took the money finds the succeeded PaymentIntent at its next run and records it
+    then (``_money_take_at_release``). So the event is only logged against its pre-order; one
+    naming no pre-order of ours is worth a warning.
+    """
+    preorder_id = payment_intent.metadata.get("preorder", "")
+    preorder = (
+        Preorder.objects.filter(pk=int(preorder_id)).first() if preorder_id.isdigit() else None
+    )
+    if preorder is None:
+        logger.warning(
+            "payment_intent.succeeded %s names pre-order %r, which does not exist",
+            payment_intent.id,
+            preorder_id,
+        )
+        return None
+    logger.info(
+        "Stripe confirmed payment %s of pre-order %s (%s)",
+        payment_intent.id,
+        preorder.pk,
+        preorder.status,
+    )
+    return preorder
+
+
 def preorder_pay_again(*, preorder_id: int, payment_method_id: str) -> Preorder:
     """The customer pays a pre-order whose release charge failed, with a card they enter now."""
     preorder = Preorder.objects.get(pk=preorder_id)

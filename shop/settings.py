@@ -230,7 +230,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --------------------------------------------------------------------------- celery
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis: kombu's in-memory transport, named with a host because kombu warns "No
+# hostname was supplied" for a URL without one (every start of `make run`'s beat).
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded profile runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

@@ -34,11 +34,15 @@ def _attempt_for(payment_intent: stripe_gateway.PaymentIntentResult):
 
 
 def _on_payment_intent_succeeded(data: dict) -> None:
+    from preorders import services as preorder_services
     from shop.apps.checkout import services as checkout_services
 
     payment_intent = _payment_intent_from_event_object(data)
     if payment_intent.metadata.get("kind") == wallet_services.WALLET_TOP_UP_METADATA_KIND:
         wallet_services.wallet_top_up_from_payment_intent(payment_intent=payment_intent)
+        return
+    if payment_intent.metadata.get("kind") == preorder_services.PREORDER_METADATA_KIND:
+        preorder_services.preorder_payment_intent_succeeded(payment_intent=payment_intent)
         return
     attempt = _attempt_for(payment_intent)
     if attempt is None:
