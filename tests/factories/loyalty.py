@@ -21,6 +21,21 @@ def member_card(*, user=None, member_type_code: str = "student", pin: str = CARD
     return services.card_issue(member_type_code=member_type_code, pin=pin, user=user)
 
 
+def member_with_points(*, user, points: int) -> MemberCard:
+    """A "public" card of ``user`` (no member price, so a test's numbers stay round) holding
+    ``points``, given by a member of staff."""
+    from oscar.test.factories import UserFactory
+
+    card = member_card(user=user, member_type_code="public")
+    services.points_adjust(
+        account_id=card.account_id,
+        points=points,
+        reason="test points",
+        created_by=UserFactory(is_staff=True),
+    )
+    return card
+
+
 def card_expire(card: MemberCard, *, days_ago: int = 1) -> MemberCard:
     """Move the card's expiry date into the past (the demo's cards, years later)."""
     expires_on = timezone.localdate() - dt.timedelta(days=days_ago)

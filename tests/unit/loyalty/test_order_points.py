@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
-from tests.factories.loyalty import earning_rules, member_card, paid_order
+from loyalty import selectors
+from tests.factories.loyalty import earning_rules, member_with_points, paid_order
 from tests.factories.payments import CheckoutDriver, funded_wallet, shop_product
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,7 @@ def member():
         pending_days=14,
     )
     user = UserFactory(email="member@campus.example")
-    # "public" has no member price, so the numbers below stay round.
-    card = member_card(user=user, member_type_code="public")
-    services.points_adjust(
-        account_id=card.account_id,
-        points=1000,
-        reason="test points",
-        created_by=UserFactory(is_staff=True),
-    )
+    member_with_points(user=user, points=1000)
     return user
 
 

@@ -9,7 +9,7 @@ from oscar.test.factories import UserFactory
 
 from loyalty import selectors, services
 from loyalty.models import BasketPointsRedemption, MemberCard, MemberType, PointsTransaction
-from tests.factories.loyalty import card_expire, earning_rules, member_card
+from tests.factories.loyalty import card_expire, earning_rules, member_with_points
 from tests.factories.payments import (
     CARD_DECLINED,
     CARD_OK,
@@ -42,14 +42,7 @@ def rules():
 @pytest.fixture
 def member(rules):
     user = UserFactory(email="member@campus.example")
-    # "public" has no member price, so the numbers below stay round.
-    card = member_card(user=user, member_type_code="public")
-    services.points_adjust(
-        account_id=card.account_id,
-        points=STARTING_POINTS,
-        reason="test points",
-        created_by=UserFactory(is_staff=True),
-    )
+    member_with_points(user=user, points=STARTING_POINTS)
     return user
 
 

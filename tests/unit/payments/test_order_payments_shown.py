@@ -7,11 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
-from oscar.test.factories import UserFactory
 
-from loyalty import services
 from shop.apps.order import selectors
-from tests.factories.loyalty import earning_rules, member_card
+from tests.factories.loyalty import earning_rules, member_with_points
 from tests.factories.payments import CARD_OK, funded_wallet
 
 Order = get_model("order", "Order")
@@ -29,13 +27,7 @@ def member(shopper):
         minimum_balance_to_redeem=100,
         maximum_order_share_percent=Decimal("50"),
     )
-    card = member_card(user=shopper, member_type_code="public")
-    services.points_adjust(
-        account_id=card.account_id,
-        points=1000,
-        reason="test points",
-        created_by=UserFactory(is_staff=True),
-    )
+    member_with_points(user=shopper, points=1000)
     return shopper
 
 
