@@ -418,24 +418,27 @@ def _translated_stream(raw: list[dict], *, language_code: str) -> list[dict]:
     return translated
 
 
-def _translation_write(page: Page, *, language_code: str) -> None:
+def _translation_write(page: Page, *, language_code: str, publish: bool) -> None:
     # What an editor does with the copy "Translate" made: write the words in the page's
-    # language, keep the slug (the language switch keeps a visitor on the same URL), publish.
+    # language, keep the slug (one URL for both versions), publish it if the original is live.
     texts = PAGE_TRANSLATIONS[language_code]
     page.title = _translated_text(page.title, texts=texts)
     if isinstance(page, ContentPage):
         page.introduction = _translated_text(page.introduction, texts=texts)
     page.body = _translated_stream(list(page.body.raw_data), language_code=language_code)
-    _publish(page)
+    if publish:
+        _publish(page)
+    else:
+        page.save_revision()
 
 
 @transaction.atomic
 def site_pages_translation_install(*, language_code: str) -> HomePage:
     """Make the store's home page and its content pages in another content language.
 
-    Copies them the way the CMS's "Translate" action does (Wagtail's
-    ``CopyPageForTranslationAction``: the home page with its subtree, in that language's own
-    tree), writes the demo's words for that language into the copies and publishes them.
+    Copies the home page and every page under it the way the CMS's "Translate" action does
+    (Wagtail's ``CopyPageForTranslationAction``, into that language's own tree), writes the
+    demo's words for that language into the copies and publishes those whose original is live.
     Idempotent: a page that already has a version in the language is left exactly as it is
     (marketing may have edited it); only missing versions are made.
     """
@@ -465,7 +468,7 @@ def site_pages_translation_install(*, language_code: str) -> HomePage:
         translated = CopyPageForTranslationAction(
             page=page, locale=locale, include_subtree=False
         ).execute()
-        _translation_write(translated.specific, language_code=language_code)
+        _translation_write(translated.specific, language_code=language_code, publish=page.live)
     return home.get_translation(locale).specific
 
 

@@ -66,6 +66,16 @@ def test_translation_install_leaves_edited_versions_alone(home_page):
     assert HomePage.objects.filter(locale=zh).count() == 1
 
 
+def test_translation_install_leaves_the_copy_of_an_unpublished_page_a_draft(home_page):
+    ContentPage.objects.get(locale=Locale.get_default(), slug="campus-delivery").unpublish()
+
+    site_pages_translation_install(language_code="zh-hans")
+
+    delivery = ContentPage.objects.get(locale__language_code="zh-hans", slug="campus-delivery")
+    assert not delivery.live
+    assert delivery.get_latest_revision_as_object().title == "校园配送"
+
+
 def test_translation_install_refuses_a_language_it_has_no_texts_for(home_page):
     pages_before = Page.objects.count()
     with pytest.raises(ValidationError):
