@@ -8,7 +8,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The stamp lives inside the venv: a new venv or a changed lock file reinstalls, nothing else does.
+# The stamp lives inside the venv and holds a hash of the lock files: a new venv or a changed
+# lock file reinstalls, nothing else does (a checkout or pull that only touches their dates
+# compares the hash and skips pip).
 DEPS_STAMP := $(VENV)/.requirements-installed
 # Remembers which database load_demo filled (its DATABASE_URL), so `make run` loads it once.
 DEMO_STAMP := var/demo-loaded
@@ -51,8 +53,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(DEPS_STAMP): requirements/dev.txt requirements/base.txt | $(BIN)/python
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements/dev.txt
-	touch $@
+	@hash="$$(cat requirements/base.txt requirements/dev.txt | sha256sum | cut -d' ' -f1)"; \
+	if [ "$$(cat $@ 2>/dev/null)" = "$$hash" ]; then touch $@; else \
+		echo "$(BIN)/python -m pip install -r requirements/dev.txt"; \
+		$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements/dev.txt \
+			&& echo "$$hash" > $@; \
+	fi
 
 deps: $(DEPS_STAMP)
 
@@ -69,17 +75,21 @@ translations: deps
 		echo "warning: gettext is not installed (apt-get install gettext): zh_Hans pages stay in English"; \
 	fi
 
+# make run passes LOAD_DEMO_FLAGS=--no-logins: it prints the logins itself, after the URLs.
 demo: deps
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo $(LOAD_DEMO_FLAGS)
 	@mkdir -p var && echo "$${DATABASE_URL:-db.sqlite3}" > $(DEMO_STAMP)
 
 run: translations
 	@# A deleted db.sqlite3 means a new, empty database: load the demo into it again.
 	@[ -n "$${DATABASE_URL:-}" ] || [ -f db.sqlite3 ] || rm -f $(DEMO_STAMP)
-	$(BIN)/python manage.py migrate --noinput
+	@# migrate once: the demo target migrates before it loads.
 	@if [ "$$(cat $(DEMO_STAMP) 2>/dev/null)" != "$${DATABASE_URL:-db.sqlite3}" ]; then \
-		$(MAKE) --no-print-directory demo; \
+		$(MAKE) --no-print-directory demo LOAD_DEMO_FLAGS=--no-logins; \
+	else \
+		echo "$(BIN)/python manage.py migrate --noinput"; \
+		$(BIN)/python manage.py migrate --noinput; \
 	fi
 	@mkdir -p var; \
 	$(BIN)/python -m ops.localstripe --port $(STRIPE_PORT) --state-file var/localstripe.pickle \

@@ -58,8 +58,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="Print nothing unless something goes wrong."
         )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Leave out the demo logins (`make run` prints them once, after the URLs).",
+        )
 
-    def handle(self, *args, csv_path: Path | None, keep_dates: bool, quiet: bool, **options):
+    def handle(
+        self,
+        *args,
+        csv_path: Path | None,
+        keep_dates: bool,
+        quiet: bool,
+        no_logins: bool = False,
+        **options,
+    ):
         csv_path = Path(csv_path or settings.DEMO_CSV_PATH)
         try:
             with demo_side_effects_muted():
@@ -92,6 +105,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<28}{total:>8,}{new}")
         self.stdout.write(self._dates_line(summary.dates))
         self.stdout.write(f"  {_('took'):<28}{summary.seconds:>8.1f} s")
+        if no_logins:
+            return
         self.stdout.write(_("Demo logins (password set when the account was created):"))
         for line in demo_logins_lines():
             self.stdout.write(line)
