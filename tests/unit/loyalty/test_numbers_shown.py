@@ -13,17 +13,21 @@ from tests.factories.loyalty import member_card
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member():
+def _member_with_points(points: int):
     user = UserFactory()
     card = member_card(user=user, member_type_code="public")
     services.points_adjust(
         account_id=card.account_id,
-        points=12345,
+        points=points,
         reason="Welcome gift",
         created_by=UserFactory(is_staff=True),
     )
     return user
+
+
+@pytest.fixture
+def member():
+    return _member_with_points(12345)
 
 
 def _text(html: str) -> str:
@@ -77,14 +81,7 @@ def test_the_checkout_groups_points():
 def test_crm_points_liability_groups_points(client):
     from tests.factories.crm import marketing_manager
 
-    user = UserFactory()
-    card = member_card(user=user, member_type_code="public")
-    services.points_adjust(
-        account_id=card.account_id,
-        points=344868,
-        reason="Migration",
-        created_by=UserFactory(is_staff=True),
-    )
+    _member_with_points(344868)
     client.force_login(marketing_manager())
 
     page = _text(client.get(reverse("crm_reports:index")).content.decode())

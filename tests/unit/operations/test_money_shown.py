@@ -5,19 +5,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
-from oscar.test.factories import UserFactory
 
 from operations.models import PurchaseOrder
+from shop.staff import roles
 from tests.factories.operations import (
     SupplierFactory,
     SupplierProductFactory,
     place_order,
     stocked_product,
 )
+from tests.factories.staff import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +26,8 @@ StockRecord = get_model("partner", "StockRecord")
 
 @pytest.fixture
 def operator():
-    group, __ = Group.objects.get_or_create(name="Operators")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="operations"))
-    user = UserFactory(is_staff=True, email="operator@example.com")
-    user.groups.add(group)
-    return user
+    """The demo's store operator role, as the person who reads these screens."""
+    return staff_user(roles.OPERATOR)
 
 
 @pytest.fixture
