@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
@@ -814,6 +815,13 @@ def preorder_release_date_move(*, settings_id: int, release_date: date, moved_by
             .select_related("product")
             .get(pk=settings_id)
         )
+        # Checked on the locked row, not only by hiding the buttons: a page opened before the
+        # release could still post a later date and reopen pre-orders of a released product.
+        if settings.is_released:
+            raise ValidationError(
+                _("%(product)s was released on %(date)s: its release date can no longer be moved.")
+                % {"product": settings.product, "date": date_format(settings.release_date)}
+            )
         if settings.release_date == release_date:
             return 0
         waiting = Preorder.objects.filter(

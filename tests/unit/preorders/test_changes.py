@@ -10,7 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from preorders import selectors, services
-from preorders.models import PaymentPolicy, Preorder
+from preorders.models import PaymentPolicy, Preorder, PreorderSettings
 from tests.factories.preorders import preorder_product
 from tests.unit.preorders.test_policies import place_preorder
 
@@ -159,3 +159,21 @@ def test_the_cap_cannot_drop_below_what_is_already_sold(checkout, localstripe):
         )
     settings.refresh_from_db()
     assert settings.cap == 5
+
+
+def test_a_released_products_date_cannot_be_moved_to_reopen_preorders():
+    """A page opened before the release still shows the date form: its post is refused."""
+    settings = preorder_product(days_to_release=3)
+    PreorderSettings.objects.filter(pk=settings.pk).update(release_date=timezone.localdate())
+    later = timezone.localdate() + dt.timedelta(days=10)
+
+    with pytest.raises(ValidationError, match="can no longer be moved"):
+        services.preorder_release_date_move(settings_id=settings.pk, release_date=later)
+    with pytest.raises(ValidationError, match="can no longer be moved"):
+        services.preorder_settings_save(
+            product=settings.product, release_date=later, cap=settings.cap
+        )
+
+    settings.refresh_from_db()
+    assert settings.release_date == timezone.localdate()
+    assert selectors.preorder_settings_open_for_product(product=settings.product) is None
