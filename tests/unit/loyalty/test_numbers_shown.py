@@ -7,27 +7,17 @@ from django.urls import reverse
 from django.utils import translation
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
-from tests.factories.loyalty import member_card
+from loyalty import selectors
+from tests.factories.loyalty import member_with_points
 
 pytestmark = pytest.mark.django_db
 
 
-def _member_with_points(points: int):
-    user = UserFactory()
-    card = member_card(user=user, member_type_code="public")
-    services.points_adjust(
-        account_id=card.account_id,
-        points=points,
-        reason="Welcome gift",
-        created_by=UserFactory(is_staff=True),
-    )
-    return user
-
-
 @pytest.fixture
 def member():
-    return _member_with_points(12345)
+    user = UserFactory()
+    member_with_points(user=user, points=12345)
+    return user
 
 
 def _text(html: str) -> str:
@@ -81,7 +71,7 @@ def test_the_checkout_groups_points():
 def test_crm_points_liability_groups_points(client):
     from tests.factories.crm import marketing_manager
 
-    _member_with_points(344868)
+    member_with_points(user=UserFactory(), points=344868)
     client.force_login(marketing_manager())
 
     page = _text(client.get(reverse("crm_reports:index")).content.decode())
