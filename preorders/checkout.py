@@ -70,7 +70,10 @@ def preorder_payment_handle(*, view, order_number, total, **kwargs) -> None:
     payment_method_id = payment_form.cleaned_data.get("payment_method_id") if payment_form else ""
     if not payment_method_id:
         raise UnableToTakePayment(_("Please enter your card details."))
+    from shop.apps.shipping.methods import PICK_UP_CODE
+
     line, settings = basket_preorder_line(basket=view.request.basket)
+    picked_up = view.checkout_session.shipping_method_code(view.request.basket) == PICK_UP_CODE
     user = view.request.user
     email = view.checkout_session.get_guest_email() or getattr(user, "email", "") or ""
     try:
@@ -82,6 +85,7 @@ def preorder_payment_handle(*, view, order_number, total, **kwargs) -> None:
             order_number=str(order_number),
             amount=total.incl_tax,
             currency=total.currency,
+            collect_in_store=picked_up,
         )
         preorder = services.preorder_payment_secure(
             preorder_id=preorder.pk, payment_method_id=payment_method_id

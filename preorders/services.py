@@ -58,6 +58,12 @@ from shop.apps.order.services import (
     order_refund,
 )
 from shop.apps.payment import stripe_gateway
+from shop.apps.shipping.methods import moment_label
+from shop.apps.shipping.selectors import (
+    delivery_settings_get,
+    order_handover_get,
+    pickup_ready_at,
+)
 from shop.cache import cache_forget
 
 logger = logging.getLogger(__name__)
@@ -94,8 +100,18 @@ def _absolute(path: str) -> str:
     return django_settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def _account_order_url(preorder: Preorder) -> str:
-    return _absolute(reverse("customer:order", kwargs={"order_number": preorder.order_number}))
+def _order_url(preorder: Preorder) -> str:
+    """The customer's own order page; a guest has no account, so Oscar's order status page,
+    opened with the order number and its verification hash."""
+    if preorder.user_id or preorder.line_id is None:
+        return _absolute(reverse("customer:order", kwargs={"order_number": preorder.order_number}))
+    order = preorder.line.order
+    return _absolute(
+        reverse(
+            "customer:anon-order",
+            kwargs={"order_number": order.number, "hash": order.verification_hash()},
+        )
+    )
 
 
 def _email_customer(*, preorder: Preorder, kind: str, subject: str, **context) -> None:
@@ -104,12 +120,15 @@ def _email_customer(*, preorder: Preorder, kind: str, subject: str, **context) -
     if not email:
         return
     with translation.override(django_settings.LANGUAGE_CODE):
+        if preorder.line_id is not None:
+            # Released pre-orders say where and when they are handed over, as chosen.
+            context.setdefault("handover", order_handover_get(order=preorder.line.order))
         body = render_to_string(
             f"preorders/email/{kind}.txt",
             {
                 "preorder": preorder,
                 "product": preorder.settings.product,
-                "order_url": _account_order_url(preorder),
+                "order_url": _order_url(preorder),
                 "shop_name": django_settings.OSCAR_SHOP_NAME,
                 **context,
             },
@@ -223,8 +242,13 @@ def preorder_reserve(
     order_number: str,
     amount: Decimal,
     currency: str,
+    collect_in_store: bool = False,
 ) -> Preorder:
     """Hold ``quantity`` units for a checkout, or refuse with a clear message.
+
+    ``collect_in_store``: the shopper chose pick-up; a product the operator set to be
+    collected is collected whatever was chosen. A collected pre-order is handed over at the
+    till by its deadline (``preorder_hand_over``), a delivered one ships with its order.
 
     The settings row is locked (``SELECT … FOR UPDATE`` on PostgreSQL) while the held units
     are summed and the reservation written, so concurrent checkouts queue here and the cap
@@ -284,7 +308,7 @@ def preorder_reserve(
             policy=policy,
             status=Preorder.Status.RESERVED,
             expected_date=settings.release_date,
-            collect_in_store=settings.collect_in_store,
+            collect_in_store=settings.collect_in_store or collect_in_store,
         )
 
 
@@ -543,11 +567,14 @@ def _record_charged(*, preorder_id: int, payment_intent_id: str) -> Preorder:
         preorder.save(update_fields=fields)
         order_mark_paid(order_id=order.pk)
         if preorder.collect_in_store:
+            with translation.override(django_settings.LANGUAGE_CODE):
+                ready_from = moment_label(pickup_ready_at(settings=delivery_settings_get()))
             _email_customer(
                 preorder=preorder,
                 kind="ready",
                 subject=_("Your pre-order %(number)s is ready to collect")
                 % {"number": preorder.order_number},
+                ready_from=ready_from,
             )
         else:
             _email_customer(
@@ -723,6 +750,8 @@ def preorder_cancel(
             order_refund(
                 order_id=preorder.line.order_id,
                 amount=to_refund,
+                # A released unit never handed over is on the shelf: the refund books it back.
+                restock_quantities=_shelf_units(preorder=preorder) if was_charged else None,
                 reason=reason,
                 refunded_by=cancelled_by,
             )
@@ -745,7 +774,8 @@ def preorder_cancel(
         if order.status == ORDER_STATUS_PENDING:
             # Oscar's status signal lets operations give back the stock allocation.
             order.set_status(ORDER_STATUS_CANCELLED)
-        elif was_charged:
+        elif was_charged and not refunded:
+            # Kept in full as a fee: no refund to restock through, so the stock ledger does.
             _stock_back_on_shelf(preorder=preorder, user=cancelled_by)
         OrderNote.objects.create(
             order=order,
@@ -762,6 +792,16 @@ def preorder_cancel(
             reason=reason,
         )
     return preorder
+
+
+def _shelf_units(*, preorder: Preorder) -> dict[int, int]:
+    """The released units that left the shelf and are not back yet ({} if the shelf was short
+    at release), for the cancellation's refund to put back."""
+    from operations import selectors as operations_selectors
+
+    left = operations_selectors.order_lines_returnable(line_ids=[preorder.line_id])
+    quantity = min(preorder.quantity, left[preorder.line_id])
+    return {preorder.line_id: quantity} if quantity > 0 else {}
 
 
 def _stock_back_on_shelf(*, preorder: Preorder, user) -> None:

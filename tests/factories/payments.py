@@ -78,8 +78,8 @@ class CheckoutDriver:
 
     def enter_shipping_address(self, *, delivery: bool = False) -> None:
         """The checkout's first step: pick-up in store (free, no address) by default, or campus
-        delivery to a building and room in the first open round. A pre-order basket has
-        nothing to choose: the step moves on by itself, as the browser's redirect does."""
+        delivery to a building and room in the first open round (a pre-order's from its
+        release day)."""
         shipping_country()
         response = self.client.get(reverse("checkout:shipping-method"))
         if response.status_code == 302:

@@ -25,7 +25,6 @@ from shop.apps.shipping.selectors import delivery_settings_get
 
 Country = get_model("address", "Country")
 FailedPreCondition = get_class("checkout.exceptions", "FailedPreCondition")
-NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
 Repository = get_class("shipping.repository", "Repository")
 
 
@@ -46,10 +45,6 @@ class ShippingMethodView(views.ShippingMethodView):
         if not request.basket.is_shipping_required():
             return super().get(request, *args, **kwargs)
         self._methods = self.get_available_shipping_methods()
-        if [method.code for method in self._methods] == [NoShippingRequired.code]:
-            # A pre-order: handed over at release, nothing to choose.
-            self.checkout_session.use_shipping_method(NoShippingRequired.code)
-            return self.get_success_response()
         # Oscar's get would first ask for an address; here the method decides whether to.
         return generic.FormView.get(self, request, *args, **kwargs)
 

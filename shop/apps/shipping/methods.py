@@ -33,7 +33,8 @@ def shipping_method_unwrap(method):
     return getattr(method, "method", method)
 
 
-def _when(moment: datetime.datetime) -> str:
+def moment_label(moment: datetime.datetime) -> str:
+    """A day and time as promises say it: "Fri 4 Dec 18:00"."""
     moment = timezone.localtime(moment)
     return pgettext("delivery day and time", "%(day)s %(time)s") % {
         "day": date_format(moment, "WEEKDAY_DATE_FORMAT"),
@@ -52,7 +53,9 @@ class PickUpInStore(Free):
 
     @property
     def name(self) -> str:
-        return gettext("Pick up in store, ready from %(when)s") % {"when": _when(self.ready_at)}
+        return gettext("Pick up in store, ready from %(when)s") % {
+            "when": moment_label(self.ready_at)
+        }
 
     @property
     def description(self) -> str:
@@ -79,7 +82,7 @@ class CampusDelivery(FixedPrice):
     @property
     def name(self) -> str:
         return gettext("Campus delivery, %(when)s–%(end)s") % {
-            "when": _when(self.delivery_round.starts),
+            "when": moment_label(self.delivery_round.starts),
             "end": time_format(timezone.localtime(self.delivery_round.ends), "TIME_FORMAT"),
         }
 

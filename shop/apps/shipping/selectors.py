@@ -100,6 +100,13 @@ def delivery_rounds_open(
     return found[:ROUNDS_OFFERED]
 
 
+def release_day_start(*, release_date: datetime.date) -> datetime.datetime | None:
+    """The moment a pre-order's promises are counted from: the start of its release day, or
+    None (now) once that day has come."""
+    start = _at(release_date, datetime.time.min)
+    return start if start > timezone.now() else None
+
+
 def pickup_ready_at(
     *, settings: DeliverySettings, now: datetime.datetime | None = None
 ) -> datetime.datetime:
@@ -120,3 +127,42 @@ def pickup_ready_at(
     if ready > closes:
         return _at(ready.date() + datetime.timedelta(days=1), settings.pickup_opens_at)
     return ready
+
+
+@dataclass(frozen=True)
+class OrderHandover:
+    """How an order reaches its customer, as its pages and emails say it.
+
+    ``method`` is the name Oscar wrote on the order at checkout, which already says when
+    ("Pick up in store, ready from …", "Campus delivery, … 18:00–20:00"); ``where`` is the
+    desk to collect at, or the building and room to deliver to.
+    """
+
+    is_pick_up: bool
+    method: str
+    where: str
+    phone_number: str = ""
+    notes: str = ""
+
+
+def order_handover_get(*, order) -> OrderHandover | None:
+    """Pick-up place or delivery building and room of an order; None for an order the
+    store's methods did not ship (nothing to hand over, e.g. a till sale)."""
+    from shop.apps.shipping.methods import PICK_UP_CODE, shipping_method_needs_address
+
+    if order.shipping_code == PICK_UP_CODE:
+        return OrderHandover(
+            is_pick_up=True,
+            method=order.shipping_method,
+            where=pickup_place_get(settings=delivery_settings_get()),
+        )
+    address = order.shipping_address
+    if not shipping_method_needs_address(code=order.shipping_code) or address is None:
+        return None
+    return OrderHandover(
+        is_pick_up=False,
+        method=order.shipping_method,
+        where=", ".join(part for part in (address.line1, address.line2) if part),
+        phone_number=str(address.phone_number or ""),
+        notes=address.notes or "",
+    )

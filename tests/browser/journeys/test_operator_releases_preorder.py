@@ -12,6 +12,7 @@ from preorders.models import Preorder, PreorderSettings
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.browser.journeys.steps import enter_card, place_order, sign_in, snapshot
+from tests.browser.payments.test_card_checkout_browser import choose_pick_up
 from tests.factories.payments import CARD_OK
 
 Order = get_model("order", "Order")
@@ -42,6 +43,7 @@ def test_operator_releases_a_preorder_and_the_card_is_charged(
     expect(member_page.locator(".preorder-badge")).to_contain_text("Pre-order: ships by")
     member_page.locator("#preorder_button").click()
     member_page.goto("/checkout/")
+    choose_pick_up(member_page)
     expect(member_page.locator("#payment_details_form")).to_be_visible()
     enter_card(member_page, CARD_OK)
     place_order(member_page)

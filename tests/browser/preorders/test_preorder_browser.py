@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from preorders import services
 from preorders.models import PaymentPolicy, Preorder
-from tests.browser.payments.test_card_checkout_browser import enter_card
+from tests.browser.payments.test_card_checkout_browser import choose_pick_up, enter_card
 from tests.factories.payments import CARD_OK, shipping_country
 from tests.factories.preorders import preorder_product, release_today
 
@@ -54,7 +54,11 @@ def test_shopper_preorders_sees_the_expected_date_then_the_charge(
     expect(page.locator(".preorder-badge")).to_contain_text("Pre-order: ships by")
     page.locator("#preorder_button").click()
     page.goto("/checkout/")
-    # A pre-order needs no pick-up or delivery choice: straight to the payment.
+    # A pre-order is picked up like any order, only from its release day.
+    expect(page.locator("#method_pick_up")).to_contain_text(
+        date_format(textbook.release_date, "WEEKDAY_DATE_FORMAT")
+    )
+    choose_pick_up(page)
     expect(page.locator("#payment_details_form")).to_be_visible()
     enter_card(page, CARD_OK)
     page.locator("#view_preview").click()
