@@ -1,9 +1,13 @@
 """Till dashboard views: thin callers of till.services and till.selectors.
 
-The till page keeps no server-side state: the sale in progress travels in the form (hidden
-product/quantity fields), so a plain form post works without JavaScript and a reload or a
-second till tab cannot corrupt anybody's sale. A barcode scanner types digits and Enter,
-which submits the scan field like a keyboard does.
+The sale in progress travels in the form (hidden product/quantity fields), so a plain form
+post works without JavaScript; each post also leaves a copy in the cashier's session, keyed by
+their open shift, so the till page shows it again after the cashier looked at Shifts or the
+shift report. A session rather than a draft row: the sale is one browser's and one shift's
+work, is never read by anybody else, touches no stock or ledger until it is paid, and a
+handover (another cashier logs in) starts a new session. Paying or voiding the sale clears
+it. A barcode scanner types digits and Enter, which submits the scan field like a keyboard
+does.
 """
 
 from __future__ import annotations
@@ -67,6 +71,33 @@ def _line_add(lines: list[services.TillLineInput], product_id: int) -> list:
     return [*lines, services.TillLineInput(product_id=product_id, quantity=1)]
 
 
+SALE_DRAFT_SESSION_KEY = "till_sale_draft"
+
+
+def _draft_save(request, *, shift_id: int, card_number: str, lines) -> None:
+    request.session[SALE_DRAFT_SESSION_KEY] = {
+        "shift": shift_id,
+        "card_number": card_number,
+        "lines": [[line.product_id, line.quantity] for line in lines],
+    }
+
+
+def _draft_load(request, *, shift_id: int) -> tuple[str, list[services.TillLineInput]]:
+    """(card number, lines) of the sale this cashier left on the till in this shift."""
+    draft = request.session.get(SALE_DRAFT_SESSION_KEY) or {}
+    if draft.get("shift") != shift_id:
+        return "", []
+    lines = [
+        services.TillLineInput(product_id=product_id, quantity=quantity)
+        for product_id, quantity in draft.get("lines", [])
+    ]
+    return draft.get("card_number", ""), lines
+
+
+def _draft_clear(request) -> None:
+    request.session.pop(SALE_DRAFT_SESSION_KEY, None)
+
+
 class TillSaleView(generic.TemplateView):
     template_name = "till/dashboard/till.html"
 
@@ -77,6 +108,10 @@ class TillSaleView(generic.TemplateView):
             return redirect("till-shift-open")
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        card_number, lines = _draft_load(request, shift_id=self.shift.pk)
+        return self.render_to_response(self.get_context_data(card_number=card_number, lines=lines))
+
     def post(self, request, *args, **kwargs):
         post = request.POST
         action = post.get("action") or "scan"
@@ -84,6 +119,7 @@ class TillSaleView(generic.TemplateView):
         lines, errors = _posted_lines(post)
         choices = []
         if action == "new":
+            _draft_clear(request)
             return redirect("till-sale")
         if action.startswith("add:"):
             product_id = action.split(":", 1)[1]
@@ -104,7 +140,9 @@ class TillSaleView(generic.TemplateView):
         elif action in ("pay_wallet", "pay_cash"):
             sale = self._pay(action=action, card_number=card_number, lines=lines, errors=errors)
             if sale is not None:
+                _draft_clear(request)
                 return redirect("till-receipt", pk=sale.pk)
+        _draft_save(request, shift_id=self.shift.pk, card_number=card_number, lines=lines)
         return self.render_to_response(
             self.get_context_data(
                 card_number=card_number,
