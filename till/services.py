@@ -434,6 +434,38 @@ def _refund_drawer(*, sale: TillSale, refunded_by, drawer_shift_id: int | None =
     return own
 
 
+def till_refund_drawer_check(*, shift_id: int | None, cash_amount: Decimal) -> None:
+    """Refuse a refund whose cash part no open drawer can pay.
+
+    Runs for every refund with a cash part (the till's order_refund_requested receiver), so
+    cash never leaves the store without a shift whose expected cash it lowers; a refund made
+    without naming a drawer is refused and pointed at the till or the order page, which do.
+    """
+    if cash_amount <= 0:
+        return
+    if shift_id is None:
+        raise ValidationError(
+            _(
+                "Cash is paid back from a till drawer: refund this sale at the till, or on its "
+                "order page choosing the drawer that pays."
+            ),
+            code="refund_no_drawer",
+        )
+    drawer = Shift.objects.filter(pk=shift_id).first()
+    if drawer is None or not drawer.is_open:
+        raise ValidationError(
+            _("Cash is paid back from a till drawer: open a shift at a till first."),
+            code="refund_no_drawer",
+        )
+    in_drawer = selectors.shift_expected_cash(shift=drawer)
+    if in_drawer < cash_amount:
+        raise ValidationError(
+            _("The drawer holds %(cash)s: it cannot pay back %(amount)s in cash.")
+            % {"cash": currency(in_drawer), "amount": currency(cash_amount)},
+            code="refund_drawer_short",
+        )
+
+
 @transaction.atomic
 def till_sale_refund(
     *,
@@ -456,7 +488,8 @@ def till_sale_refund(
     spent given back, the customer emailed). Till sales are paid in cash or from the wallet,
     so no payment provider is called inside this transaction. The cash part comes out of the
     drawer of the shift the refund is given in, which lowers that shift's expected cash; a
-    drawer that would go below zero refuses the refund. Refused refunds change nothing.
+    closed drawer or one that would go below zero refuses the refund
+    (``till_refund_drawer_check``). Refused refunds change nothing.
     """
     sale = TillSale.objects.select_related("order", "shift").filter(pk=sale_id).first()
     if sale is None:
@@ -478,20 +511,8 @@ def till_sale_refund(
         restock_quantities=restock_quantities,
         reason=(reason or "").strip()[:255],
         refunded_by=refunded_by,
+        cash_drawer_shift_id=drawer.pk,
     )
-    if refund.cash_amount:
-        if not drawer.is_open:
-            raise ValidationError(
-                _("Cash is paid back from a till drawer: open a shift at a till first."),
-                code="refund_no_drawer",
-            )
-        in_drawer = selectors.shift_expected_cash(shift=drawer)
-        if in_drawer < refund.cash_amount:
-            raise ValidationError(
-                _("The drawer holds %(cash)s: it cannot pay back %(amount)s in cash.")
-                % {"cash": currency(in_drawer), "amount": currency(refund.cash_amount)},
-                code="refund_drawer_short",
-            )
     return TillRefund.objects.create(
         refund=refund,
         sale=sale,

@@ -263,6 +263,7 @@ def _refund_reserve(
     restock_quantities: dict[int, int],
     reason: str,
     refunded_by,
+    cash_drawer_shift_id: int | None,
 ) -> OrderRefund:
     with transaction.atomic():
         # The order lock serialises refunds of one order: the "never more than paid" check
@@ -299,7 +300,9 @@ def _refund_reserve(
             reason=reason,
             created_by=refunded_by if getattr(refunded_by, "is_authenticated", False) else None,
         )
-        order_refund_requested.send(sender=Order, order=order, refund=refund)
+        order_refund_requested.send(
+            sender=Order, order=order, refund=refund, cash_drawer_shift_id=cash_drawer_shift_id
+        )
         return refund
 
 
@@ -369,6 +372,7 @@ def order_refund(
     restock_quantities: dict[int, int] | None = None,
     reason: str = "",
     refunded_by=None,
+    cash_drawer_shift_id: int | None = None,
 ) -> OrderRefund:
     """Refund part or all of a paid order: an amount, or quantities of its lines.
 
@@ -378,6 +382,10 @@ def order_refund(
     a "Refunded" payment event is recorded and a fully refunded order becomes "Refunded".
     ``restock_quantities`` ({line id: units}) are the refunded goods that came back sellable:
     they go back on the shelf in the transaction that records the refund.
+    A cash part is handed over from a till drawer: ``cash_drawer_shift_id`` names the open
+    shift whose drawer pays it, and the till's order_refund_requested receiver refuses a cash
+    part without one (till sales are refunded through ``till.services.till_sale_refund``,
+    which picks the drawer and records which shift paid).
     Raises ValidationError with a message for the operator, changing nothing, when refused.
     """
     refund = _refund_reserve(
@@ -387,6 +395,7 @@ def order_refund(
         restock_quantities=restock_quantities or {},
         reason=reason,
         refunded_by=refunded_by,
+        cash_drawer_shift_id=cash_drawer_shift_id,
     )
     stripe_refund_id = ""
     if refund.card_amount:

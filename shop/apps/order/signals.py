@@ -16,7 +16,8 @@ order_paid = django.dispatch.Signal()
 # that recorded the refund, the mirror of order_paid (loyalty takes points back on it).
 order_refunded = django.dispatch.Signal()
 
-# kwargs: order, refund (the pending OrderRefund just reserved). Sent inside the transaction
-# that reserved it, before any money moves: a receiver that raises ValidationError refuses
-# the refund with its message and nothing is written (credit checks the on-account part).
+# kwargs: order, refund (the pending OrderRefund just reserved), cash_drawer_shift_id (the till
+# shift whose drawer pays the cash part, or None). Sent inside the transaction that reserved
+# it, before any money moves: a receiver that raises ValidationError refuses the refund with
+# its message and nothing is written (credit checks the on-account part, the till the drawer).
 order_refund_requested = django.dispatch.Signal()

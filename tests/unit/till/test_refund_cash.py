@@ -69,7 +69,11 @@ def test_full_cash_refund_is_paid_out_at_the_store(
 
     with django_capture_on_commit_callbacks(execute=True):
         refund = order_services.order_refund(
-            order_id=order.pk, amount=Decimal("20.00"), reason="sour", refunded_by=operator
+            order_id=order.pk,
+            amount=Decimal("20.00"),
+            reason="sour",
+            refunded_by=operator,
+            cash_drawer_shift_id=shift.pk,
         )
 
     assert refund.status == OrderRefund.Status.SUCCEEDED
@@ -102,10 +106,16 @@ def test_partial_and_per_line_cash_refunds_add_up_to_what_was_paid(shift, operat
     milk_line = order.lines.get(product=milk)
 
     first = order_services.order_refund(
-        order_id=order.pk, amount=Decimal("3.50"), refunded_by=operator
+        order_id=order.pk,
+        amount=Decimal("3.50"),
+        refunded_by=operator,
+        cash_drawer_shift_id=shift.pk,
     )
     by_line = order_services.order_refund(
-        order_id=order.pk, line_quantities={milk_line.pk: 1}, refunded_by=operator
+        order_id=order.pk,
+        line_quantities={milk_line.pk: 1},
+        refunded_by=operator,
+        cash_drawer_shift_id=shift.pk,
     )
 
     assert (first.cash_amount, by_line.cash_amount) == (Decimal("3.50"), Decimal("10.00"))
@@ -122,13 +132,64 @@ def test_partial_and_per_line_cash_refunds_add_up_to_what_was_paid(shift, operat
 def test_cash_refund_over_what_was_paid_is_refused_and_writes_nothing(shift, operator):
     milk = f.product(price="10.00", stock=20)
     order = cash_sale(shift, lines=[Line(product_id=milk.pk, quantity=1)])
-    order_services.order_refund(order_id=order.pk, amount=Decimal("6.00"), refunded_by=operator)
+    order_services.order_refund(
+        order_id=order.pk,
+        amount=Decimal("6.00"),
+        refunded_by=operator,
+        cash_drawer_shift_id=shift.pk,
+    )
     before = written(order)
 
     with pytest.raises(ValidationError, match="at most 4.00") as refused:
-        order_services.order_refund(order_id=order.pk, amount=Decimal("4.01"), refunded_by=operator)
+        order_services.order_refund(
+            order_id=order.pk,
+            amount=Decimal("4.01"),
+            refunded_by=operator,
+            cash_drawer_shift_id=shift.pk,
+        )
 
     assert refused.value.error_list[0].code == "refund_too_large"
+    assert written(order) == before
+
+
+def test_cash_refund_without_a_drawer_is_refused_and_writes_nothing(shift, operator):
+    """Cash leaves the store only from a named open shift's drawer, whoever calls the refund."""
+    milk = f.product(price="10.00", stock=20)
+    order = cash_sale(shift, lines=[Line(product_id=milk.pk, quantity=1)])
+    before = written(order)
+
+    with pytest.raises(ValidationError, match="refund this sale at the till") as refused:
+        order_services.order_refund(order_id=order.pk, amount=Decimal("4.00"), refunded_by=operator)
+
+    assert refused.value.error_list[0].code == "refund_no_drawer"
+    assert written(order) == before
+
+
+def test_cash_refund_from_a_closed_or_short_drawer_is_refused(shift, operator):
+    milk = f.product(price="10.00", stock=20)
+    order = cash_sale(shift, lines=[Line(product_id=milk.pk, quantity=1)])
+    other = f.open_shift(till=f.register("Till 2"), opening_float="5.00")
+    before = written(order)
+
+    with pytest.raises(ValidationError) as short:
+        order_services.order_refund(
+            order_id=order.pk,
+            amount=Decimal("10.00"),
+            refunded_by=operator,
+            cash_drawer_shift_id=other.pk,
+        )
+    assert short.value.error_list[0].code == "refund_drawer_short"
+    other.closed_at = other.opened_at
+    other.counted_cash = other.expected_cash = Decimal("5.00")
+    other.save(update_fields=["closed_at", "counted_cash", "expected_cash"])
+    with pytest.raises(ValidationError) as closed:
+        order_services.order_refund(
+            order_id=order.pk,
+            amount=Decimal("1.00"),
+            refunded_by=operator,
+            cash_drawer_shift_id=other.pk,
+        )
+    assert closed.value.error_list[0].code == "refund_no_drawer"
     assert written(order) == before
 
 
@@ -140,7 +201,12 @@ def test_unknown_payment_source_is_refused_clearly_and_writes_nothing(shift, ope
     before = written(order)
 
     with pytest.raises(ValidationError, match="paid by Gift voucher") as refused:
-        order_services.order_refund(order_id=order.pk, amount=Decimal("1.00"), refunded_by=operator)
+        order_services.order_refund(
+            order_id=order.pk,
+            amount=Decimal("1.00"),
+            refunded_by=operator,
+            cash_drawer_shift_id=shift.pk,
+        )
 
     assert refused.value.error_list[0].code == "refund_source_unknown"
     assert written(order) == before
@@ -160,7 +226,10 @@ def test_member_cash_refund_takes_back_points_in_proportion_and_says_cash(
 
     with django_capture_on_commit_callbacks(execute=True):
         refund = order_services.order_refund(
-            order_id=order.pk, amount=Decimal("19.00"), refunded_by=operator
+            order_id=order.pk,
+            amount=Decimal("19.00"),
+            refunded_by=operator,
+            cash_drawer_shift_id=shift.pk,
         )
 
     assert refund.cash_amount == Decimal("19.00")
