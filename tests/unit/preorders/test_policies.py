@@ -18,9 +18,10 @@ Basket = get_model("basket", "Basket")
 pytestmark = pytest.mark.django_db
 
 
-def place_preorder(checkout, localstripe, settings, *, card=CARD_OK, quantity=1):
+def place_preorder(checkout, localstripe, settings, *, card=CARD_OK, quantity=1, delivery=False):
+    """Pre-order through the checkout: picked up in store, or by campus delivery."""
     checkout.add_to_basket(settings.product, quantity)
-    checkout.enter_shipping_address()
+    checkout.enter_shipping_address(delivery=delivery)
     preview = checkout.preview(payment_method_id=localstripe.payment_method_create(card))
     assert preview.status_code == 200, preview
     return checkout.place_order(preview)
@@ -48,7 +49,7 @@ def test_pay_now_is_charged_at_checkout_and_paid_only_at_release(
 ):
     settings = preorder_product(policy=PaymentPolicy.PAY_NOW, price="80.00")
     with run_on_commit():
-        response = place_preorder(checkout, localstripe, settings)
+        response = place_preorder(checkout, localstripe, settings, delivery=True)
 
     assert response.status_code == 302 and response.url == reverse("checkout:thank-you")
     order = Order.objects.get()

@@ -42,7 +42,7 @@ def operator_client():
 @pytest.fixture
 def authorised_preorder(checkout, localstripe):
     settings = preorder_product(policy=PaymentPolicy.AUTHORISE, days_to_release=3)
-    place_preorder(checkout, localstripe, settings, quantity=2)
+    place_preorder(checkout, localstripe, settings, quantity=2, delivery=True)
     return settings, Preorder.objects.get(settings=settings)
 
 
