@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from shop.staff.selectors import staff_name
@@ -99,10 +101,20 @@ class Shift(models.Model):
         ]
 
     def __str__(self) -> str:
+        """The one label a shift is named by (admin, refund drawer choice, logs).
+
+        Its opening is shown on the store's clock in the language's own date format, as the
+        till pages show it, never in the database's UTC.
+        """
+        opened = (
+            date_format(timezone.localtime(self.opened_at), "SHORT_DATETIME_FORMAT")
+            if self.opened_at
+            else ""
+        )
         return _("%(till)s, %(cashier)s, %(opened)s") % {
             "till": self.register,
             "cashier": staff_name(user=self.cashier),
-            "opened": self.opened_at.strftime("%Y-%m-%d %H:%M") if self.opened_at else "",
+            "opened": opened,
         }
 
     @property

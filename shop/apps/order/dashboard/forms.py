@@ -1,18 +1,7 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-
-
-class DrawerShiftChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _("%(till)s: %(cashier)s's shift, open since %(opened)s") % {
-            "till": obj.register,
-            "cashier": obj.cashier.get_full_name() or obj.cashier.get_username(),
-            "opened": date_format(timezone.localtime(obj.opened_at), "DATETIME_FORMAT"),
-        }
 
 
 class OrderRefundForm(forms.Form):
@@ -65,7 +54,8 @@ class OrderRefundForm(forms.Form):
             )
             self.restock_field_names[restock] = line.pk
         if drawer_shifts is not None:
-            self.fields["drawer_shift"] = DrawerShiftChoiceField(
+            # Each open shift is named by its own label (Shift.__str__).
+            self.fields["drawer_shift"] = forms.ModelChoiceField(
                 label=_("Cash paid out of the drawer of"),
                 queryset=drawer_shifts,
                 initial=drawer_initial,
