@@ -426,8 +426,10 @@ OSCAR_SHOP_NAME = env.str("SHOP_NAME", default="Campus Store")
 OSCAR_SHOP_TAGLINE = _("The college teaching supermarket")
 OSCAR_DEFAULT_CURRENCY = env.str("CURRENCY", default="CNY")
 # Babel's English locale writes "CN¥" to tell the yuan from the yen; a store in China prints
-# "¥" in both languages, as its till receipts do.
-OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00", "currency_digits": False}}
+# "¥" in both languages, as its till receipts do. A negative amount (a count short, a balance
+# owed) takes the minus sign "−", the one the templates put before an amount taken off, so a
+# signed amount reads the same wherever it is made.
+OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00;−¥#,##0.00", "currency_digits": False}}
 OSCAR_HOMEPAGE = "/"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True

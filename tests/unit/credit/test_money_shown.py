@@ -38,7 +38,7 @@ def test_account_list_and_detail_show_limits_balances_and_invoices_in_yuan(clien
     detail = _page(client, reverse("credit-account-detail", args=[demo_accounts.pk]))
 
     assert "<td>¥3,000.00</td>" in listing and "<td>¥860.50</td>" in listing
-    for shown in ("¥3,000.00", "¥860.50", "¥2,139.50", "¥420.00", "-¥310.00"):
+    for shown in ("¥3,000.00", "¥860.50", "¥2,139.50", "¥420.00", "−¥310.00"):
         assert f"<td>{shown}</td>" in detail, shown
     assert "<td>3000.00</td>" not in detail and "<td>860.50</td>" not in detail
 

@@ -162,7 +162,7 @@ def test_cash_sale_form_and_close_with_handover_report(client, cashier):
 
     assert response["Location"] == reverse("till-shift-detail", args=[shift.pk])
     report = client.get(response["Location"]).content.decode()
-    assert "¥112.30" in report and "¥112.00" in report and "-¥0.30" in report
+    assert "¥112.30" in report and "¥112.00" in report and "−¥0.30" in report
 
 
 def test_cashier_sees_own_shifts_only_and_the_rota_but_cannot_edit_it(client, cashier):
