@@ -10,13 +10,16 @@ link to set one. Deleting such an account is confirmed with the card's PIN.
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from oscar.apps.customer import forms as oscar_forms
 from oscar.core.compat import get_user_model
 
 from loyalty import services as loyalty_services
 from loyalty.backends import CARD_SIGN_IN_REFUSED_ATTRIBUTE
+from shop.apps.customer.login_throttle import login_attempt_claim, login_failures_clear
 
 User = get_user_model()
 
@@ -80,6 +83,40 @@ class ConfirmCardPinForm(forms.Form):
         pin = self.cleaned_data["pin"]
         loyalty_services.card_authenticate(number=self.card.number, pin=pin, ip=self.ip)
         return pin
+
+
+class ConfirmPasswordForm(oscar_forms.ConfirmPasswordForm):
+    """Oscar's password confirmation ("Delete profile"), counted by the login throttle.
+
+    The password is checked with ``check_password``, not ``authenticate()``, so the login
+    throttle's backend never sees it: each try is claimed here on the same counter as the login
+    form's (the account's email address and the client's address), so wrong passwords on either
+    page lock both, and a right one forgets them as a login does.
+    """
+
+    def __init__(self, user, *args, ip: str, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.ip = ip
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        username = self.user.email or self.user.get_username()
+        if not login_attempt_claim(username=username, ip=self.ip):
+            minutes = max(1, settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60)
+            raise ValidationError(
+                ngettext(
+                    "Too many wrong passwords for this account from your network. Try again "
+                    "in %(minutes)s minute.",
+                    "Too many wrong passwords for this account from your network. Try again "
+                    "in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="throttled",
+            )
+        password = super().clean_password()
+        login_failures_clear(usernames=[username], ip=self.ip)
+        return password
 
 
 class PasswordResetForm(oscar_forms.PasswordResetForm):

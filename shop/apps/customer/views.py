@@ -9,7 +9,7 @@ from oscar.apps.customer import views as oscar_views
 
 from loyalty.backends import MEMBER_CARD_BACKEND
 from loyalty.selectors import card_get_for_user
-from shop.apps.customer.forms import ConfirmCardPinForm
+from shop.apps.customer.forms import ConfirmCardPinForm, ConfirmPasswordForm
 from shop.apps.customer.services import profile_delete, profile_delete_refusal
 from shop.staff.selectors import staff_landing_url
 from shop.throttle import client_ip
@@ -112,12 +112,12 @@ class ProfileDeleteView(oscar_views.ProfileDeleteView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
-        return ConfirmCardPinForm if self.card else super().get_form_class()
+        return ConfirmCardPinForm if self.card else ConfirmPasswordForm
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
+        kwargs = {**super().get_form_kwargs(), "ip": client_ip(self.request)}
         if self.card:
-            kwargs.update(card=self.card, ip=client_ip(self.request))
+            kwargs["card"] = self.card
         return kwargs
 
     def get_context_data(self, **kwargs):

@@ -3,11 +3,18 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
+from django.utils import translation
 from oscar.test.factories import UserFactory
 
+from crm.models import PrivacyLog
+from crm.templatetags.crm_privacy_tags import privacy_log_detail
+from shop.apps.customer.login_throttle import login_attempt_claim
 from tests.factories.loyalty import CARD_PIN, member_card
 from tests.factories.payments import funded_wallet
-from tests.fixtures.throttle import login_throttle  # noqa: F401  (used by pytestmark)
+from tests.fixtures.throttle import (  # noqa: F401  (login_throttle: used by pytestmark)
+    LOGIN_MAX_FAILURES,
+    login_throttle,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("login_throttle")]
 
@@ -81,6 +88,44 @@ def test_an_account_with_a_password_still_confirms_with_it(client, card_only_mem
 
     client.post(DELETE, {"password": PASSWORD})
     assert not _exists(user)
+
+
+def test_wrong_passwords_count_with_the_login_throttle_and_lock_the_deletion(client):
+    user = UserFactory(email="pw@campus.example")
+    user.set_password(PASSWORD)
+    user.save()
+    client.force_login(user)
+
+    for _attempt in range(LOGIN_MAX_FAILURES):
+        wrong = client.post(DELETE, {"password": "not-it"}, REMOTE_ADDR="10.0.0.7")
+        assert "The entered password is not valid!" in wrong.content.decode()
+    # Locked: the right password is refused too, here and on the login form.
+    locked = client.post(DELETE, {"password": PASSWORD}, REMOTE_ADDR="10.0.0.7")
+
+    assert "Too many wrong passwords for this account" in locked.content.decode()
+    assert _exists(user)
+    assert not login_attempt_claim(username=user.email, ip="10.0.0.7")
+    # Another network is not locked out by these guesses.
+    client.post(DELETE, {"password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert not _exists(user)
+
+
+def test_deleting_an_account_is_written_to_the_privacy_log(client, card_only_member):
+    user, _card = card_only_member
+    user_id = user.pk
+    client.force_login(user)
+
+    client.post(DELETE, {"pin": CARD_PIN})
+
+    entry = PrivacyLog.objects.get()
+    assert entry.action == PrivacyLog.Action.ACCOUNT_DELETE
+    assert entry.actor is None and entry.subject_user_id == user_id
+    assert entry.detail == {"kept_unlinked": {"loyalty.MemberCard": 1}}
+    with translation.override("en"):
+        assert privacy_log_detail(entry) == [
+            f"Customer #{user_id} deleted their account from the shop.",
+            "Kept by the store, no longer linked to anyone: Member cards: 1.",
+        ]
 
 
 def test_an_account_with_neither_password_nor_card_is_sent_to_set_a_password(client):
