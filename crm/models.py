@@ -304,16 +304,24 @@ class ListEntry(models.Model):
 
 
 class PrivacyLog(models.Model):
-    """Who exported personal data or merged customers, and when (issue 8 item 8)."""
+    """Who exported personal data, merged customers or deleted an account, and when.
+
+    A customer who deletes their own account is its actor, and their row is gone: that entry
+    has no actor (the customer's id is in ``subject_user_id``). Every other entry names the
+    member of staff, who cannot be deleted while the log names them.
+    """
 
     class Action(models.TextChoices):
         EXPORT = "export", _("Personal data export")
         MERGE = "merge", _("Customer merge")
+        ACCOUNT_DELETE = "account_delete", _("Account deleted")
 
     action = models.CharField(_("Action"), max_length=16, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("By"),
     )
@@ -324,6 +332,12 @@ class PrivacyLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actor__isnull=False) | Q(action="account_delete"),
+                name="crm_privacylog_actor_unless_self_deleted",
+            )
+        ]
         verbose_name = _("Privacy log entry")
         verbose_name_plural = _("Privacy log")
 

@@ -1,4 +1,4 @@
-"""The privacy log in words: what left the store or was merged, as staff read it.
+"""The privacy log in words: what left the store, was merged or deleted, as staff read it.
 
 Entries keep their detail as the JSON written when it happened (ids and counts, never
 foreign keys: a merged-away customer must stay traceable), so the sentences are made here,
@@ -111,10 +111,28 @@ def _merge_lines(detail: dict) -> list[str]:
     return lines
 
 
+def _account_delete_lines(entry: PrivacyLog) -> list[str]:
+    kept = (entry.detail or {}).get("kept_unlinked") or {}
+    lines = [
+        _("Customer #%(id)s deleted their account from the shop.")
+        % {"id": entry.subject_user_id or "?"}
+    ]
+    if kept:
+        lines.append(
+            _("Kept by the store, no longer linked to anyone: %(counts)s.")
+            % {"counts": _counts(kept)}
+        )
+    else:
+        lines.append(_("No card, wallet, ticket or pre-order of theirs was kept."))
+    return lines
+
+
 @register.simple_tag
 def privacy_log_detail(entry: PrivacyLog) -> list[str]:
     """The entry's detail as sentences, one per line of the log's "What" column."""
     detail = entry.detail or {}
     if entry.action == PrivacyLog.Action.MERGE:
         return _merge_lines(detail)
+    if entry.action == PrivacyLog.Action.ACCOUNT_DELETE:
+        return _account_delete_lines(entry)
     return _export_lines(detail)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from oscar.templatetags.currency_filters import currency
 
 from credit.models import CreditAccount
-from crm.models import Ticket
+from crm.models import PrivacyLog, Ticket
+from crm.services import privacy_log
 from loyalty.models import MemberCard, Referral, Wallet
 from preorders.models import Preorder
 
@@ -62,13 +63,26 @@ def profile_delete_refusal(*, user) -> str:
 def profile_delete(*, user) -> None:
     """Delete ``user``'s account; the card, wallet, tickets and past pre-orders stay, unlinked.
 
+    The privacy log records the deletion: the customer's id, when, and how many of each
+    record the store kept without a name on it.
+
     Raises ``ValidationError`` (and changes nothing) when ``profile_delete_refusal`` says no.
     """
     refusal = profile_delete_refusal(user=user)
     if refusal:
         raise ValidationError(refusal, code="profile_delete_refused")
-    MemberCard.objects.filter(user=user).update(user=None)
-    Wallet.objects.filter(user=user).update(user=None)
-    Ticket.objects.filter(customer=user).update(customer=None)
-    Preorder.objects.filter(user=user).update(user=None)
+    kept_unlinked = {
+        "loyalty.MemberCard": MemberCard.objects.filter(user=user).update(user=None),
+        "loyalty.Wallet": Wallet.objects.filter(user=user).update(user=None),
+        "crm.Ticket": Ticket.objects.filter(customer=user).update(customer=None),
+        "preorders.Preorder": Preorder.objects.filter(user=user).update(user=None),
+    }
+    user_id = user.pk
     user.delete()
+    # The customer deleted their own account: there is no one left to name as its actor.
+    privacy_log(
+        action=PrivacyLog.Action.ACCOUNT_DELETE,
+        actor=None,
+        subject_user_id=user_id,
+        detail={"kept_unlinked": {label: n for label, n in kept_unlinked.items() if n}},
+    )
