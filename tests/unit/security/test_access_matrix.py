@@ -171,6 +171,8 @@ RULES: dict[str, Rule] = {
     "customer:points": Rule(LOGGED_IN),
     # Sets a first password on a card-only account, changes it otherwise: one's own only.
     "customer:change-password": Rule(LOGGED_IN),
+    # Deletes one's own account; staff and members with money or open orders are told why not.
+    "customer:profile-delete": Rule(LOGGED_IN),
     "loyalty:wallet-top-up": Rule(LOGGED_IN),
     "loyalty:wallet-top-up-return": Rule(LOGGED_IN),
     "crm-support:ticket-list": Rule(LOGGED_IN),

@@ -105,6 +105,7 @@ FUZZ_CASES: dict[str, Case] = {
     # ---------------------------------------------------------------- account
     "customer:login": Case(ANONYMOUS),
     "customer:change-password": Case(SHOPPER),
+    "customer:profile-delete": Case(SHOPPER),
     # ---------------------------------------------------------------- wallet, checkout
     "loyalty:wallet-top-up": Case(SHOPPER, form_page=_page("loyalty:wallet")),
     "checkout:index": Case(IN_CHECKOUT),
