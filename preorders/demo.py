@@ -11,6 +11,9 @@ release date is only set when they are created). Two products, dates relative to
 serves, hands out legacy ``card_`` ids that SetupIntents refuse. Operators can switch a
 product to it in the dashboard; with real Stripe.js it works.)
 
+Both sit in their own aisle, "Books & campus wear", which the menu lists; the demo's home page
+shows it as its "Coming soon" product list (``shop.pages.services.site_pages_install``).
+
 Who may use the pre-order screens and the hand-over page is their roles' (shop/staff/roles.py).
 """
 
@@ -27,10 +30,14 @@ from preorders import services
 from preorders.models import PaymentPolicy, PreorderSettings
 from shop.demo import constants
 
+Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
 ProductClass = get_model("catalogue", "ProductClass")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
+
+PREORDER_CATEGORY_NAME = "Books & campus wear"
 
 DEMO_PREORDERS = (
     # code, title, price, cap, days to release, policy, collect in store, no-show fee
@@ -66,6 +73,9 @@ def preorders_demo_install() -> list[PreorderSettings]:
         slug=constants.PRODUCT_CLASS_SLUG,
         defaults={"name": constants.PRODUCT_CLASS_NAME, "track_stock": True},
     )
+    category = next(
+        (root for root in Category.get_root_nodes() if root.name == PREORDER_CATEGORY_NAME), None
+    ) or Category.add_root(name=PREORDER_CATEGORY_NAME)
     installed = []
     for code, title, price, cap, days, policy, collect, fee in DEMO_PREORDERS:
         product, created = Product.objects.get_or_create(
@@ -78,6 +88,7 @@ def preorders_demo_install() -> list[PreorderSettings]:
                 "is_public": True,
             },
         )
+        ProductCategory.objects.get_or_create(product=product, category=category)
         StockRecord.objects.get_or_create(
             product=product,
             partner=partner,

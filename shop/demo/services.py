@@ -495,6 +495,12 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
     # Every later step queries what was just bulk-written, in this same transaction.
     planner_statistics_refresh()
 
+    # A textbook and the graduation gown taking pre-orders, released in the coming weeks of
+    # the real today (a release date must be after today); before the pages, whose home page
+    # lists their aisle as "Coming soon", and before the reorder figures below, so that they
+    # cover every stock record, as "Recompute now" does.
+    preorder_settings = preorders_demo_install()
+    coming_soon = preorder_settings[0].product.get_categories().first()
     featured_category = categories.get(catalogue_map.FEATURED_CATEGORY_KEY)
     site_pages_install(
         featured_product_ids=[
@@ -504,6 +510,7 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
             )
         ],
         featured_category_id=featured_category.pk if featured_category else None,
+        coming_soon_category_id=coming_soon.pk if coming_soon else None,
     )
     # A page still holding an earlier loader's text (its old delivery promises) gets today's.
     demo_pages_refresh()
@@ -511,10 +518,6 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
     site_pages_translation_install(language_code="zh-hans")
     # What derives from the history is computed as of dates.now (today, unless --keep-dates),
     # so cards, points, tiers, segments and reorder figures agree with the nightly jobs.
-    # A textbook and the graduation gown taking pre-orders, released in the coming weeks of
-    # the real today (a release date must be after today); first, so that the reorder
-    # figures below cover every stock record, as "Recompute now" does.
-    preorders_demo_install()
     # Suppliers, cost prices, the academic calendar, shelf counts and reorder suggestions.
     operations_demo_install(today=dates.today)
     # A member card for every member (a few expired, some expiring this month), the history

@@ -103,7 +103,11 @@ def _publish(page: Page) -> Page:
 
 
 def _home_page_body(
-    *, featured_product_ids: list[int], featured_category_id: int | None, delivery_page
+    *,
+    featured_product_ids: list[int],
+    featured_category_id: int | None,
+    delivery_page,
+    coming_soon_category_id: int | None = None,
 ) -> list:
     body = [
         (
@@ -126,6 +130,19 @@ def _home_page_body(
                     "title": "This week's picks",
                     "products": featured_product_ids,
                     "limit": min(len(featured_product_ids), 8),
+                },
+            )
+        )
+    if coming_soon_category_id is not None:
+        # Products not on the shelf yet are found only here and in their aisle: a shopper
+        # does not search for what they do not know is coming.
+        body.append(
+            (
+                "product_list",
+                {
+                    "title": "Coming soon: pre-order now",
+                    "category": coming_soon_category_id,
+                    "limit": 4,
                 },
             )
         )
@@ -229,7 +246,10 @@ def locales_install(*, using: str = "default") -> list[Locale]:
 
 @transaction.atomic
 def site_pages_install(
-    *, featured_product_ids: list[int], featured_category_id: int | None
+    *,
+    featured_product_ids: list[int],
+    featured_category_id: int | None,
+    coming_soon_category_id: int | None = None,
 ) -> HomePage:
     """Create the store's home page and content pages, and make the home page the site root.
 
@@ -308,6 +328,7 @@ def site_pages_install(
                 featured_product_ids=featured_product_ids,
                 featured_category_id=featured_category_id,
                 delivery_page=content_pages["campus-delivery"],
+                coming_soon_category_id=coming_soon_category_id,
             )
         )
         _publish(home)
@@ -328,6 +349,7 @@ PAGE_TRANSLATIONS: dict[str, dict[str, str]] = {
         ),
         "Browse the store": "逛逛商店",
         "This week's picks": "本周精选",
+        "Coming soon: pre-order now": "即将上市：现在预订",
         "<h2>Your campus supermarket</h2>"
         "<p>We are the college's teaching supermarket: a real shop where students "
         "learn retail by running it. Members collect points on every purchase and "

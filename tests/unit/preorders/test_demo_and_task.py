@@ -2,12 +2,16 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from oscar.core.loading import get_model
 
-from preorders.demo import DEMO_PREORDERS, preorders_demo_install
+from preorders.demo import DEMO_PREORDERS, PREORDER_CATEGORY_NAME, preorders_demo_install
 from preorders.models import PaymentPolicy, Preorder, PreorderSettings
 from preorders.tasks import preorders_release_due_task
+from shop.pages.services import site_pages_install
 from tests.factories.preorders import preorder_product, release_today
 from tests.unit.preorders.test_policies import place_preorder
+
+Category = get_model("catalogue", "Category")
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +40,20 @@ def test_beat_task_releases_once_and_reports_what_it_did(checkout, localstripe):
 
     assert first["released"] == 1 and second["released"] == 0
     assert Preorder.objects.get().status == Preorder.Status.CHARGED
+
+
+def test_demo_preorders_sit_in_their_aisle_and_on_the_home_page_as_coming_soon(client):
+    """Found without searching: their aisle in the menu and a list on the home page."""
+    installed = preorders_demo_install()
+    aisle = Category.objects.get(name=PREORDER_CATEGORY_NAME)
+    for settings in installed:
+        assert list(settings.product.get_categories()) == [aisle]
+
+    site_pages_install(
+        featured_product_ids=[], featured_category_id=None, coming_soon_category_id=aisle.pk
+    )
+    html = client.get("/").content.decode()
+
+    assert "Coming soon: pre-order now" in html
+    for settings in installed:
+        assert settings.product.get_title() in html
