@@ -30,8 +30,13 @@ def _source_label(source) -> str:
         # The checkout keeps the card's last four digits in the source's label.
         last4 = source.label
         if len(last4) == 4 and last4.isdigit():
-            return gettext("Card ending %(last4)s") % {"last4": last4}
-        return gettext("Bank card")
+            card = gettext("Card ending %(last4)s") % {"last4": last4}
+        else:
+            card = gettext("Bank card")
+        if source.amount_debited < source.amount_allocated:
+            # Only a pre-order leaves a card authorised (or saved) and not yet charged.
+            return gettext("%(card)s, authorised: charged on release") % {"card": card}
+        return card
     if name == SOURCE_TYPE_WALLET:
         return gettext("Campus card wallet")
     if name == SOURCE_TYPE_ON_ACCOUNT:

@@ -2,6 +2,7 @@
 authorised (or saved), not charged yet."""
 
 import pytest
+from django.urls import reverse
 from django.utils import formats
 
 from preorders.models import PaymentPolicy, Preorder
@@ -48,3 +49,24 @@ def test_pay_now_preorder_confirmation_says_it_is_paid(
     assert "This is a pre-order:" in message.body
     assert "¥80.00 is paid in full now." in message.body
     assert "not charged yet" not in message.body
+
+
+def test_thank_you_page_says_the_authorised_card_is_charged_on_release(checkout, localstripe):
+    settings = preorder_product(policy=PaymentPolicy.AUTHORISE, days_to_release=5, price="50.00")
+    place_preorder(checkout, localstripe, settings)
+
+    html = checkout.client.get(reverse("checkout:thank-you")).content.decode()
+
+    payments = html[html.index('id="order_payments"') :]
+    payments = payments[: payments.index("</dl>")]
+    assert "authorised: charged on release" in payments
+    assert "Allocation" not in html
+
+
+def test_thank_you_page_says_a_pay_now_card_is_simply_paid(checkout, localstripe):
+    settings = preorder_product(policy=PaymentPolicy.PAY_NOW, price="80.00")
+    place_preorder(checkout, localstripe, settings)
+
+    html = checkout.client.get(reverse("checkout:thank-you")).content.decode()
+
+    assert "Bank card" in html and "charged on release" not in html
