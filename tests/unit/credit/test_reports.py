@@ -161,4 +161,4 @@ def test_monthly_statements_are_emailed_once(ledger, run_on_commit, mailoutbox):
     assert (sent, again) == (2, 0)
     chem = next(m for m in mailoutbox if "Chemistry" in m.subject)
     assert chem.subject == "Statement of Chemistry for June 2026"
-    assert "Closing balance: 550.00" in chem.body
+    assert "Closing balance: ¥550.00" in chem.body

@@ -17,6 +17,7 @@ from shop.demo import catalogue_map
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 from shop.demo.models import HistoryShift
 from shop.demo.services import history_order_number
+from till.models import TillSale
 
 pytestmark = pytest.mark.django_db
 
@@ -179,10 +180,11 @@ def test_second_run_changes_nothing_and_says_so(small_csv):
 
 def test_second_run_tops_up_what_is_missing(small_csv):
     _load(small_csv)
-    # The points ledger protects an order it paid points for: drop those rows with it, as if
-    # the order had never been loaded.
+    # The points ledger and the till's sale record protect an order: drop those rows with it,
+    # as if the order had never been loaded.
     lost_order = _number(1001, "2015-03-10")
     PointsTransaction.objects.filter(order__number=lost_order).delete()
+    TillSale.objects.filter(order__number=lost_order).delete()
     Order.objects.filter(number=lost_order).delete()
     # Purchase orders and the stock ledger protect a stock record: remove those rows first,
     # as if the record had never been created.

@@ -78,7 +78,7 @@ def test_payment_page_shows_balance_and_the_most_points_allowed(checkout):
 
     html = page.content.decode()
     assert page.status_code == 200
-    assert "You have 1000 points" in html
+    assert "You have 1,000 points" in html
     # Half of 12.00 is 6.00, i.e. 600 points.
     assert "You can use up to 600 points on this order." in html
 

@@ -55,6 +55,7 @@ def test_roles_install_refuses_a_permission_no_app_defines(monkeypatch):
         label="Typo",
         dashboard=False,
         where="",
+        where_label="",
         permissions=("till.use_tll",),
     )
     monkeypatch.setattr(roles, "ROLES", (*roles.ROLES, typo))
