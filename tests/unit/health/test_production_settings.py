@@ -43,7 +43,8 @@ def run_django(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         env={**clean_env, "DJANGO_SETTINGS_MODULE": "shop.settings", **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        # A guard against a hung process, not a speed check: a busy machine may take minutes.
+        timeout=600,
         check=False,
     )
 
