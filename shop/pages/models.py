@@ -69,6 +69,10 @@ class HomePage(StreamPage):
             return RouteResult(page.localized.specific, args, kwargs)
         raise Http404
 
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
 
 class ContentPage(StreamPage):
     """About us, opening hours, campus delivery and the like."""
