@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shop.staff.selectors import staff_name
 
@@ -46,8 +47,8 @@ class Shift(models.Model):
         verbose_name=_("Cashier"),
     )
     opening_float = models.DecimalField(_("Opening float"), max_digits=10, decimal_places=2)
-    opened_at = models.DateTimeField(_("Opened"), db_index=True)
-    closed_at = models.DateTimeField(_("Closed"), null=True, blank=True)
+    opened_at = models.DateTimeField(pgettext_lazy("till shift", "Opened"), db_index=True)
+    closed_at = models.DateTimeField(pgettext_lazy("till shift", "Closed"), null=True, blank=True)
     # Frozen at closing time, so the handover report still reads the same if anything about
     # the sales changes later (a refund is a new event, not a different count).
     expected_cash = models.DecimalField(
@@ -161,7 +162,11 @@ class TillSale(models.Model):
         _("Cash tendered"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     change_given = models.DecimalField(
-        _("Change"), max_digits=10, decimal_places=2, null=True, blank=True
+        pgettext_lazy("cash handed back", "Change"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(_("Rung up"), auto_now_add=True, db_index=True)
 

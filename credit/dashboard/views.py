@@ -307,7 +307,7 @@ class BalanceReportView(generic.TemplateView):
                     _("Credited"),
                     _("Written off"),
                     _("Closing"),
-                    _("Change"),
+                    _("Change on previous month"),
                 ],
                 rows=[
                     [

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from tests.factories import till
+from tests.factories.credit import credit_account, credit_staff
 from tests.factories.payments import CheckoutDriver, shipping_country, shop_product
 
 OURS = Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES/django.po"
@@ -179,3 +181,82 @@ def test_header_login_and_checkout_pages_never_show_登陆(client, django_user_m
         assert '<html lang="zh-hans"' in html, name
         assert "登陆" not in html, name
         assert "登录" in html or name != "login", name
+
+
+@pytest.mark.parametrize(
+    ("context", "english", "chinese"),
+    [
+        (None, "Change", "修改"),  # the checkout preview's link back to a step
+        ("cash handed back", "Change", "找零"),
+        ("stock quantity moved", "Change", "数量变动"),
+        (None, "Collection", "取货"),  # a pre-order picked up in store
+        ("invoice dunning stage", "Collection", "催收"),
+        (None, "Opened", "已打开"),  # a campaign's emails
+        ("till shift", "Opened", "开班时间"),
+        ("till shift", "Closed", "结班时间"),
+    ],
+)
+def test_a_word_with_two_senses_reads_as_its_context_says(context, english, chinese):
+    with translation.override("zh-hans"):
+        if context is None:
+            assert translation.gettext(english) == chinese
+        else:
+            assert translation.pgettext(context, english) == chinese
+
+
+@pytest.mark.django_db
+def test_a_cash_receipt_and_the_shift_list_read_as_the_till(client):
+    cashier = till.cashier()
+    till.open_shift(user=cashier)
+    bread = till.product(price="12.30")
+    client.force_login(cashier)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(
+        reverse("till-sale"),
+        {
+            "line_product": [bread.pk],
+            "line_quantity": ["1"],
+            "cash_tendered": "20",
+            "action": "pay_cash",
+        },
+    )
+    receipt = client.get(response["Location"]).content.decode()
+    assert "<td>找零</td>" in receipt
+    assert "修改" not in receipt
+
+    shifts = client.get(reverse("till-shift-list")).content.decode()
+    assert "<th>开班时间</th><th>结班时间</th>" in shifts
+
+
+@pytest.mark.django_db
+def test_the_credit_invoice_list_names_its_dunning_column_催收(client):
+    account = credit_account()
+    client.force_login(credit_staff())
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("credit-account-detail", args=[account.pk])).content.decode()
+    assert "<th>催收</th>" in page
+    assert "取货" not in page
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+@pytest.mark.django_db
+def test_sentences_joined_on_a_page_keep_chinese_punctuation(client, django_user_model):
+    client.cookies["django_language"] = "zh-hans"
+    shipping_country()
+    shopper = django_user_model.objects.create_user(
+        username="joiner", email="joiner@campus.example", password="a-long-password-1"
+    )
+    client.force_login(shopper)
+    CheckoutDriver(client).add_to_basket(shop_product(price="12.00"))
+
+    delivery = client.get(reverse("checkout:shipping-method"))
+    assert delivery.context["next_delivery"] is not None
+    card = delivery.content.decode().split('id="method_campus_delivery"', 1)[1]
+    card = _text(card.split("</p>", 2)[1])
+    assert "。" in card and "。 " not in card and ". " not in card
+
+    delete = _text(client.get(reverse("customer:profile-delete")).content.decode())
+    assert "删除 或取消" in delete and "取消." not in delete
