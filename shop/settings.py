@@ -245,6 +245,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per process: with late acks a prefetched message would wait behind a
 # long task, and a killed worker would hold it too. (tests/integration/faults/ shows all three.)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# What jobs print (the development profile's console emails among it) is output, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 # The schedule is kept in the database either way; without a broker (make run) beat runs each
 # due job in its own process and catches up runs missed while it was stopped (shop/beat.py).
