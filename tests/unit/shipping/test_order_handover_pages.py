@@ -70,3 +70,25 @@ def test_a_delivery_order_says_building_room_and_round(client, shopper):
         assert "Shipping Address" not in html
         assert "Dormitory 3, Room 201" in html and "Ring twice" in html
         assert order.shipping_method in html  # "Campus delivery, Tue 8 Dec 18:00–20:00"
+
+
+def thank_you_page(client, user, order):
+    # Oscar's thank-you page shows the order the checkout just placed, kept in the session.
+    client.force_login(user)
+    session = client.session
+    session["checkout_order_id"] = order.pk
+    session.save()
+    page = client.get(reverse("checkout:thank-you"))
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_the_thank_you_page_says_where_to_collect_a_pick_up(client, shopper):
+    html = thank_you_page(client, shopper, pick_up_order(shopper))
+    assert "No shipping address required" not in html
+    assert "Where to collect" in html and "The service desk by the main entrance" in html
+
+
+def test_the_thank_you_page_says_where_a_delivery_goes(client, shopper):
+    html = thank_you_page(client, shopper, delivery_order(shopper))
+    assert "Dormitory 3, Room 201" in html and "Ring twice" in html
