@@ -11,7 +11,7 @@ collection run, and Dr Chen is a staff member's account with a small current inv
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -101,6 +101,7 @@ def credit_demo_install() -> dict:
         User.objects.filter(username__startswith=MEMBER_USERNAME_PREFIX).order_by("pk")[:4]
     )
     created = invoices = 0
+    to_issue: list[tuple[date, CreditAccount, DemoInvoice]] = []
     for index, spec in enumerate(DEMO_ACCOUNTS):
         if CreditAccount.objects.filter(name=spec.name).exists():
             continue
@@ -122,18 +123,22 @@ def credit_demo_install() -> dict:
         created += 1
         for item in spec.invoices:
             issued_on = today - timedelta(days=spec.term_days + item.days_past_due)
-            invoice = services.credit_invoice_issue(
-                account_id=account.pk, amount=Decimal(item.amount), issued_on=issued_on
+            to_issue.append((issued_on, account, item))
+    # An invoice's number is its row id, so they are issued oldest first across all accounts:
+    # a statement then reads INV-000001 as the oldest, as a real ledger would.
+    for issued_on, account, item in sorted(to_issue, key=lambda row: (row[0], row[1].pk)):
+        invoice = services.credit_invoice_issue(
+            account_id=account.pk, amount=Decimal(item.amount), issued_on=issued_on
+        )
+        invoices += 1
+        if Decimal(item.paid):
+            services.credit_payment_record(
+                account_id=account.pk,
+                amount=Decimal(item.paid),
+                received_on=min(invoice.due_on + timedelta(days=3), today),
+                invoice_ids=[invoice.pk],
+                reference=f"DEMO-{invoice.number}",
             )
-            invoices += 1
-            if Decimal(item.paid):
-                services.credit_payment_record(
-                    account_id=account.pk,
-                    amount=Decimal(item.paid),
-                    received_on=min(invoice.due_on + timedelta(days=3), today),
-                    invoice_ids=[invoice.pk],
-                    reference=f"DEMO-{invoice.number}",
-                )
     collection = services.collection_run(today=today) if created else {}
     return {
         "credit_accounts": created,

@@ -6,7 +6,7 @@ from oscar.test.factories import UserFactory
 
 from credit import selectors
 from credit.demo import credit_demo_install
-from credit.models import CreditAccount, CreditLedgerEntry
+from credit.models import CreditAccount, CreditLedgerEntry, Invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,15 @@ def test_demo_addresses_are_whole_readable_words(mailoutbox):
                 "law",
                 "hui",
             }
+
+
+def test_demo_invoice_numbers_follow_their_dates(mailoutbox):
+    for n in range(4):
+        UserFactory(username=f"member{n:04d}")
+    credit_demo_install()
+
+    invoices = list(Invoice.objects.order_by("pk"))
+    assert len(invoices) > 1
+    dates = [invoice.issued_on for invoice in invoices]
+    # INV-000001 is the oldest invoice: a statement never shows a later number on an earlier date.
+    assert dates == sorted(dates), [(i.number, i.issued_on) for i in invoices]
