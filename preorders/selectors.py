@@ -87,10 +87,14 @@ def preorders_for_settings(*, settings_id: int) -> QuerySet[Preorder]:
 
 
 def preorders_to_hand_over(*, user_ids) -> QuerySet[Preorder]:
-    """Released store-collection pre-orders of these customers, not yet handed over."""
+    """Released store-collection pre-orders of these customers that are on the shelf (announced
+    ready), not yet handed over."""
     return (
         Preorder.objects.filter(
-            user_id__in=user_ids, collect_in_store=True, status=Preorder.Status.CHARGED
+            user_id__in=user_ids,
+            collect_in_store=True,
+            status=Preorder.Status.CHARGED,
+            ready_notified_at__isnull=False,
         )
         .select_related("settings__product", "line__order", "user")
         .order_by("pickup_deadline")
@@ -118,6 +122,8 @@ class PreorderReportRow:
     cancelled: int
     revenue: Decimal
     remaining: int
+    # Charged units not on the shelf yet (the goods have not arrived): not announced ready.
+    waiting_for_stock: int = 0
 
 
 def preorder_report() -> list[PreorderReportRow]:
@@ -156,6 +162,10 @@ def preorder_report() -> list[PreorderReportRow]:
                 "preorders__amount", filter=placed & Q(preorders__status__in=charged_statuses)
             ),
             fees_kept=Sum("preorders__fee_kept", filter=placed),
+            waiting_units=Sum(
+                "preorders__line__num_allocated",
+                filter=placed & Q(preorders__status=Preorder.Status.CHARGED),
+            ),
             preorder_count=Count("preorders"),
         )
         .order_by("release_date", "product__title")
@@ -169,6 +179,7 @@ def preorder_report() -> list[PreorderReportRow]:
             cancelled=row.cancelled_units or 0,
             revenue=(row.charged_amount or Decimal("0.00")) + (row.fees_kept or Decimal("0.00")),
             remaining=preorder_units_remaining(settings=row),
+            waiting_for_stock=row.waiting_units or 0,
         )
         for row in rows
     ]

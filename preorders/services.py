@@ -12,8 +12,15 @@ Life of a pre-order (``docs/architecture.md`` § Pre-orders has the whole story)
    the pre-order is cancelled and its unit goes back on sale.
 3. changes: ``preorder_release_date_move``, ``preorder_cancel`` (customer before release,
    operator any time), ``preorder_product_cancel_all``.
-4. collection in store: ready email at release, reminder before the deadline,
-   ``preorder_hand_over`` at the till, ``preorder_no_show`` after the deadline.
+4. collection in store: a copy is announced ready only when it is on the shelf. Release
+   charges and sends the order down the paid path as always, which takes the unit off the
+   shelf; when the shelf was short (the goods have not arrived) the line stays allocated and
+   the pre-order is "waiting for stock": charged, told it is released and that we will write
+   again, with no collection deadline yet. When stock arrives (``preorders_waiting_stock_fill``,
+   from the stock ledger) the waiting lines take it, first charged first served, and each
+   collection pre-order covered is emailed "ready to collect" and its deadline starts. Stock
+   never goes negative: only what is on the shelf is taken. Then the reminder before the
+   deadline, ``preorder_hand_over`` at the till, ``preorder_no_show`` after the deadline.
 
 Stripe calls never happen inside a database transaction; every call that moves money has an
 idempotency key derived from the pre-order id, and the release is claimed by one run at a time.
@@ -68,6 +75,7 @@ from shop.cache import cache_forget
 
 logger = logging.getLogger(__name__)
 
+Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
 PaymentEvent = get_model("order", "PaymentEvent")
@@ -558,32 +566,76 @@ def _record_charged(*, preorder_id: int, payment_intent_id: str) -> Preorder:
             "pay_again_token",
             "updated_at",
         ]
-        if preorder.collect_in_store:
-            preorder.pickup_deadline = timezone.localdate() + timedelta(
-                days=preorder.settings.pickup_days
-            )
-            preorder.ready_notified_at = now
-            fields += ["pickup_deadline", "ready_notified_at"]
         preorder.save(update_fields=fields)
         order_mark_paid(order_id=order.pk)
-        if preorder.collect_in_store:
-            with translation.override(django_settings.LANGUAGE_CODE):
-                ready_from = moment_label(pickup_ready_at(settings=delivery_settings_get()))
-            _email_customer(
-                preorder=preorder,
-                kind="ready",
-                subject=_("Your pre-order %(number)s is ready to collect")
-                % {"number": preorder.order_number},
-                ready_from=ready_from,
-            )
+        if preorder.collect_in_store and _line_on_shelf(line_id=preorder.line_id):
+            _ready_announce(preorder=preorder)
         else:
+            extra = {}
+            if preorder.collect_in_store:
+                # Waiting for stock: no collection point or time to announce yet.
+                extra = {"handover": None, "waiting_for_stock": True}
             _email_customer(
                 preorder=preorder,
                 kind="charged",
                 subject=_("Your pre-order %(number)s has been released")
                 % {"number": preorder.order_number},
+                **extra,
             )
         return preorder
+
+
+def _line_on_shelf(*, line_id: int) -> bool:
+    """Every unit of the line was taken off the shelf (none left allocated waiting for stock)."""
+    return not Line.objects.filter(pk=line_id, num_allocated__gt=0).exists()
+
+
+def _ready_announce(*, preorder: Preorder) -> None:
+    """Start the collection period of a pre-order whose copy is on the shelf, and say so."""
+    preorder.pickup_deadline = timezone.localdate() + timedelta(days=preorder.settings.pickup_days)
+    preorder.ready_notified_at = timezone.now()
+    preorder.save(update_fields=["pickup_deadline", "ready_notified_at", "updated_at"])
+    with translation.override(django_settings.LANGUAGE_CODE):
+        ready_from = moment_label(pickup_ready_at(settings=delivery_settings_get()))
+    _email_customer(
+        preorder=preorder,
+        kind="ready",
+        subject=_("Your pre-order %(number)s is ready to collect")
+        % {"number": preorder.order_number},
+        ready_from=ready_from,
+    )
+
+
+@transaction.atomic
+def preorders_waiting_stock_fill(*, product_id: int) -> list[int]:
+    """Stock of a product arrived: released pre-orders still waiting for it take it, first
+    charged first served, and a collection pre-order now on the shelf is announced ready.
+
+    Called from the stock ledger (any movement that adds units: a supplier receipt, a count
+    correction, a return). Each waiting line is consumed through operations' own sale path,
+    which never takes more than the shelf holds. Returns the ids announced ready.
+    """
+    from operations import services as operations_services
+
+    waiting = (
+        Preorder.objects.select_for_update(of=("self",))
+        .select_related("settings")
+        .filter(
+            settings__product_id=product_id,
+            status=Preorder.Status.CHARGED,
+            line__num_allocated__gt=0,
+        )
+        .order_by("charged_at", "pk")
+    )
+    announced = []
+    for preorder in waiting:
+        operations_services.stock_consume_for_order(order_id=preorder.line.order_id)
+        if not _line_on_shelf(line_id=preorder.line_id):
+            break  # the shelf is empty again; the rest wait for the next delivery
+        if preorder.collect_in_store and preorder.ready_notified_at is None:
+            _ready_announce(preorder=preorder)
+            announced.append(preorder.pk)
+    return announced
 
 
 def _record_failed(*, preorder_id: int, message: str) -> Preorder:

@@ -71,3 +71,21 @@ class LocalStripePaymentIntents:
             if pi["id"] not in self.before
             and (pi.get("metadata") or {}).get("preorder") == str(preorder.pk)
         ]
+
+
+def goods_receive(settings: PreorderSettings, *, quantity: int) -> None:
+    """The pre-ordered goods arrive from the supplier: a purchase order sent and received."""
+    from operations import services as operations_services
+    from operations.models import PurchaseOrder
+    from tests.factories.operations import SupplierFactory
+
+    purchase_order = PurchaseOrder.objects.create(supplier=SupplierFactory())
+    line = purchase_order.lines.create(
+        stockrecord=settings.product.stockrecords.get(),
+        quantity_ordered=quantity,
+        unit_cost=Decimal("1.00"),
+    )
+    operations_services.purchase_order_send(purchase_order_id=purchase_order.pk)
+    operations_services.purchase_order_receive(
+        purchase_order_id=purchase_order.pk, quantities={line.pk: quantity}
+    )

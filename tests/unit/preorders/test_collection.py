@@ -13,7 +13,7 @@ from preorders import services
 from preorders.models import NoShow, PaymentPolicy, Preorder
 from shop.staff import roles
 from tests.factories.loyalty import member_card
-from tests.factories.preorders import preorder_product, release_today
+from tests.factories.preorders import goods_receive, preorder_product, release_today
 from tests.factories.staff import staff_user
 from tests.unit.preorders.test_policies import place_preorder
 
@@ -33,6 +33,7 @@ def released_collection(checkout, localstripe, run_on_commit, mailoutbox):
         no_show_fee="5.00",
     )
     place_preorder(checkout, localstripe, settings)
+    goods_receive(settings, quantity=1)
     release_today(settings)
     mailoutbox.clear()
     with run_on_commit():
