@@ -14,6 +14,17 @@ SHIPPING_COUNTRY_CODE = "CN"
 SHIPPING_COUNTRY_NAME = "China"
 EMAIL_DOMAIN = "campus.example"
 MEMBER_USERNAME_PREFIX = "member"
+# Demo members' names, in pinyin as the campus card system prints them: the real purchase file
+# has member numbers only, and a CRM, a till and a points page read better with a person's name.
+MEMBER_SURNAMES = (
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou",
+    "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Luo",
+)  # fmt: skip
+MEMBER_GIVEN_NAMES = (
+    "Wei", "Fang", "Na", "Min", "Jing", "Lei", "Yang", "Jie", "Tao", "Yan",
+    "Hui", "Qiang", "Xin", "Yu", "Ming", "Chao", "Ting", "Hao", "Lan", "Jun",
+    "Xiaoyu", "Zihan", "Yutong", "Haoran", "Yichen", "Siyu", "Jiahui", "Zhiwei",
+)  # fmt: skip
 # "H" for history: keeps demo order numbers apart from Oscar's numeric checkout numbers.
 HISTORY_ORDER_NUMBER_PREFIX = "H"
 HISTORY_ORDER_STATUS = "Complete"

@@ -10,6 +10,7 @@ end just before today (shop/demo/dates.py), once per database.
 
 import datetime as dt
 import hashlib
+import random
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -106,6 +107,13 @@ def member_username(member_number: int) -> str:
 
 def member_email(member_number: int) -> str:
     return f"{member_username(member_number)}@{constants.EMAIL_DOMAIN}"
+
+
+def member_name(member_number: int) -> tuple[str, str]:
+    """(first name, last name) for a demo member: the same member gets the same name every run."""
+    # Seeded by the number: neighbouring numbers get unrelated names, the same one each run.
+    pick = random.Random(member_number).choice  # noqa: S311 - demo names, not a secret
+    return pick(constants.MEMBER_GIVEN_NAMES), pick(constants.MEMBER_SURNAMES)
 
 
 def history_order_number(*, member_number: int, date: dt.date) -> str:
@@ -269,6 +277,8 @@ def _members_ensure(*, history: PurchaseHistory) -> tuple[dict[int, int], int]:
         User(
             username=username,
             email=member_email(number),
+            first_name=member_name(number)[0],
+            last_name=member_name(number)[1],
             # Members sign in with their campus card later; no password works until then.
             password=make_password(None),
             is_active=True,

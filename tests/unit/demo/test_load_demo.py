@@ -16,7 +16,7 @@ from operations.models import PurchaseOrderLine, StockMovement
 from shop.demo import catalogue_map
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 from shop.demo.models import HistoryShift
-from shop.demo.services import history_order_number
+from shop.demo.services import history_order_number, member_name
 from till.models import TillSale
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,9 @@ def test_counts_totals_and_categories(small_csv):
     assert order.currency == settings.OSCAR_DEFAULT_CURRENCY
     assert order.status == "Complete"
     assert order.user.email == "member1001@campus.example"
+    # A person's name, the same on every run: the real file has member numbers only.
+    assert (order.user.first_name, order.user.last_name) == member_name(1001)
+    assert not User.objects.filter(username__startswith="member", first_name="").exists()
     for any_order in Order.objects.all():
         assert any_order.total_incl_tax == sum(
             line.line_price_incl_tax for line in any_order.lines.all()
