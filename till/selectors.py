@@ -17,6 +17,7 @@ from loyalty.models import MemberCard, PointsTransaction, Wallet
 from loyalty.selectors import card_unusable_reason
 from loyalty.services import card_number_normalize
 from shop.apps.order.services import order_line_refundable_quantities, order_refundable_amount
+from shop.staff import roles
 from till.models import RotaAssignment, RotaPost, Shift, TillSale
 
 Product = get_model("catalogue", "Product")
@@ -362,19 +363,21 @@ def shifts_visible_to(*, user):
     return shifts.filter(Q(cashier=user) | Q(next_shift__cashier=user))
 
 
+def cashiers():
+    """Who runs a till: active staff holding the cashier role of shop/staff/roles.py.
+
+    Operators hold every till right and the superuser every right, so they can step in and
+    supervise, but the role table gives the drawer to cashiers: a handover goes to one of them.
+    """
+    return get_user_model().objects.filter(
+        is_active=True, is_staff=True, groups__name=roles.ROLES_BY_KEY[roles.CASHIER].group
+    )
+
+
 def cashiers_available(*, exclude_user=None):
-    """Who can take over a till: active users allowed to use it, without an open shift."""
+    """Who can take over a till: cashiers without an open shift."""
     users = (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(
-            Q(
-                groups__permissions__codename="use_till",
-                groups__permissions__content_type__app_label="till",
-            )
-            | Q(user_permissions__codename="use_till")
-            | Q(is_superuser=True)
-        )
+        cashiers()
         .exclude(pk__in=Shift.objects.filter(closed_at__isnull=True).values("cashier_id"))
         .distinct()
         .order_by("username")

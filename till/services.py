@@ -173,9 +173,7 @@ def shift_close(
         raise ValidationError(
             _("Only the shift's cashier or a supervisor can close it."), code="not_your_shift"
         )
-    if next_cashier is not None and not (
-        next_cashier.is_active and next_cashier.is_staff and next_cashier.has_perm("till.use_till")
-    ):
+    if next_cashier is not None and not selectors.cashiers().filter(pk=next_cashier.pk).exists():
         raise ValidationError(
             _("%(user)s may not use the till: hand the drawer to a cashier.")
             % {"user": staff_name(user=next_cashier)},

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from oscar.test.factories import UserFactory
 
 from shop.staff import roles
 from tests.factories import till as f
@@ -69,3 +71,28 @@ def test_handover_to_someone_who_may_not_use_the_till_is_refused():
     assert refused.value.error_list[0].code == "next_cashier_not_allowed"
     shift.refresh_from_db()
     assert shift.is_open and not Shift.objects.filter(cashier=marketing).exists()
+
+
+def test_handover_offers_cashiers_only_not_the_operator_or_the_superuser(client):
+    shift = f.open_shift()
+    colleague = f.cashier(username="colleague", first_name="Nina", last_name="Wu")
+    operator = staff_user(roles.OPERATOR, username="operator", first_name="Olga", last_name="Ma")
+    boss = UserFactory(
+        username="boss", first_name="Super", last_name="User", is_staff=True, is_superuser=True
+    )
+
+    offered = list(selectors.cashiers_available(exclude_user=shift.cashier))
+    assert offered == [colleague]
+    client.force_login(shift.cashier)
+    form = client.get(reverse("till-shift-close", args=[shift.pk])).content.decode()
+    assert "Nina Wu" in form and "Olga Ma" not in form and "Super User" not in form
+    for person in (operator, boss):
+        with pytest.raises(ValidationError, match="may not use the till"):
+            services.shift_close(
+                shift_id=shift.pk,
+                closed_by=shift.cashier,
+                counted_cash=Decimal("100.00"),
+                next_cashier=person,
+            )
+    shift.refresh_from_db()
+    assert shift.is_open
