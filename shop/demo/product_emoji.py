@@ -211,10 +211,19 @@ ITEM_EMOJI: dict[str, str] = {
 }
 
 
+# Demo products that are not in the CSV, by product code: the pre-orders of preorders/demo.py.
+OTHER_PRODUCT_EMOJI: dict[str, str] = {
+    "preorder-textbook": "📚",
+    "preorder-graduation-gown": "🎓",
+}
+
+
 def item_emoji(item: str) -> str:
     """The item's own emoji, or its aisle's for an item nobody has mapped."""
     if item in ITEM_EMOJI:
         return ITEM_EMOJI[item]
+    if item in OTHER_PRODUCT_EMOJI:
+        return OTHER_PRODUCT_EMOJI[item]
     return CATEGORY_PICTURES[catalogue_map.item_category_key(item)][0]
 
 

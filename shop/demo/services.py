@@ -510,6 +510,9 @@ def demo_data_load(*, csv_path: Path, keep_dates: bool = False) -> DemoLoadSumma
     # lists their aisle as "Coming soon", and before the reorder figures below, so that they
     # cover every stock record, as "Recompute now" does.
     preorder_settings = preorders_demo_install()
+    pictures_created += product_pictures_ensure(
+        product_ids={terms.product.code: terms.product_id for terms in preorder_settings}
+    )
     coming_soon = preorder_settings[0].product.get_categories().first()
     featured_category = categories.get(catalogue_map.FEATURED_CATEGORY_KEY)
     site_pages_install(

