@@ -14,6 +14,10 @@ product to it in the dashboard; with real Stripe.js it works.)
 Both sit in their own aisle, "Books & campus wear", which the menu lists; the demo's home page
 shows it as its "Coming soon" product list (``shop.pages.services.site_pages_install``).
 
+The goods arrive before the release, as in a real store: each product's cap is received on a
+purchase order from the demo's publisher and outfitter, so whatever is pre-ordered is on the
+shelf at release and announced ready (``preorders.services`` § collection).
+
 Who may use the pre-order screens and the hand-over page is their roles' (shop/staff/roles.py).
 """
 
@@ -38,6 +42,8 @@ Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
 PREORDER_CATEGORY_NAME = "Books & campus wear"
+PREORDER_SUPPLIER_CODE = "campus-press-regalia"
+PREORDER_SUPPLIER_NAME = "Campus Press & Regalia"
 
 DEMO_PREORDERS = (
     # code, title, price, cap, days to release, policy, collect in store, no-show fee
@@ -100,6 +106,7 @@ def preorders_demo_install() -> list[PreorderSettings]:
                 "num_allocated": 0,
             },
         )
+        _goods_receive(product=product, quantity=cap)
         existing = PreorderSettings.objects.filter(product=product).first()
         if existing is not None:
             installed.append(existing)
@@ -115,3 +122,31 @@ def preorders_demo_install() -> list[PreorderSettings]:
             )
         )
     return installed
+
+
+def _goods_receive(*, product, quantity: int) -> None:
+    """Receive the pre-ordered goods once, through operations' own purchase order path."""
+    from operations import services as operations_services
+    from operations.models import PurchaseOrder, PurchaseOrderLine, Supplier
+
+    record = product.stockrecords.get()
+    if PurchaseOrderLine.objects.filter(stockrecord=record).exists():
+        return
+    supplier, _created = Supplier.objects.get_or_create(
+        code=PREORDER_SUPPLIER_CODE,
+        defaults={
+            "name": PREORDER_SUPPLIER_NAME,
+            "email": f"orders@{PREORDER_SUPPLIER_CODE}.example",
+        },
+    )
+    purchase_order = PurchaseOrder.objects.create(supplier=supplier)
+    line = purchase_order.lines.create(
+        stockrecord=record,
+        supplier_sku=record.partner_sku,
+        quantity_ordered=quantity,
+        unit_cost=(record.price * Decimal("0.6")).quantize(Decimal("0.01")),
+    )
+    operations_services.purchase_order_send(purchase_order_id=purchase_order.pk)
+    operations_services.purchase_order_receive(
+        purchase_order_id=purchase_order.pk, quantities={line.pk: quantity}
+    )

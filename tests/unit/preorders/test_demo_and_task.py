@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from preorders.demo import DEMO_PREORDERS, PREORDER_CATEGORY_NAME, preorders_demo_install
@@ -28,6 +29,17 @@ def test_demo_install_makes_two_preorderable_products_once():
     assert gown.collect_in_store and gown.payment_policy == PaymentPolicy.PAY_NOW
     cashiers = Group.objects.get(name="Cashiers")
     assert cashiers.permissions.filter(codename="hand_over_preorder").exists()
+
+
+def test_demo_receives_the_preordered_goods_before_release_once():
+    preorders_demo_install()
+    preorders_demo_install()
+
+    for terms in PreorderSettings.objects.select_related("product"):
+        record = terms.product.stockrecords.get()
+        assert record.num_in_stock == terms.cap
+        assert terms.release_date > timezone.localdate()
+        assert record.movements.filter(reason="receipt").count() == 1
 
 
 def test_beat_task_releases_once_and_reports_what_it_did(checkout, localstripe):
