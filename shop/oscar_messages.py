@@ -198,6 +198,8 @@ OSCAR_MESSAGES = (
     gettext_noop("Offer"),
     gettext_noop("%(value)s%% discount on %(range)s"),
     gettext_noop("%(value)s discount on %(range)s"),
+    gettext_noop("Amount Debited"),
+    gettext_noop("Amount Refunded"),
     gettext_noop("Cheapest product from %(range)s is free"),
     gettext_noop("Basket includes %(count)d item(s) from %(range)s"),
     gettext_noop("Spend %(value)s more from %(range)s"),

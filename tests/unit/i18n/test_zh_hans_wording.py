@@ -196,6 +196,8 @@ def test_header_login_and_checkout_pages_never_show_登陆(client, django_user_m
         (None, "Opened", "已打开"),  # a campaign's emails
         ("till shift", "Opened", "开班时间"),
         ("till shift", "Closed", "结班时间"),
+        (None, "Charged", "已计费"),  # charged to a credit account, invoiced
+        ("pre-order card charged", "Charged", "已扣款"),
     ],
 )
 def test_a_word_with_two_senses_reads_as_its_context_says(context, english, chinese):
