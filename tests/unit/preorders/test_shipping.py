@@ -12,7 +12,7 @@ from oscar.core.loading import get_model
 from preorders import services
 from preorders.models import PaymentPolicy, Preorder
 from tests.factories.payments import CARD_OK
-from tests.factories.preorders import preorder_product, release_today
+from tests.factories.preorders import goods_receive, preorder_product, release_today
 from tests.unit.preorders.test_policies import place_preorder
 
 Order = get_model("order", "Order")
@@ -83,6 +83,7 @@ def test_picked_up_preorder_is_collected_and_its_email_says_where_and_from_when(
     order = Order.objects.get()
     assert order.shipping_code == "pick-up" and order.shipping_incl_tax == Decimal("0.00")
     assert Preorder.objects.get().collect_in_store
+    goods_receive(settings, quantity=1)
 
     email = _release(settings, run_on_commit, mailoutbox)
     assert "ready to collect" in email.subject
