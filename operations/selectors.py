@@ -40,6 +40,7 @@ from operations.models import (
     SupplierProduct,
 )
 from operations.reorder import CalendarPeriod, reorder_point_with_floor, stock_is_low
+from shop.apps.order.selectors import payment_method_label
 from shop.apps.order.services import PAID_STATUSES
 
 StockRecord = get_model("partner", "StockRecord")
@@ -467,7 +468,7 @@ def takings_daily(*, start: date, end: date) -> list[dict]:
     rows = [
         {
             "day": r["day"],
-            "method": r["source_type__name"],
+            "method": payment_method_label(source_type=r["source_type__name"]),
             "amount": _money(r["amount"]),
             "orders": r["orders"],
         }

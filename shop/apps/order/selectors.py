@@ -24,6 +24,18 @@ class OrderPayment:
     amount: Decimal
 
 
+def payment_method_label(*, source_type: str) -> str:
+    """A payment source type in the words shoppers and staff read ("Bank card", not the
+    gateway's name "Stripe"); the one mapping for receipts, reports and dashboard screens."""
+    labels = {
+        SOURCE_TYPE_STRIPE: gettext("Bank card"),
+        SOURCE_TYPE_WALLET: gettext("Campus card wallet"),
+        SOURCE_TYPE_ON_ACCOUNT: gettext("Department account"),
+        SOURCE_TYPE_CASH: gettext("Cash"),
+    }
+    return labels.get(source_type, source_type)
+
+
 def _source_label(source) -> str:
     name = source.source_type.name
     if name == SOURCE_TYPE_STRIPE:
@@ -32,18 +44,12 @@ def _source_label(source) -> str:
         if len(last4) == 4 and last4.isdigit():
             card = gettext("Card ending %(last4)s") % {"last4": last4}
         else:
-            card = gettext("Bank card")
+            card = payment_method_label(source_type=name)
         if source.amount_debited < source.amount_allocated:
             # Only a pre-order leaves a card authorised (or saved) and not yet charged.
             return gettext("%(card)s, authorised: charged on release") % {"card": card}
         return card
-    if name == SOURCE_TYPE_WALLET:
-        return gettext("Campus card wallet")
-    if name == SOURCE_TYPE_ON_ACCOUNT:
-        return gettext("Department account")
-    if name == SOURCE_TYPE_CASH:
-        return gettext("Cash")
-    return name
+    return payment_method_label(source_type=name)
 
 
 def order_payments(*, order) -> list[OrderPayment]:

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
 from operations import selectors
-from shop.apps.order.services import order_mark_paid
+from shop.apps.order.services import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET, order_mark_paid
 from tests.factories.operations import place_order, stocked_product
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +48,8 @@ def today_period():
 
 def test_takings_are_split_by_payment_source_and_unrecorded_orders_still_count(shop):
     card, wallet = (
-        SourceType.objects.create(name="Stripe"),
-        SourceType.objects.create(name="Campus wallet"),
+        SourceType.objects.create(name=SOURCE_TYPE_STRIPE),
+        SourceType.objects.create(name=SOURCE_TYPE_WALLET),
     )
     Source.objects.create(
         order=shop["paid"], source_type=card, amount_allocated=30, amount_debited=30
@@ -66,10 +66,11 @@ def test_takings_are_split_by_payment_source_and_unrecorded_orders_still_count(s
 
     rows = selectors.takings_daily(**today_period())
 
+    # Methods read as the shopper's receipt names them: a bank card, not the gateway "Stripe".
     by_method = {str(r["method"]): r["amount"] for r in rows}
     assert by_method == {
-        "Campus wallet": Decimal("7.50"),
-        "Stripe": Decimal("30.00"),
+        "Campus card wallet": Decimal("7.50"),
+        "Bank card": Decimal("30.00"),
         "Not recorded": Decimal("4.00"),
     }
 
