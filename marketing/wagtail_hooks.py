@@ -3,6 +3,7 @@
 Thin: every view calls marketing.services / marketing.selectors.
 """
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.urls import path, reverse
@@ -13,7 +14,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -66,7 +67,9 @@ class SegmentCopyView(SegmentPreviewMixin, generic.CopyView):
 
 class SegmentSizeColumn(Column):
     def get_value(self, instance):
-        return admin_views.segment_size_or_error(segment=instance)
+        size = admin_views.segment_size_or_error(segment=instance)
+        # A count reads with thousands grouped ("1,356"); a rule error reads as it is.
+        return intcomma(size) if isinstance(size, int) else size
 
 
 class SegmentViewSet(ModelViewSet):
@@ -81,7 +84,7 @@ class SegmentViewSet(ModelViewSet):
     list_display = [
         "name",
         SegmentSizeColumn("size", label=_("Members now")),
-        "is_builtin",
+        BooleanColumn("is_builtin", label=Segment._meta.get_field("is_builtin").verbose_name),
         "updated_at",
     ]
     search_fields = ["name", "description"]

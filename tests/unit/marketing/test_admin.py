@@ -117,3 +117,21 @@ def test_profile_panel_renders_value_group_and_reason(rf, marketer, shoppers):
     assert "Value group" in html and "Customer lifetime value" in html
     # All five bought once on the same day: every score ties at 1 -> low value, churned.
     assert "R1 F1 M1" in html and "Low / negative value" in html and "neither recent" in html
+
+
+def test_segment_list_shows_built_in_as_a_tick_and_sizes_with_thousands(
+    client, marketer, monkeypatch
+):
+    from marketing import admin_views
+
+    services.segment_create(
+        name="Students", rules=[{"field": "member_type", "operator": "eq", "value": "student"}]
+    )
+    monkeypatch.setattr(admin_views, "segment_size_or_error", lambda *, segment: 1356)
+    client.force_login(marketer)
+
+    html = client.get(reverse("marketing_segments:index")).content.decode()
+
+    assert "1,356" in html and "1356" not in html
+    assert "#icon-cross" in html
+    assert ">False<" not in html and ">True<" not in html
