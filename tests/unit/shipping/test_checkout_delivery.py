@@ -4,7 +4,9 @@ and round, and the order, its pages and every way to pay carry the choice and th
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
@@ -152,3 +154,20 @@ def test_choosing_pick_up_after_delivery_forgets_the_address(small_basket):
     payment = small_basket.client.get(reverse("checkout:payment-details"))
     assert payment.context["shipping_address"] is None
     assert payment.context["shipping_method"].code == PICK_UP_CODE
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_checkout_steps_say_pick_up_not_delivery_address_for_a_pick_up_order(
+    small_basket, language
+):
+    client = small_basket.client
+    client.post(reverse("checkout:shipping-method"), {"method_code": PICK_UP_CODE})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get(reverse("checkout:payment-details")).content.decode()
+
+    steps = page.split("nav-checkout", 1)[1].split("</nav>", 1)[0]
+    with translation.override(language):
+        assert translation.gettext("2. Pick-up") in steps
+        assert translation.gettext("2. Delivery address") not in steps
+    assert reverse("checkout:shipping-address") not in steps

@@ -1,6 +1,7 @@
 from django import template
 
 from shop.apps.shipping import selectors
+from shop.apps.shipping.methods import PICK_UP_CODE
 
 register = template.Library()
 
@@ -16,3 +17,10 @@ def order_handover(order):
     """Pick-up place or delivery building and room of an order
     (``selectors.order_handover_get``), for its pages."""
     return selectors.order_handover_get(order=order)
+
+
+@register.filter
+def is_pick_up(method_or_code) -> bool:
+    """Whether a shipping method (or an order's ``shipping_code``) is pick-up in store, for
+    the checkout steps, which have no delivery address to ask for then."""
+    return getattr(method_or_code, "code", method_or_code) == PICK_UP_CODE
