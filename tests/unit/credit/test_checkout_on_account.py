@@ -44,7 +44,9 @@ def test_order_within_limit_is_approved_invoiced_and_paid(on_account_at_payment,
     assert account.decisions.filter(kind="order_auto_approved", order=order).exists()
     assert Basket.objects.get().status == Basket.SUBMITTED
     takings = takings_daily(start=invoice.issued_on, end=invoice.issued_on)
-    assert [(r["method"], r["amount"]) for r in takings] == [("On account", order.total_incl_tax)]
+    assert [(r["method"], r["amount"]) for r in takings] == [
+        ("Department account", order.total_incl_tax)
+    ]
 
 
 def test_order_over_the_remaining_limit_is_refused_with_a_clear_message(
