@@ -118,7 +118,7 @@ def onaccount_assess(
             refusal=_("The account “%(account)s” is frozen: it cannot take new orders.")
             % {"account": account.name}
         )
-    # Issue 8 item 7 (crm): a blacklisted member may not pay on account.
+    # A member on the CRM blacklist may not pay on account.
     if apps.is_installed("crm"):
         from crm.selectors import customer_restrictions
 

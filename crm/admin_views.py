@@ -313,8 +313,8 @@ class TicketDetailView(CrmAdminView):
             raise PermissionDenied
         if "assign" in request.POST:
             raw_assignee = request.POST.get("assignee", "")
-            # An empty choice unassigns; anything else must be a user id that exists
-            # ("abc" used to reach the query and answer 500, issue 10 §4).
+            # An empty choice unassigns; anything else must be the id of a user that exists,
+            # checked before it reaches a query ("abc" is refused, not a 500).
             assignee = (
                 User.objects.filter(pk=int(raw_assignee)).first()
                 if raw_assignee.isascii() and raw_assignee.isdigit()

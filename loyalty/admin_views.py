@@ -35,8 +35,8 @@ from loyalty import selectors, services
 from loyalty.models import MemberCard, MemberType, PointsTransaction, Tier
 from shop.csv_export import csv_cell
 
-# CRMPROFILE's 360° profile (a Wagtail admin URL taking the user's id). Until crm is
-# installed, or if the name changes, the member page simply shows no link.
+# CRM's 360° customer profile (a Wagtail admin URL taking the user's id). Where crm is not
+# installed the member page shows no link.
 CRM_PROFILE_URL_NAME = "crm_customers:profile"
 LEDGER_PAGE_SIZE = 25
 WALLET_STATEMENT_SIZE = 20
@@ -382,7 +382,7 @@ class CardsImportForm(forms.Form):
 
     def clean_csv_file(self):
         # Checked on the upload's size, before form_valid reads the file into memory: the
-        # service's own check only runs after the whole file has been read (issue 10 §4).
+        # service's own check only runs after the whole file has been read.
         csv_file = self.cleaned_data["csv_file"]
         if csv_file.size > services.CARDS_IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than 2 MB."), code="csv_too_large")
@@ -481,7 +481,7 @@ class MemberViewSet(ModelViewSet):
     @property
     def url_finder_class(self):
         # Cards have no edit view: Wagtail's own listings that link to "edit" a card (a member
-        # type's usage page) link to the member page instead of failing to reverse (issue 10).
+        # type's usage page) link to the member page instead of failing to reverse.
         return type(
             "MemberAdminURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.detail_url_name}
         )

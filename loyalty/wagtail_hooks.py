@@ -28,7 +28,7 @@ class ChooserCreateViewOnlyWithAForm(SnippetCreateView):
     """The chooser's "create" URL, answering 404 when the chooser offers no creation form.
 
     Wagtail routes it for every snippet but leaves the form out unless one is configured, so a
-    POST to it crashed on a missing form: a 500 (issue 10 §4 fuzz). Ours offer none.
+    POST to it would fail on the missing form with a 500. Ours offer none.
     """
 
     def dispatch(self, request, *args, **kwargs):

@@ -36,7 +36,7 @@ class SegmentPreviewMixin:
 
     def post(self, request, *args, **kwargs):
         # Wagtail's StreamField reads its "<prefix>-count" and per-row keys with data[...]:
-        # a hand-made POST without them raised KeyError/ValueError, a 500 (issue 10 §4 fuzz).
+        # a hand-made POST without them raises KeyError/ValueError, which would be a 500.
         # The savepoint makes sure nothing half-saved survives the refusal.
         try:
             with transaction.atomic():
@@ -240,7 +240,7 @@ def register_marketing_viewsets():
 
 
 class MarketingProfilePanel(Component):
-    """The marketing section of CRMPROFILE's 360° customer profile."""
+    """The marketing section of CRM's 360° customer profile."""
 
     template_name = "marketing/admin/profile_panel.html"
 

@@ -3,9 +3,9 @@
 Models hold fields, constraints and ``clean()``; every write goes through
 ``operations.services`` and every read the dashboard shows through ``operations.selectors``.
 
-Later sections of issue 9 join here without changing these tables: department credit
-accounts hang off Oscar orders (checkout "pay on account"), cashier shifts off till orders;
-both read the same ``StockMovement`` ledger and the same finance selectors.
+Department credit accounts hang off Oscar orders (checkout "pay on account") and cashier
+shifts off till orders; both read the same ``StockMovement`` ledger and the same finance
+selectors.
 """
 
 from decimal import Decimal

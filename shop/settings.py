@@ -110,27 +110,27 @@ INSTALLED_APPS = [
     # Our own apps
     "shop.pages.apps.PagesConfig",
     "shop.demo.apps.DemoConfig",
-    # Issue 10 §3: tasks the broker refused (Redis down) wait here until it is back.
+    # Tasks the broker refused (Redis down) wait here until it is back.
     "shop.outbox.apps.OutboxConfig",
     "loyalty.apps.LoyaltyConfig",
     "recommendations.apps.RecommendationsConfig",
     "operations.apps.OperationsConfig",
     "operations.dashboard.apps.OperationsDashboardConfig",
-    # Issue 9 section 3: department credit accounts and "pay on account".
+    # Department credit accounts and "pay on account".
     "credit.apps.CreditConfig",
     "credit.dashboard.apps.CreditDashboardConfig",
-    # Issue 7: pre-orders (sell before release, charge at release, never oversell).
+    # Pre-orders (sell before release, charge at release, never oversell).
     "preorders.apps.PreordersConfig",
     "preorders.dashboard.apps.PreordersDashboardConfig",
-    # Issue 5 item 10: campus single sign-on (OpenID Connect), off unless CAMPUS_SSO is set.
+    # Campus single sign-on (OpenID Connect), off unless CAMPUS_SSO is set.
     "mozilla_django_oidc",
     "campus_sso.apps.CampusSsoConfig",
-    # Issue 5 item 8 + issue 9 section 5: the in-store till, cashier shifts and the rota.
+    # The in-store till, cashier shifts and the rota.
     "till.apps.TillConfig",
     "till.dashboard.apps.TillDashboardConfig",
-    # Issue 8 items 1, 4-8: 360° profile, tickets, surveys, lists, reports (Wagtail admin).
+    # CRM: 360° profile, tickets, surveys, lists, reports (Wagtail admin).
     "crm.apps.CrmConfig",
-    # Issue 8 items 2-3: RFM and value segments, rule segments, campaigns (Wagtail admin).
+    # Marketing: RFM and value segments, rule segments, campaigns (Wagtail admin).
     "marketing.apps.MarketingConfig",
     # The staff roles (shop/staff/roles.py): groups installed after every migrate.
     "shop.staff.apps.StaffConfig",
@@ -139,7 +139,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Issue 10 §4: refuse an oversized body (413) before CSRF or a form parses it.
+    # Refuses an oversized body (413) before CSRF or a form parses it.
     "shop.request_limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -178,7 +178,7 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = (
-    # First: refuses a locked username + IP before any password is checked (issue 10).
+    # First: refuses a locked username + IP before any password is checked.
     "shop.apps.customer.login_throttle.LoginThrottleBackend",
     # Members: card number + PIN in place of email + password (loyalty/backends.py).
     "loyalty.backends.MemberCardBackend",
@@ -363,7 +363,7 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-# Issue 10 §4 (hostile input). Form data without files is held in memory whole, so it stays
+# Hostile input. Form data without files is held in memory whole, so it stays
 # at Django's 2.5 MB (a bigger body answers 400); uploads above 2.5 MB go to a temporary file
 # instead of memory. Neither caps a file's size: REQUEST_MAX_BYTES (shop/request_limits.py)
 # does, for the whole body, above the largest upload we take (Wagtail images, 10 MB).
@@ -446,7 +446,7 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Shipped": ("Complete", "Refunded"),
     "Complete": ("Refunded",),
     "Cancelled": (),
-    # Reached when everything paid has been refunded (dashboard refunds, issue 4).
+    # Reached when everything paid has been refunded (dashboard refunds).
     "Refunded": (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
@@ -465,7 +465,7 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from
             {"label": _("Finance reports"), "url_name": "operations-finance"},
         ],
     },
-    # Pre-orders (preorders/dashboard, issue 7). The cashiers' hand-over page is not listed
+    # Pre-orders (preorders/dashboard). The cashiers' hand-over page is not listed
     # here: cashiers reach it by its URL (the till team decides where to link it).
     {
         "label": _("Pre-orders"),
@@ -475,7 +475,7 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from
             {"label": _("New pre-order product"), "url_name": "preorders-settings-create"},
         ],
     },
-    # Department credit accounts (credit/dashboard, issue 9 section 3).
+    # Department credit accounts (credit/dashboard).
     {
         "label": _("Credit accounts"),
         "icon": "fas fa-file-invoice-dollar",
@@ -501,7 +501,7 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405  (from
 
 # --------------------------------------------------------------------------- wagtail
 WAGTAIL_SITE_NAME = OSCAR_SHOP_NAME
-# Issue 10 §4: Wagtail's Draftail widget, minus the 500 on a malformed posted value.
+# Wagtail's Draftail widget, minus the 500 on a malformed posted value.
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "shop.pages.widgets.DraftailRichTextAreaRefusingMalformedInput"}
 }

@@ -13,7 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from shop.health import health_view
 
 urlpatterns = [
-    # Issue 10: database, cache, broker and worker state for load balancers and `make prod`.
+    # Database, cache, broker and worker state for load balancers and `make prod`.
     path("health/", health_view, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
@@ -22,29 +22,29 @@ urlpatterns = [
     # The home page is a Wagtail page; it must win over Oscar's "" redirect to
     # OSCAR_HOMEPAGE, which would otherwise point at itself.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
-    # Issue 4 (payments): campus-card wallet pages and dashboard refunds.
+    # Campus-card wallet pages and dashboard refunds.
     path("wallet/", include("loyalty.urls")),
-    # Issue 5 (loyalty): member card + PIN lookup (no login) and claiming a card.
+    # Member card + PIN lookup (no login) and claiming a card.
     path("member-card/", include("loyalty.card_urls")),
-    # Issue 8 (crm): members' complaints, their replies, and the survey link.
+    # CRM: members' complaints, their replies, and the survey link.
     path("support/", include("crm.urls")),
     path(
         "dashboard/refunds/",
         include((apps.get_app_config("refunds_dashboard").urls[0], "refunds-dashboard")),
     ),
-    # Issue 9 (store operations): reorder, suppliers, purchase orders, finance reports.
+    # Store operations: reorder, suppliers, purchase orders, finance reports.
     path("dashboard/operations/", include(apps.get_app_config("operations_dashboard").urls[0])),
-    # Issue 9 section 3 (department credit accounts): accounts, approvals, AR aging, statements.
+    # Department credit accounts: approvals, AR aging, statements.
     path("dashboard/credit/", include(apps.get_app_config("credit_dashboard").urls[0])),
-    # Issue 5 item 8 + issue 9 section 5: the in-store till, cashier shifts, the weekly rota.
+    # The in-store till, cashier shifts, the weekly rota.
     path("dashboard/till/", include(apps.get_app_config("till_dashboard").urls[0])),
-    # Issue 7 (pre-orders): operators' screens, report and the cashiers' hand-over page.
+    # Pre-orders: operators' screens, report and the cashiers' hand-over page.
     path("dashboard/preorders/", include(apps.get_app_config("preorders_dashboard").urls[0])),
-    # Issue 7: customers cancel a pre-order before release, or pay again after a failed charge.
+    # Customers cancel a pre-order before release, or pay again after a failed charge.
     path("preorders/", include("preorders.urls")),
-    # Issue 8 item 3 (campaigns): open pixel, click redirect and unsubscribe links in emails.
+    # Campaigns: open pixel, click redirect and unsubscribe links in emails.
     path("marketing/", include("marketing.urls")),
-    # Issue 5 item 10: campus single sign-on, only routed when CAMPUS_SSO is set.
+    # Campus single sign-on, only routed when CAMPUS_SSO is set.
     *([path("sso/", include("campus_sso.urls"))] if settings.CAMPUS_SSO else []),
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves every other path that Oscar did not claim (content pages).

@@ -93,7 +93,7 @@ def _money(amount: Decimal | None, *, field: str) -> Decimal:
     try:
         amount = Decimal(amount)
         # NaN, Infinity and 1e999 are Decimals too; quantize() raises on them, and anything at
-        # or above the columns' 10 digits could not be stored (issue 10 §4: a clear refusal).
+        # or above the columns' 10 digits could not be stored: a clear refusal instead.
         if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
             raise InvalidOperation
         amount = amount.quantize(CENT)

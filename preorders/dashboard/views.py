@@ -276,7 +276,7 @@ class HandOverView(generic.TemplateView):
 
     def post(self, request):
         raw_id = request.POST.get("preorder", "")
-        # Not a number is "no such pre-order", not a 500 (issue 10 §4).
+        # Not a number is "no such pre-order", not a 500.
         if not (raw_id.isascii() and raw_id.isdigit()):
             raise Http404
         preorder = get_object_or_404(Preorder, pk=int(raw_id))

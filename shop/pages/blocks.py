@@ -199,5 +199,5 @@ class PageBodyBlock(blocks.StreamBlock):
     promo = PromoBlock()
     rich_text = RichTextSectionBlock()
     product_list = ProductListBlock()
-    recommended_for_you = RecommendedForYouBlock()  # recommendations app (issue 6)
+    recommended_for_you = RecommendedForYouBlock()  # from the recommendations app
     delivery_terms = DeliveryTermsBlock()  # the numbers of Settings → Delivery and pick-up

@@ -1,8 +1,8 @@
 """Wagtail's image upload form, refusing an unreadable image with a form error, not a 500.
 
 Wagtail recognises the format from the file's first bytes, then opens it with Pillow to count
-pixels; a file that starts like a PNG but is cut short (or is otherwise corrupt) made Pillow
-raise ``UnidentifiedImageError`` out of the form: a 500 on /cms/images/add/ (issue 10 §4 fuzz).
+pixels; a file that starts like a PNG but is cut short (or is otherwise corrupt) makes Pillow
+raise ``UnidentifiedImageError`` out of the form, which would be a 500 on /cms/images/add/.
 """
 
 from django import forms

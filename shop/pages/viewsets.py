@@ -87,9 +87,9 @@ class ChooserWidgetIgnoringMalformedIds(BaseChooser):
     """Wagtail's chooser widget, minus its 500 on a posted id that is not a number.
 
     When a form comes back with errors the widget looks the posted value up again to show
-    it; Wagtail catches only DoesNotExist, so "abc" or "NaN" in a hand-made POST crashed the
-    re-rendered form (issue 10 §4 fuzz). The form field itself already refuses the value with
-    "Select a valid choice"; the widget now just shows nothing chosen.
+    it; Wagtail catches only DoesNotExist, so "abc" or "NaN" in a hand-made POST would crash the
+    re-rendered form. The form field itself refuses the value with "Select a valid choice"; the
+    widget just shows nothing chosen.
     """
 
     def get_instance(self, value):

@@ -62,7 +62,7 @@ class PaymentDetailsForm(forms.Form):
     # Filled in by Stripe.js in the browser: the card itself never reaches our server.
     payment_method_id = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
     use_wallet = forms.BooleanField(required=False, label=_("Pay with my campus-card balance"))
-    # Issue 9 (credit): the department credit account to charge instead ("pay on account").
+    # The department credit account to charge instead ("pay on account").
     credit_account = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_payment_method_id(self) -> str:

@@ -94,7 +94,7 @@ def _stripe_context() -> dict:
 class PaymentDetailsView(views.PaymentDetailsView):
     def post(self, request, *args, **kwargs):
         if not self.preview:
-            # Oscar answers a POST here with an empty 400; say what to do instead (issue 10 §4).
+            # Oscar answers a POST here with an empty 400; say what to do instead.
             return HttpResponseBadRequest(
                 _("Payment details are sent from the order preview: go back and check out again.")
             )
@@ -106,7 +106,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         ctx.setdefault("payment_form", self._payment_form_from_session())
         ctx["wallet"] = wallet_get_for_user(user=self.request.user)
         ctx["credit_accounts"] = credit_selectors.credit_accounts_for_buyer(user=self.request.user)
-        # Issue 5 item 4: points as a discount (the loyalty "Points" offer); chosen on this page.
+        # Points as a discount (the loyalty "Points" offer); chosen on this page.
         ctx["points_options"] = loyalty_selectors.points_redemption_options(
             user=self.request.user,
             basket=self.request.basket,
@@ -281,7 +281,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def handle_payment(self, order_number, total, **kwargs):
         if preorder_checkout.basket_preorder_line(basket=self.request.basket) is not None:
-            # Issue 7: pre-orders reserve a unit and pay by their own policy.
+            # Pre-orders reserve a unit and pay by their own policy.
             return preorder_checkout.preorder_payment_handle(
                 view=self, order_number=order_number, total=total, **kwargs
             )
@@ -335,7 +335,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
         if getattr(self, "preorder", None) is not None:
-            # Issue 7: a Pending order linked to the pre-order's reservation.
+            # A Pending order linked to the pre-order's reservation.
             return preorder_checkout.preorder_order_place(
                 self, order_number, user, basket, *args, **kwargs
             )

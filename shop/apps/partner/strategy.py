@@ -73,7 +73,7 @@ class OneQueryPerRequest:
 class Default(
     OneQueryPerRequest,
     FreezeAware,
-    # Issue 7: pre-orderable products sell up to their cap while out of stock.
+    # Pre-orderable products sell up to their cap while out of stock.
     PreorderAware,
     oscar_strategy.UseFirstStockRecord,
     oscar_strategy.StockRequired,

@@ -132,7 +132,7 @@ def stripe_webhook_event_is_well_formed(*, event) -> bool:
 
     A signature proves who sent the body, not that it is an event we understand: a test-mode
     fixture, a newer API version or a bug upstream could still send a list, a null or an object
-    without its amount. Those are refused with 400 before any row is written (issue 10 §4),
+    without its amount. Those are refused with 400 before any row is written,
     instead of failing inside a handler with a 500 that Stripe would retry for days.
     """
     if not isinstance(event, dict):

@@ -366,5 +366,5 @@ def webhook_event_construct(*, payload: bytes, signature_header: str | None) -> 
         raise ValueError(f"bad Stripe signature: {exc}") from exc
     except (AttributeError, TypeError) as exc:
         # A correctly signed body that is JSON but not an object (null, a list): the stripe
-        # library fails building the event from it; it is no event of ours (issue 10 §4).
+        # library fails building the event from it; it is no event of ours.
         raise ValueError(f"not a Stripe event: {exc}") from exc

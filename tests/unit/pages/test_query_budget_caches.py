@@ -2,7 +2,7 @@
 
 The storefront keeps the header menus (categories, content pages) in the cache and reads
 the site offers, the member discount and the product classes once per request
-(docs/benchmarks.md, "Query budget per page (issue 10)"). Each test fills those first with a
+(docs/benchmarks.md, "Query budget per page"). Each test fills those first with a
 real page view, changes the data the way staff or shoppers do, and checks the next page.
 """
 

@@ -1,4 +1,4 @@
-"""SQL query budgets of the storefront's busiest pages (issue 10 §2).
+"""SQL query budgets of the storefront's busiest pages.
 
 Plain Oscar 4.2 is the yardstick: our pages must cost no more queries than its pages, with
 member pricing and recommendations switched on. Each page is rendered through the test
@@ -7,7 +7,7 @@ price" offer applies, a personal recommendation list exists, the product has "al
 neighbours), and the second, warm request is held to its budget: a change that adds a query
 per product or per request fails here. Run with ``-s`` to print the counts.
 
-Numbers and the plain Oscar comparison: docs/benchmarks.md, "Query budget per page (issue 10)".
+Numbers and the plain Oscar comparison: docs/benchmarks.md, "Query budget per page".
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""The cached recommendation rows of the product and basket pages (issue 10 §2, render cost).
+"""The cached recommendation rows of the product and basket pages (their render cost).
 
 The rows' HTML is cached; these tests hold it to what the uncached rows showed: a price or
 stock change shows on the next request, an unavailable product leaves the row, a member and

@@ -1,6 +1,6 @@
 """Shared pieces of the fuzz tests: hostile values, a database fingerprint, the verdict.
 
-The one rule every fuzz test checks (issue 10 §4): a bad input answers 4xx, or re-renders its
+The one rule every fuzz test checks: a bad input answers 4xx, or re-renders its
 form with an error, never 500, and a request that was refused changed nothing in the database.
 """
 

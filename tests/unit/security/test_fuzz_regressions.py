@@ -1,4 +1,4 @@
-"""One test per failure the fuzz pass found (issue 10 §4), with the smallest input that showed it.
+"""One test per failure the fuzz pass found, with the smallest input that showed it.
 
 Each of these answered 500 (or wrote on a refusal) before its fix; the hypothesis runs in
 test_fuzz_forms.py / test_fuzz_json.py would find them again, these pin them down plainly.

@@ -4,7 +4,7 @@ from oscar.core.application import OscarDashboardConfig
 
 
 class RefundsDashboardConfig(OscarDashboardConfig):
-    """Operators refund orders from the dashboard's order page (issue 4)."""
+    """Operators refund orders from the dashboard's order page."""
 
     label = "refunds_dashboard"
     name = "shop.apps.order.dashboard"
