@@ -92,7 +92,7 @@ run: translations
 		$(BIN)/python manage.py migrate --noinput; \
 	fi
 	@mkdir -p var; \
-	$(BIN)/python -m ops.localstripe --port $(STRIPE_PORT) --state-file var/localstripe.pickle \
+	$(BIN)/python -m deploy.localstripe --port $(STRIPE_PORT) --state-file var/localstripe.pickle \
 		--webhook-url http://$(HOST):$(PORT)/checkout/stripe/webhook/ \
 		--webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_localstripe}" \
 		> var/localstripe.log 2>&1 & stripe_pid=$$!; \
@@ -112,7 +112,7 @@ run: translations
 	STRIPE_API_BASE="$${STRIPE_API_BASE:-http://$(HOST):$(STRIPE_PORT)}" \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The production stack on one machine (ops/prod.py): data in var/prod/, DEBUG=False, static files
+# The production stack on one machine (deploy/prod.py): data in var/prod/, DEBUG=False, static files
 # from WhiteNoise. Override the ports like make run's: make prod PROD_PORT=8081
 PROD_PORT := 8080
 PROD_POSTGRES_PORT := 55432
@@ -121,7 +121,7 @@ PROD_STRIPE_PORT := 8430
 # make prod PROD_DEMO=no: start without loading the demo data.
 PROD_DEMO := yes
 prod: translations
-	$(BIN)/python -m ops.prod --host $(HOST) --port $(PROD_PORT) --postgres-port $(PROD_POSTGRES_PORT) \
+	$(BIN)/python -m deploy.prod --host $(HOST) --port $(PROD_PORT) --postgres-port $(PROD_POSTGRES_PORT) \
 		--redis-port $(PROD_REDIS_PORT) --stripe-port $(PROD_STRIPE_PORT) $(if $(filter no,$(PROD_DEMO)),--no-demo)
 
 # Both sessions always run; the target fails if either did. Exit code 5 ("no tests collected")

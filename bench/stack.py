@@ -1,6 +1,6 @@
 """Our production stack on loopback, for the benchmarks: ``with running_stack() as stack:``.
 
-The same pieces as ``make prod`` (``ops/prod.py``, ``ops/servers.py``): PostgreSQL, Redis, a
+The same pieces as ``make prod`` (``deploy/prod.py``, ``deploy/servers.py``): PostgreSQL, Redis, a
 Celery worker, localstripe and gunicorn with the production settings (``DEBUG=False``, WhiteNoise,
 Redis cache, cached_db sessions). Differences, all for measuring:
 
@@ -28,7 +28,7 @@ Usage::
         stack.redis_url         # redis://127.0.0.1:<port>/0 (cache + Celery broker)
         stack.localstripe_url   # http://127.0.0.1:<port>, or None without localstripe
         stack.env               # the production environment: run manage.py / Django with it
-        stack.postgres          # the ops.servers.PostgresServer (create_database, url, ...)
+        stack.postgres          # the deploy.servers.PostgresServer (create_database, url, ...)
 
 Run it alone to check it (prints the URLs and the health answer, Ctrl-C stops)::
 
@@ -55,7 +55,7 @@ if str(PROJECT_DIR) not in sys.path:
     # `python bench/<script>.py` puts bench/ on sys.path, not the project.
     sys.path.insert(0, str(PROJECT_DIR))
 
-from ops.prod import (  # noqa: E402
+from deploy.prod import (  # noqa: E402
     DATABASE_NAME,
     app_commands,
     prepare_database,
@@ -64,7 +64,7 @@ from ops.prod import (  # noqa: E402
     stop,
     wait_until_healthy,
 )
-from ops.servers import (  # noqa: E402
+from deploy.servers import (  # noqa: E402
     INSTALL_HINT,
     PostgresServer,
     RedisServer,

@@ -354,14 +354,14 @@ def machine_summary() -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bench.stack import running_stack
-    from ops.prod import start, stop
+    from deploy.prod import start, stop
 
     print(f"before: {machine_summary()}", flush=True)
     with running_stack(workers=args.workers, with_worker=True, with_localstripe=False) as stack:
         stack.postgres.create_database(PLAIN_DATABASE)
         plain_env = plain_oscar_env(stack, search=args.plain_search)
         plain_oscar_prepare(plain_env)
-        from ops.servers import free_loopback_port, wait_for_port
+        from deploy.servers import free_loopback_port, wait_for_port
 
         plain_port = free_loopback_port()
         plain_base = f"http://127.0.0.1:{plain_port}"

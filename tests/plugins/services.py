@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-# The servers themselves are started the same way as `make prod`'s (ops/servers.py); these
+# The servers themselves are started the same way as `make prod`'s (deploy/servers.py); these
 # names stay importable from here for the tests of this plugin.
-from ops.servers import (
+from deploy.servers import (
     INSTALL_HINT,
     PostgresServer,
     RedisServer,

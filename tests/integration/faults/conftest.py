@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from ops.servers import free_loopback_port
+from deploy.servers import free_loopback_port
 from shop.celery import app
 
 # Generous for a loaded 2-core machine; a passing run is far faster (every wait polls).

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from ops.servers import RedisServer, free_loopback_port
+from deploy.servers import RedisServer, free_loopback_port
 from tests.integration.faults.conftest import use_broker
 
 pytestmark = pytest.mark.integration

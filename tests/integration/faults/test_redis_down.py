@@ -1,6 +1,6 @@
 """Redis (cache and Celery broker) stopped while shoppers browse and buy.
 
-The test runs its own Redis (ops/servers.py, with the append-only file `make prod` uses) and a
+The test runs its own Redis (deploy/servers.py, with the append-only file `make prod` uses) and a
 Celery worker on it, so stopping Redis never disturbs the session's shared server and worker.
 What must hold:
 
@@ -25,8 +25,8 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import UserFactory
 
+from deploy.servers import RedisServer, free_loopback_port
 from loyalty.models import PointsTransaction
-from ops.servers import RedisServer, free_loopback_port
 from shop.apps.order.tasks import order_confirmation_email_send
 from shop.celery import app
 from shop.outbox.models import PendingTask

@@ -2,7 +2,7 @@
 
 localstripe itself keeps everything in one fixed file, /tmp/localstripe.pickle, so every copy
 on the machine loaded (and overwrote) the others' customers and payments. Ours start through
-``ops.localstripe``, as ``ops.prod.app_commands`` builds the command for ``make prod``, the
+``deploy.localstripe``, as ``deploy.prod.app_commands`` builds the command for ``make prod``, the
 benchmarks and ``live_store``: state in memory, or in a file of the stack's own.
 """
 
@@ -14,8 +14,8 @@ import uuid
 import pytest
 import requests
 
-from ops.prod import app_commands, start, stop
-from ops.servers import free_loopback_port
+from deploy.prod import app_commands, start, stop
+from deploy.servers import free_loopback_port
 from tests.fixtures.localstripe import _wait_until_up
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-from ops.servers import free_loopback_port
+from deploy.servers import free_loopback_port
 
 
 def unreachable_redis_url() -> str:

@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from ops.servers import free_loopback_port
+from deploy.servers import free_loopback_port
 from shop.apps.order.tasks import order_confirmation_email_send
 from shop.celery import app
 from shop.outbox.models import PendingTask

@@ -1,7 +1,7 @@
 """PostgreSQL and Redis servers run from Debian's packages, on loopback.
 
 Shared by the integration-test plugin (``tests/plugins/services.py``: throwaway servers in a
-temporary folder, deleted at exit) and ``make prod`` (``ops/prod.py``: servers whose data stays
+temporary folder, deleted at exit) and ``make prod`` (``deploy/prod.py``: servers whose data stays
 under ``var/prod/`` between runs), so both start the servers the same way.
 """
 

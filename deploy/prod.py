@@ -28,8 +28,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ops import localstripe as localstripe_launcher
-from ops.servers import (
+from deploy import localstripe as localstripe_launcher
+from deploy.servers import (
     INSTALL_HINT,
     PostgresServer,
     RedisServer,
@@ -119,7 +119,7 @@ def app_commands(
     """The command lines of the application processes, in start order (stop in reverse).
 
     localstripe keeps its state in ``stripe_state_file`` (memory only if None) and has the
-    store's webhook endpoint registered, as a Stripe account has (``ops/localstripe.py``).
+    store's webhook endpoint registered, as a Stripe account has (``deploy/localstripe.py``).
     ``threads`` above 1 runs gunicorn's threaded workers (``gthread``).
     """
     bin_dir = Path(sys.executable).parent

@@ -14,7 +14,7 @@ in memory only without ``--state-file`` (tests and benchmarks start from scratch
 charged for an order that could not be placed (a shopper who lost the connection after
 3-D Secure, a tab that lost the race for its basket) is never settled by Stripe's event.
 
-    python -m ops.localstripe --port 8420 [--state-file PATH] [--webhook-url URL]
+    python -m deploy.localstripe --port 8420 [--state-file PATH] [--webhook-url URL]
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def command(
     webhook_secret: str | None = None,
 ) -> list[str]:
     """The command line that starts localstripe this way (for subprocess.Popen)."""
-    line = [sys.executable, "-m", "ops.localstripe", "--port", str(port)]
+    line = [sys.executable, "-m", "deploy.localstripe", "--port", str(port)]
     if state_file is not None:
         line += ["--state-file", str(state_file)]
     if webhook_url:
