@@ -20,6 +20,7 @@ belongs to the database, and 1,000,000 Oscar order rows would take longer to cre
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import resource
@@ -32,6 +33,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from deploy.servers import RedisServer, free_loopback_port  # noqa: E402
 
 
 def synthetic_history(*, customers: int, products: int, lines: int, seed: int = 0):
@@ -88,7 +91,11 @@ def main() -> None:
         help="serve from a throwaway redis-server (as production does) instead of locmem",
     )
     args = parser.parse_args()
-    redis_process = _redis_start() if args.redis else None
+    redis = RedisServer(binary="redis-server", port=free_loopback_port()) if args.redis else None
+    if redis is not None:
+        atexit.register(redis.stop)  # also when the bench fails half-way
+        redis.start()
+        os.environ["REDIS_URL"] = redis.url()
 
     workdir = tempfile.TemporaryDirectory(prefix="recs-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir.name}/bench.sqlite3")
@@ -147,30 +154,6 @@ def main() -> None:
     print(f"serve one list, warm: {per_call_us:8.1f} µs (cache: {_cache_name()})")
     print(f"serve one list, cold: {cold_us:8.1f} µs (indexed query + rules query + cache fill)")
     workdir.cleanup()
-    if redis_process is not None:
-        redis_process.terminate()
-        redis_process.wait()
-
-
-def _redis_start():
-    import socket
-    import subprocess
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        ["/usr/bin/redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-    return process
 
 
 def _cache_name() -> str:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -56,21 +55,19 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from deploy.prod import (  # noqa: E402
-    DATABASE_NAME,
     app_commands,
     prepare_database,
     production_env,
+    servers_start,
     start,
     stop,
     wait_until_healthy,
 )
 from deploy.servers import (  # noqa: E402
-    INSTALL_HINT,
     PostgresServer,
     RedisServer,
-    ServiceUnavailable,
-    find_postgres_bin_dir,
     free_loopback_port,
+    server_binaries,
 )
 
 BENCH_DIR = PROJECT_DIR / "var" / "bench"
@@ -133,10 +130,7 @@ def running_stack(
     state_dir: Path = BENCH_DIR,
 ) -> Iterator[Stack]:
     """Start the stack (loading the demo the first time), yield it, stop it all on exit."""
-    postgres_bin = find_postgres_bin_dir()
-    redis_binary = shutil.which("redis-server")
-    if postgres_bin is None or redis_binary is None:
-        raise ServiceUnavailable(f"the bench needs PostgreSQL and Redis: {INSTALL_HINT}")
+    postgres_bin, redis_binary = server_binaries()
     with _sigterm_as_exit(), _bench_lock(state_dir):
         postgres = PostgresServer(
             bin_dir=postgres_bin, root=state_dir / "postgres", port=free_loopback_port()
@@ -149,13 +143,10 @@ def running_stack(
         started = time.monotonic()
         stack: Stack | None = None
         try:
-            postgres.initdb()
-            postgres.start()
-            postgres.create_database(DATABASE_NAME)
-            redis.start()
+            database_url, redis_url = servers_start(postgres=postgres, redis=redis)
             env = production_env(
-                database_url=postgres.url(DATABASE_NAME),
-                redis_url=redis.url(),
+                database_url=database_url,
+                redis_url=redis_url,
                 host=HOST,
                 port=port,
                 stripe_port=stripe_port,

@@ -8,8 +8,8 @@ of them dying) stops everything, in reverse order.
 Plain HTTP on loopback: the HTTPS redirect is off (``SECURE_SSL_REDIRECT=False``); cookies stay
 ``Secure``, which browsers accept from http://127.0.0.1 and http://localhost.
 
-The pieces (``production_env``, ``prepare_database``, ``app_commands``, ``start``,
-``wait_until_healthy``, ``stop``) are shared with ``bench/stack.py``, which runs the same stack
+The pieces (``servers_start``, ``production_env``, ``prepare_database``, ``app_commands``,
+``start``, ``wait_until_healthy``, ``stop``) are shared with ``bench/stack.py``, which runs the same stack
 for the benchmarks with its data under ``var/bench/``.
 """
 
@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,13 +28,7 @@ import urllib.request
 from pathlib import Path
 
 from deploy import localstripe as localstripe_launcher
-from deploy.servers import (
-    INSTALL_HINT,
-    PostgresServer,
-    RedisServer,
-    ServiceUnavailable,
-    find_postgres_bin_dir,
-)
+from deploy.servers import PostgresServer, RedisServer, ServiceUnavailable, server_binaries
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROD_DIR = PROJECT_DIR / "var" / "prod"
@@ -53,6 +46,16 @@ def secret_key(folder: Path = PROD_DIR) -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def servers_start(*, postgres: PostgresServer, redis: RedisServer) -> tuple[str, str]:
+    """Start PostgreSQL (its cluster and the store's database made the first time) and Redis;
+    return their URLs (database, Redis)."""
+    postgres.initdb()
+    postgres.start()
+    postgres.create_database(DATABASE_NAME)
+    redis.start()
+    return postgres.url(DATABASE_NAME), redis.url()
 
 
 def production_env(
@@ -232,10 +235,10 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    postgres_bin = find_postgres_bin_dir()
-    redis_binary = shutil.which("redis-server")
-    if postgres_bin is None or redis_binary is None:
-        print(f"make prod needs PostgreSQL and Redis: {INSTALL_HINT}", file=sys.stderr)
+    try:
+        postgres_bin, redis_binary = server_binaries()
+    except ServiceUnavailable as error:
+        print(f"make prod needs PostgreSQL and Redis: {error}", file=sys.stderr)
         return 1
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     postgres = PostgresServer(
@@ -248,13 +251,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     try:
-        postgres.initdb()
-        postgres.start()
-        postgres.create_database(DATABASE_NAME)
-        redis.start()
+        database_url, redis_url = servers_start(postgres=postgres, redis=redis)
         env = production_env(
-            database_url=postgres.url(DATABASE_NAME),
-            redis_url=redis.url(),
+            database_url=database_url,
+            redis_url=redis_url,
             host=args.host,
             port=args.port,
             stripe_port=args.stripe_port,

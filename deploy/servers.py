@@ -21,8 +21,10 @@ from pathlib import Path
 
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 POSTGRES_SYSTEM_USER = "postgres"
-STARTUP_TIMEOUT_SECONDS = 30
-INSTALL_HINT = "apt-get install postgresql redis-server"
+# A ceiling against a hung server, not a speed check: every wait polls and ends as soon as the
+# server is up, and a machine busy with other jobs may take minutes to start one.
+STARTUP_TIMEOUT_SECONDS = 300
+INSTALL_HINT = "deploy/system-packages.sh postgresql redis-server"
 
 
 class ServiceUnavailable(RuntimeError):
@@ -56,6 +58,25 @@ def find_postgres_bin_dir() -> Path | None:
             return Path(bin_dir)
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
+
+
+def server_binaries() -> tuple[Path, str]:
+    """PostgreSQL's bin folder and the redis-server binary; ServiceUnavailable names what is missing."""
+    postgres_bin = find_postgres_bin_dir()
+    redis_binary = shutil.which("redis-server")
+    missing = [
+        name
+        for name, found in (
+            ("PostgreSQL (initdb, pg_ctl)", postgres_bin),
+            ("redis-server", redis_binary),
+        )
+        if not found
+    ]
+    if missing:
+        raise ServiceUnavailable(
+            f"{' and '.join(missing)} not found: install them with `{INSTALL_HINT}`"
+        )
+    return postgres_bin, redis_binary
 
 
 def as_server_user(command: list[str]) -> list[str]:
@@ -146,6 +167,8 @@ class PostgresServer:
                 "--options",
                 " ".join(options),
                 "--wait",
+                "--timeout",
+                str(STARTUP_TIMEOUT_SECONDS),
                 "start",
             ]
         )
@@ -160,7 +183,7 @@ class PostgresServer:
             ],
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=STARTUP_TIMEOUT_SECONDS,
             check=False,
         )
         if result.returncode != 0 and "already exists" not in result.stderr:
@@ -191,7 +214,8 @@ class PostgresServer:
             as_server_user(command),
             capture_output=True,
             text=True,
-            timeout=120,
+            # pg_ctl gives up after its own --timeout first and says why; this guards initdb.
+            timeout=2 * STARTUP_TIMEOUT_SECONDS,
             check=False,
         )
         if result.returncode != 0:

@@ -8,9 +8,9 @@ Loaded with ``pytest -m integration -p tests.plugins.services``. The servers mus
 Each session gets its own data directory and free loopback ports, so two sessions (or a
 developer's own PostgreSQL) never collide, and nothing is left behind at exit.
 
-Missing binaries: under ``CI=true`` the session fails at once (a green CI that skipped every
-integration test would be a lie); locally the integration tests are skipped with a message that
-says what to install.
+Servers that cannot be had (binaries missing, a server that does not start) fail the session at
+once with what to install: a green run that skipped every integration test would be a lie, and
+``make test`` installs the packages before it runs the session.
 """
 
 from __future__ import annotations
@@ -25,20 +25,16 @@ from pathlib import Path
 
 import pytest
 
-# The servers themselves are started the same way as `make prod`'s (deploy/servers.py); these
-# names stay importable from here for the tests of this plugin.
+# The servers are started the same way as `make prod`'s (deploy/servers.py).
 from deploy.servers import (
-    INSTALL_HINT,
     PostgresServer,
     RedisServer,
     ServiceUnavailable,
-    find_postgres_bin_dir,
     free_loopback_port,
+    server_binaries,
 )
 
 DATABASE_NAME = "shop"
-
-__all__ = ["ServiceUnavailable", "free_loopback_port"]
 
 
 @dataclass
@@ -94,7 +90,6 @@ class ThrowawayRedis:
 class Services:
     postgres: ThrowawayPostgres | None = None
     redis: ThrowawayRedis | None = None
-    unavailable_reason: str = ""
 
     def stop(self) -> None:
         if self.redis:
@@ -107,31 +102,18 @@ SERVICES_KEY = pytest.StashKey[Services]()
 
 
 def start_services() -> Services:
-    services = Services()
-    postgres_bin = find_postgres_bin_dir()
-    redis_binary = shutil.which("redis-server")
-    missing = [
-        name
-        for name, found in (
-            ("PostgreSQL (initdb, pg_ctl)", postgres_bin),
-            ("redis-server", redis_binary),
-        )
-        if not found
-    ]
-    if missing:
-        services.unavailable_reason = (
-            f"integration tests need {' and '.join(missing)}: install them with `{INSTALL_HINT}`"
-        )
-        return services
-    services.postgres = ThrowawayPostgres(bin_dir=postgres_bin)
-    services.redis = ThrowawayRedis(binary=redis_binary)
+    """Start both servers and export their URLs; ServiceUnavailable says why they could not be."""
+    postgres_bin, redis_binary = server_binaries()
+    services = Services(
+        postgres=ThrowawayPostgres(bin_dir=postgres_bin),
+        redis=ThrowawayRedis(binary=redis_binary),
+    )
     try:
         database_url = services.postgres.start()
         redis_url = services.redis.start()
     except (ServiceUnavailable, OSError, subprocess.SubprocessError) as error:
         services.stop()
-        services.unavailable_reason = f"could not start the throwaway servers: {error}"
-        return services
+        raise ServiceUnavailable(f"could not start the throwaway servers: {error}") from error
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
     # With a broker the settings stop running tasks eagerly; make sure an inherited
@@ -144,33 +126,20 @@ def start_services() -> Services:
 # and the settings read DATABASE_URL / REDIS_URL at import time.
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
-    services = start_services()
-    early_config.stash[SERVICES_KEY] = services
-    if services.unavailable_reason and os.environ.get("CI", "").lower() == "true":
-        services.stop()
-        raise pytest.UsageError(services.unavailable_reason)
+    try:
+        early_config.stash[SERVICES_KEY] = start_services()
+    except ServiceUnavailable as error:
+        raise pytest.UsageError(f"integration tests need PostgreSQL and Redis: {error}") from error
 
 
 def pytest_report_header(config):
     services = config.stash.get(SERVICES_KEY, None)
     if services is None:
         return None
-    if services.unavailable_reason:
-        return f"services: UNAVAILABLE - {services.unavailable_reason}"
     return (
         f"services: PostgreSQL {os.environ['DATABASE_URL']} (data in {services.postgres.root}), "
         f"Redis {os.environ['REDIS_URL']}"
     )
-
-
-def pytest_collection_modifyitems(config, items):
-    services = config.stash.get(SERVICES_KEY, None)
-    if services is None or not services.unavailable_reason:
-        return
-    skip = pytest.mark.skip(reason=services.unavailable_reason)
-    for item in items:
-        if item.get_closest_marker("integration"):
-            item.add_marker(skip)
 
 
 def pytest_unconfigure(config):

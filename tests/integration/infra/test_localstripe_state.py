@@ -15,8 +15,7 @@ import pytest
 import requests
 
 from deploy.prod import app_commands, start, stop
-from deploy.servers import free_loopback_port
-from tests.fixtures.localstripe import _wait_until_up
+from deploy.servers import ServiceUnavailable, free_loopback_port, wait_for_port
 
 pytestmark = pytest.mark.integration
 
@@ -38,8 +37,8 @@ def _localstripe(tmp_path, name: str, **options):
     process = start(name, command, dict(os.environ), log_dir=tmp_path)
     url = f"http://{HOST}:{stripe_port}"
     try:
-        _wait_until_up(url, process)
-    except RuntimeError:
+        wait_for_port(stripe_port, process=process, what="localstripe")
+    except ServiceUnavailable:
         stop(name, process)
         raise
     return url, process

@@ -18,8 +18,8 @@ StockRecord = get_model("partner", "StockRecord")
 
 pytestmark = pytest.mark.integration
 
-# Long enough that a second transaction which was NOT blocked would finish well inside it.
-LOCK_HOLD_SECONDS = 0.5
+# A ceiling for each wait below, not a speed check: every wait ends as soon as its condition holds.
+WAIT_SECONDS = 120
 
 
 def test_the_database_is_postgresql(transactional_db):
@@ -35,28 +35,48 @@ def test_select_for_update_serialises_two_connections(transactional_db):
     """Two checkouts decrementing the same stock record: the row lock makes the second wait.
 
     Each thread is a separate database connection doing read-modify-write. Without a real lock
-    both would read 10 and the count would end at 9 (a lost update).
+    both would read 10 and the count would end at 9 (a lost update). The first keeps its lock
+    until PostgreSQL shows the second's request for it waiting (``pg_locks``), so the test sees
+    the wait itself, however slowly the machine schedules the two threads.
     """
     product = create_product(price=5, num_in_stock=10)
     stockrecord_id = product.stockrecords.get().id
     first_holds_lock = threading.Event()
-    finished_at: dict[str, float] = {}
-    started_waiting_at: dict[str, float] = {}
+    second_backend: dict[str, int] = {}
+    second_seen_waiting = threading.Event()
+    written: list[str] = []
     errors: list[BaseException] = []
+
+    def second_is_waiting() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)",
+                [second_backend["pid"]],
+            )
+            return cursor.fetchone()[0]
 
     def take_one(name: str) -> None:
         try:
             if name == "second":
-                first_holds_lock.wait(timeout=10)
-                started_waiting_at[name] = time.monotonic()
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    second_backend["pid"] = cursor.fetchone()[0]
+                assert first_holds_lock.wait(timeout=WAIT_SECONDS)
             with transaction.atomic():
                 record = StockRecord.objects.select_for_update().get(id=stockrecord_id)
                 if name == "first":
                     first_holds_lock.set()
-                    time.sleep(LOCK_HOLD_SECONDS)
+                    deadline = time.monotonic() + WAIT_SECONDS
+                    while "pid" not in second_backend or not second_is_waiting():
+                        if time.monotonic() > deadline:
+                            break
+                        time.sleep(0.05)
+                    else:
+                        second_seen_waiting.set()
                 record.num_in_stock -= 1
                 record.save(update_fields=["num_in_stock"])
-            finished_at[name] = time.monotonic()
+                # Inside the lock: the order of these appends is the order the rows were written.
+                written.append(name)
         except BaseException as error:  # surfaced in the main thread below
             errors.append(error)
         finally:
@@ -66,13 +86,12 @@ def test_select_for_update_serialises_two_connections(transactional_db):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=3 * WAIT_SECONDS)
 
     assert not errors, errors
+    assert second_seen_waiting.is_set(), "the second transaction never waited for the row lock"
+    assert written == ["first", "second"]
     assert StockRecord.objects.get(id=stockrecord_id).num_in_stock == 8
-    assert finished_at["second"] >= finished_at["first"]
-    waited = finished_at["second"] - started_waiting_at["second"]
-    assert waited >= LOCK_HOLD_SECONDS * 0.5, f"the second transaction did not wait ({waited:.3f}s)"
 
 
 def test_the_cache_is_redis_and_round_trips():
