@@ -1,7 +1,9 @@
-# The whole set-up is two commands on a fresh clone:
+# The whole set-up is two commands on a fresh clone of a Debian machine:
 #   make run    the store on http://127.0.0.1:8000/ with demo data (SQLite, localstripe)
 #   make test   unit + browser tests on SQLite, then integration tests on throwaway
 #               PostgreSQL + Redis servers with a real Celery worker
+# Each installs the Debian packages it needs first (deploy/system-packages.sh), and the
+# Python packages into .venv.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -38,7 +40,7 @@ for line in demo_logins_lines():
 endef
 export PRINT_DEMO_LOGINS
 
-.PHONY: help deps translations run prod demo test test-unit test-integration lint format messages lock
+.PHONY: help deps system-packages translations run prod demo test test-unit test-integration lint format messages lock
 
 help:
 	@echo "make run       start the store, localstripe, the scheduled jobs and print the demo logins (Ctrl-C stops all)"
@@ -62,18 +64,29 @@ $(DEPS_STAMP): requirements/dev.txt requirements/base.txt | $(BIN)/python
 
 deps: $(DEPS_STAMP)
 
+# The Debian packages the goals on the command line need: gettext compiles the zh_Hans
+# catalogue (make run, prod, test, messages); make prod and the integration tests start
+# PostgreSQL and Redis; the browser tests drive Chromium. deploy/system-packages.sh installs
+# the missing ones (apt-get, through sudo when not root) and only asks dpkg when none is.
+SYSTEM_PACKAGES := gettext
+ifneq ($(filter prod test test-integration,$(MAKECMDGOALS)),)
+SYSTEM_PACKAGES += postgresql redis-server
+endif
+ifneq ($(filter test test-unit,$(MAKECMDGOALS)),)
+SYSTEM_PACKAGES += chromium chromium-driver
+endif
+
+system-packages:
+	@deploy/system-packages.sh $(SYSTEM_PACKAGES)
+
 # makemessages and compilemessages walk the whole tree: keep them out of the venv (Oscar and
 # Wagtail ship their own catalogues) and out of generated files.
 MESSAGES_IGNORE := --ignore .venv --ignore var --ignore tests --ignore node_modules
 
 # The .mo files are built from the committed .po files (compilemessages skips an up-to-date
 # one), so a fresh clone shows the zh_Hans pages translated.
-translations: deps
-	@if command -v msgfmt >/dev/null; then \
-		$(BIN)/python manage.py compilemessages --locale zh_Hans $(MESSAGES_IGNORE) >/dev/null; \
-	else \
-		echo "warning: gettext is not installed (apt-get install gettext): zh_Hans pages stay in English"; \
-	fi
+translations: deps system-packages
+	@$(BIN)/python manage.py compilemessages --locale zh_Hans $(MESSAGES_IGNORE) >/dev/null
 
 # make run passes LOAD_DEMO_FLAGS=--no-logins: it prints the logins itself, after the URLs.
 demo: deps
@@ -146,7 +159,7 @@ format: deps
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-messages: deps
+messages: deps system-packages
 	$(BIN)/python manage.py makemessages --locale zh_Hans $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages --locale zh_Hans $(MESSAGES_IGNORE)
 
