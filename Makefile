@@ -23,8 +23,10 @@ STRIPE_PORT := 8420
 # Email links (password reset, orders, campaigns) open this host; migrate writes it into
 # Django's Site record. A deployment sets its public URL instead.
 export BASE_URL ?= http://$(HOST):$(PORT)
-# pytest-timeout: a hung browser or worker must fail the run, not eat CI's 90 minutes.
-PYTEST_FLAGS ?= --timeout=300
+# pytest-timeout: a hung browser or worker must fail the run, not eat CI's 90 minutes. It counts
+# a test's fixtures too, and the first test of a session pays for migrating the test database,
+# starting the worker and the live store: on a busy machine that alone can take minutes.
+PYTEST_FLAGS ?= --timeout=900
 # `python -m pytest` puts the project on sys.path, which `-p tests.plugins.services` needs.
 PYTEST := $(BIN)/python -m pytest
 

@@ -26,8 +26,8 @@ search results and a basket holding 2 lines, and prints one table:
   home (``/catalogue/``) and category pages list no products at all. ``--plain-search whoosh``
   gives plain Oscar a Whoosh index instead (filled by its loader), so those pages list products.
 
-Needs wrk (``apt-get install -y wrk``), PostgreSQL and Redis (``apt-get install postgresql
-redis-server``). The machine is shared while developing: use ``--duration 3``.
+Needs wrk, PostgreSQL and Redis (``deploy/system-packages.sh wrk postgresql redis-server``).
+The machine is shared while developing: use ``--duration 3``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ SEARCH_PATH = "/search/?q=milk"
 PLAIN_MEMBER_USERNAME = "bench-member"
 # Both projects list it; the first backend may be one that cannot load a user (ours: a throttle).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-WRK_INSTALL_HINT = "wrk is not installed: apt-get install -y wrk"
+WRK_INSTALL_HINT = "wrk is not installed: deploy/system-packages.sh wrk"
 
 
 # --------------------------------------------------------------------------- probe (subprocess)

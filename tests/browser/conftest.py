@@ -14,10 +14,12 @@ import re
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+from wagtail.admin.models import EditingSession
 
 from tests.conftest import TEST_RESULTS_DIR
+from tests.waiting import WAIT_TIMEOUT_SECONDS, wait_until
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread, and Django
 # refuses ORM calls from a thread with a running loop. The test code itself is synchronous,
@@ -26,8 +28,11 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM_EXECUTABLE = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
-# Playwright waits 30 s by default; a store page that needs more than this is a failure.
-DEFAULT_TIMEOUT_MS = 10_000
+# How long an action or an expect() waits for its condition before it fails: a ceiling against a
+# hung page, not a speed check (tests/waiting.py). Every wait ends as soon as the page is there;
+# on a busy machine the one-request-at-a-time live server may take many seconds for one page.
+DEFAULT_TIMEOUT_MS = WAIT_TIMEOUT_SECONDS * 1000
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 CALL_REPORT_KEY = pytest.StashKey[pytest.TestReport]()
 
@@ -78,7 +83,7 @@ def live_server(request):
 @pytest.fixture(scope="session")
 def chromium_browser():
     if not os.path.exists(CHROMIUM_EXECUTABLE):
-        pytest.fail(f"{CHROMIUM_EXECUTABLE} is missing: apt-get install chromium")
+        pytest.fail(f"{CHROMIUM_EXECUTABLE} is missing: deploy/system-packages.sh chromium")
     from django.db import connections
 
     # Starting Playwright's sync API leaves the test code running in a new contextvars
@@ -110,3 +115,11 @@ def browser_page(chromium_browser, live_server, request):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(TEST_RESULTS_DIR / f"{name}.png"), full_page=True)
     context.close()
+
+
+def wait_until_editing_sessions_released() -> None:
+    """Wait for the beacons of closed CMS editors: each deletes its editing session."""
+    wait_until(
+        lambda: not EditingSession.objects.exists(),
+        what="a closed CMS editor did not release its editing session",
+    )

@@ -1,13 +1,12 @@
 """Marketing translates a content page into Chinese in Wagtail and Chinese shoppers see it."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 from wagtail.models import Locale
 
 from shop.pages.models import ContentPage
 from shop.pages.services import site_pages_translation_install
+from tests.browser.conftest import wait_until_editing_sessions_released
 
 CHINESE_TITLE = "营业时间（考试周延长）"
 
@@ -42,7 +41,7 @@ def test_marketing_translates_a_page_and_the_chinese_storefront_shows_it(
     # Closing the editor releases its editing session with a beacon: let the live server
     # answer it while this test's database is still there.
     page.goto("/")
-    time.sleep(2)
+    wait_until_editing_sessions_released()
 
     translated = ContentPage.objects.get(
         translation_key=opening_hours.translation_key, live=True, locale__language_code="zh-hans"

@@ -7,7 +7,6 @@ it; every "Refused to ..." console message and every ``securitypolicyviolation``
 event is collected, and none is allowed.
 """
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from playwright.sync_api import expect
 
 from shop.pages.services import site_pages_install
 from shop.security_policy import content_security_policy
+from tests.browser.conftest import wait_until_editing_sessions_released
 from tests.browser.payments.test_card_checkout_browser import checkout_to_payment
 from tests.factories.payments import shipping_country, shop_product
 
@@ -110,11 +110,11 @@ def test_wagtail_page_editor_runs_under_the_csp(csp_page, live_server, admin_use
     expect(page.locator("button[name='action-publish']")).to_be_visible()
 
     assert csp_page.violations() == []
-    # Closing the editor releases its editing session with a beacon: close it here and give the
-    # live server time to answer while the test's database is still there, not while the next
-    # test empties it.
+    # Closing the editor releases its editing session with a beacon: close it here and let the
+    # live server answer it while the test's database is still there, not while the next test
+    # empties it.
     page.close()
-    time.sleep(2)
+    wait_until_editing_sessions_released()
 
 
 @pytest.mark.parametrize(

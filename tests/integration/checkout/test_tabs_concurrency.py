@@ -21,6 +21,7 @@ from oscar.test.factories import UserFactory
 from bench.checkout import _page_error
 from tests.factories.payments import CARD_3DS, CARD_OK, shipping_country, shop_product
 from tests.fixtures.shopper import PASSWORD, Page, Tab, together
+from tests.waiting import WAIT_TIMEOUT_SECONDS, wait_until
 
 # Serialized rollback: the migrations' rows (Wagtail's site, member types) are back for each test.
 pytestmark = [
@@ -36,7 +37,6 @@ TABS = 10
 PRICE = "45.50"
 # Every refusal a losing tab may see names the other tab (or window) as the reason.
 OTHER_TAB = "another tab"
-WEBHOOK_WAIT_SECONDS = 30
 
 
 StripeWebhookEvent = get_model("payment", "StripeWebhookEvent")
@@ -51,7 +51,7 @@ def _stripe_events_settled(transactional_db, live_store):
     database is emptied (a deadlock) and leave rows behind for the next test.
     """
     yield
-    deadline = time.monotonic() + WEBHOOK_WAIT_SECONDS
+    deadline = time.monotonic() + WAIT_TIMEOUT_SECONDS
     seen, quiet_since = -1, time.monotonic()
     while time.monotonic() < deadline:
         count = StripeWebhookEvent.objects.count()
@@ -154,7 +154,7 @@ def test_ten_tabs_placing_one_basket_make_one_order_and_one_net_charge(live_stor
     open_lines = sum(b.num_lines for b in Basket.objects.filter(owner=member, status=Basket.OPEN))
     assert open_lines == 0
     # One net charge: Stripe's events (delivered to the store) and the refunds settled.
-    deadline = time.monotonic() + WEBHOOK_WAIT_SECONDS
+    deadline = time.monotonic() + WAIT_TIMEOUT_SECONDS
     while True:
         charges = {
             key: charge for key, charge in _charges(live_store).items() if key not in charges_before
@@ -219,12 +219,11 @@ def test_a_shopper_lost_after_3d_secure_gets_the_order_from_stripes_event(live_s
         client_secret.split("_secret_")[0], client_secret
     )
 
-    deadline = time.monotonic() + WEBHOOK_WAIT_SECONDS
-    while not Order.objects.filter(user=member).exists():
-        assert time.monotonic() < deadline, (
-            "no order from payment_intent.succeeded: is the store's webhook registered at "
-            "localstripe?\n" + live_store.log_tail("localstripe")
-        )
-        time.sleep(0.5)
+    wait_until(
+        Order.objects.filter(user=member).exists,
+        what="no order from payment_intent.succeeded: is the store's webhook registered at "
+        "localstripe?",
+        details=lambda: live_store.log_tail("localstripe"),
+    )
     order = Order.objects.get(user=member)
     assert order.status == "Paid" and order.total_incl_tax == Decimal(PRICE)

@@ -1,37 +1,12 @@
-"""Helpers for the fault tests: polling with a deadline, and a worker of the test's own."""
+"""Helpers for the fault tests: a broker of the test's own, a database out of reach."""
 
 from __future__ import annotations
-
-import time
-from collections.abc import Callable
 
 import pytest
 from django.db import connection
 
 from deploy.servers import free_loopback_port
 from shop.celery import app
-
-# Generous for a loaded 2-core machine; a passing run is far faster (every wait polls).
-FAULT_TIMEOUT_SECONDS = 45
-POLL_INTERVAL_SECONDS = 0.1
-
-
-def wait_until(
-    condition: Callable[[], object],
-    *,
-    what: str,
-    timeout: float = FAULT_TIMEOUT_SECONDS,
-    details: Callable[[], str] = lambda: "",
-) -> object:
-    """Poll ``condition`` until it returns something truthy; fail naming ``what`` otherwise."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout:.0f}s\n{details()}")
-        time.sleep(POLL_INTERVAL_SECONDS)
 
 
 def use_broker(settings, url: str) -> None:

@@ -33,7 +33,8 @@ from shop.outbox.models import PendingTask
 from tests.factories.loyalty import earning_rules, member_card
 from tests.factories.payments import CheckoutDriver, funded_wallet, shop_product
 from tests.integration.conftest import celery_worker_start, celery_worker_stop
-from tests.integration.faults.conftest import use_broker, wait_until
+from tests.integration.faults.conftest import use_broker
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -29,7 +29,7 @@ from loyalty.tasks import loyalty_birthday_bonuses_award
 from shop.celery import app
 from tests.factories.loyalty import earning_rules, member_card
 from tests.integration.conftest import CeleryWorker, celery_worker_start, celery_worker_stop
-from tests.integration.faults.conftest import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,6 @@
 """Stock on PostgreSQL: concurrent sales never oversell, and the nightly task runs in a worker."""
 
 import threading
-import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,13 +14,13 @@ from oscar.core.loading import get_model
 from operations import services
 from operations.models import ReorderSuggestion, StockMovement
 from tests.factories.operations import SupplierProductFactory, place_order, stocked_product
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 StockRecord = get_model("partner", "StockRecord")
 WORKERS = 12
 IN_STOCK = 5
-TASK_TIMEOUT_SECONDS = 30
 
 
 def test_twelve_concurrent_removals_from_five_units_leave_exactly_zero():
@@ -84,15 +83,11 @@ def test_the_nightly_task_runs_in_a_real_worker(celery_worker_process):
 
     reorder_nightly.delay()
 
-    deadline = time.monotonic() + TASK_TIMEOUT_SECONDS
-    while not ReorderSuggestion.objects.filter(
-        stockrecord=record, suggested_quantity__gt=0
-    ).exists():
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"no suggestion after {TASK_TIMEOUT_SECONDS}s:\n{celery_worker_process.log_tail()}"
-            )
-        time.sleep(0.2)
+    wait_until(
+        ReorderSuggestion.objects.filter(stockrecord=record, suggested_quantity__gt=0).exists,
+        what="no reorder suggestion",
+        details=celery_worker_process.log_tail,
+    )
 
 
 def test_paying_an_order_and_alerting_operators_work_on_postgresql(
