@@ -9,8 +9,8 @@ Plain HTTP on loopback: the HTTPS redirect is off (``SECURE_SSL_REDIRECT=False``
 ``Secure``, which browsers accept from http://127.0.0.1 and http://localhost.
 
 The pieces (``servers_start``, ``production_env``, ``prepare_database``, ``app_commands``,
-``start``, ``wait_until_healthy``, ``stop``) are shared with ``bench/stack.py``, which runs the same stack
-for the benchmarks with its data under ``var/bench/``.
+``start``, ``wait_until_healthy``, ``stop``) are shared with ``bench/stack.py``, which runs the
+same stack for the benchmarks with its data under ``var/bench/``.
 """
 
 from __future__ import annotations
@@ -28,13 +28,18 @@ import urllib.request
 from pathlib import Path
 
 from deploy import localstripe as localstripe_launcher
-from deploy.servers import PostgresServer, RedisServer, ServiceUnavailable, server_binaries
+from deploy.servers import (
+    STARTUP_TIMEOUT_SECONDS,
+    PostgresServer,
+    RedisServer,
+    ServiceUnavailable,
+    server_binaries,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROD_DIR = PROJECT_DIR / "var" / "prod"
 LOG_DIR = PROD_DIR / "logs"
 DATABASE_NAME = "shop"
-HEALTH_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 20
 
 
@@ -171,7 +176,7 @@ def wait_until_healthy(
     processes: dict[str, subprocess.Popen],
     *,
     may_fail: frozenset[str] = frozenset(),
-    timeout: float = HEALTH_TIMEOUT_SECONDS,
+    timeout: float = STARTUP_TIMEOUT_SECONDS,
 ) -> str:
     """Poll ``/health/`` until it answers 200, or 503 naming only parts listed in ``may_fail``
     (a stack started without a Celery worker reports its worker down, and that is expected)."""
