@@ -6,12 +6,12 @@ outstanding from the dated rows (payments by ``received_on``, write-offs by the 
 ``entry_date``), so a report for last month does not change when a payment arrives today.
 """
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.templatetags.currency_filters import currency
 
+from core.money import money_round
 from credit.models import (
     CreditAccount,
     CreditLedgerEntry,
@@ -40,10 +41,6 @@ AGING_BUCKETS = [
 ]
 
 
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
 def aging_bucket(*, days_past_due: int) -> str:
     for key, _label, low, high in AGING_BUCKETS:
         if (low is None or days_past_due >= low) and (high is None or days_past_due <= high):
@@ -63,7 +60,7 @@ def credit_accounts_for_buyer(*, user):
 
 def credit_account_pending_total(*, account_id: int) -> Decimal:
     """Orders placed on account and still waiting for an approver: they use the limit too."""
-    return _money(
+    return money_round(
         OrderApproval.objects.filter(
             account_id=account_id, status=OrderApproval.Status.PENDING
         ).aggregate(total=Sum("amount"))["total"]
@@ -82,7 +79,7 @@ def credit_account_overdue(*, account_id: int, today: date) -> Decimal:
         account_id=account_id, status=Invoice.Status.OPEN, due_on__lt=today
     ):
         total += invoice.outstanding
-    return _money(total)
+    return money_round(total)
 
 
 @dataclass
@@ -225,7 +222,8 @@ def _outstanding_as_of(*, invoices: list[Invoice], as_of: date) -> dict[int, Dec
     ):
         credited[row["invoice_id"]] = row["total"]
     return {
-        i.pk: _money(i.amount - paid[i.pk] - written_off[i.pk] - credited[i.pk]) for i in invoices
+        i.pk: money_round(i.amount - paid[i.pk] - written_off[i.pk] - credited[i.pk])
+        for i in invoices
     }
 
 
@@ -274,12 +272,7 @@ def month_start(day: date) -> date:
 
 
 def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+    return day + relativedelta(day=31)
 
 
 @dataclass
@@ -314,7 +307,7 @@ def ar_balance_report(
     first, last = month_start(first_month), month_start(last_month)
     if last < first:
         first, last = last, first
-    opening = _money(entries.filter(entry_date__lt=first).aggregate(t=Sum("amount"))["t"])
+    opening = money_round(entries.filter(entry_date__lt=first).aggregate(t=Sum("amount"))["t"])
     sums: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
     for row in (
         entries.filter(entry_date__gte=first, entry_date__lte=month_end(last))
@@ -326,12 +319,12 @@ def ar_balance_report(
     current, previous_closing = first, None
     Kind = CreditLedgerEntry.Kind
     while current <= last:
-        charged = _money(sums[(current, Kind.CHARGE)])
-        paid = _money(-sums[(current, Kind.PAYMENT)])
-        written_off = _money(
+        charged = money_round(sums[(current, Kind.CHARGE)])
+        paid = money_round(-sums[(current, Kind.PAYMENT)])
+        written_off = money_round(
             -sums[(current, Kind.WRITE_OFF)] - sums[(current, Kind.WRITE_OFF_REVERSAL)]
         )
-        credited = _money(-sums[(current, Kind.CREDIT_NOTE)])
+        credited = money_round(-sums[(current, Kind.CREDIT_NOTE)])
         closing = opening + charged - paid - credited - written_off
         months.append(
             BalanceMonth(
@@ -346,7 +339,7 @@ def ar_balance_report(
             )
         )
         previous_closing = opening = closing
-        current = _add_months(current, 1)
+        current += relativedelta(months=1)
     return months
 
 
@@ -390,7 +383,7 @@ def credit_statement(*, account_id: int, month: date) -> MonthlyStatement:
     account = CreditAccount.objects.get(pk=account_id)
     first, last = month_start(month), month_end(month)
     entries = CreditLedgerEntry.objects.filter(account=account)
-    opening = _money(entries.filter(entry_date__lt=first).aggregate(t=Sum("amount"))["t"])
+    opening = money_round(entries.filter(entry_date__lt=first).aggregate(t=Sum("amount"))["t"])
     balance, lines = opening, []
     for entry in entries.filter(entry_date__gte=first, entry_date__lte=last).select_related(
         "invoice__order", "payment", "write_off__invoice", "credit_note__invoice__order"

@@ -22,6 +22,9 @@ from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core.charts import chart_spec
+from core.csv_export import csv_response
+from core.messages import messages_add_errors
 from crm import selectors, services
 from crm.forms import (
     ContactLogForm,
@@ -31,7 +34,6 @@ from crm.forms import (
     StaffReplyForm,
 )
 from crm.models import PrivacyLog, Ticket
-from shop.csv_export import csv_response
 from shop.staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
@@ -326,7 +328,7 @@ class TicketDetailView(CrmAdminView):
             try:
                 services.ticket_assign(ticket_id=self.ticket.pk, assignee=assignee)
             except ValidationError as error:
-                messages.error(request, error.messages[0])
+                messages_add_errors(request, errors=error)
             return redirect("crm_tickets:edit", pk=self.ticket.pk)
         form = StaffReplyForm(request.POST)
         if form.is_valid():
@@ -360,17 +362,6 @@ def _window(request) -> tuple[ReportWindowForm, selectors.DateWindow, str]:
     data = form.cleaned_data if form.is_valid() else {}
     window = selectors.report_window(date_from=data.get("date_from"), date_to=data.get("date_to"))
     return form, window, data.get("period") or "month"
-
-
-def _chart(kind: str, labels: list, datasets: list[tuple[str, list]]) -> dict:
-    return {
-        "type": kind,
-        "labels": [str(label) for label in labels],
-        "datasets": [
-            {"label": str(label), "data": [float(v) if v is not None else None for v in values]}
-            for label, values in datasets
-        ],
-    }
 
 
 def _period_label(row: dict) -> str:
@@ -410,52 +401,52 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
             "header": [_("Period"), _("Orders"), _("Revenue"), _("Customers")],
             "money_columns": {2},
             "rows": [(_period_label(r), r["orders"], r["revenue"], r["customers"]) for r in sales],
-            "chart": _chart(
-                "bar",
-                [_period_label(r) for r in sales],
-                [(_("Revenue"), [r["revenue"] for r in sales])],
+            "chart": chart_spec(
+                kind="bar",
+                labels=[_period_label(r) for r in sales],
+                datasets=[(_("Revenue"), [r["revenue"] for r in sales])],
             ),
         },
         "channels": {
             "header": [_("Channel"), _("Orders"), _("Revenue")],
             "money_columns": {2},
             "rows": [(r["label"], r["orders"], r["revenue"]) for r in channels],
-            "chart": _chart(
-                "doughnut",
-                [r["label"] for r in channels],
-                [(_("Revenue"), [r["revenue"] for r in channels])],
+            "chart": chart_spec(
+                kind="doughnut",
+                labels=[r["label"] for r in channels],
+                datasets=[(_("Revenue"), [r["revenue"] for r in channels])],
             ),
         },
         "member_types": {
             "header": [_("Member type"), _("Orders"), _("Revenue")],
             "money_columns": {2},
             "rows": [(r["label"], r["orders"], r["revenue"]) for r in member_types],
-            "chart": _chart(
-                "doughnut",
-                [r["label"] for r in member_types],
-                [(_("Revenue"), [r["revenue"] for r in member_types])],
+            "chart": chart_spec(
+                kind="doughnut",
+                labels=[r["label"] for r in member_types],
+                datasets=[(_("Revenue"), [r["revenue"] for r in member_types])],
             ),
         },
         "customers": {
             "header": [_("Month"), _("Active members"), _("New"), _("Returning")],
             "rows": [(_period_label(r), r["active"], r["new"], r["returning"]) for r in customers],
-            "chart": _chart(
-                "bar",
-                [_period_label(r) for r in customers],
-                [
+            "chart": chart_spec(
+                kind="bar",
+                labels=[_period_label(r) for r in customers],
+                datasets=[
                     (_("New"), [r["new"] for r in customers]),
                     (_("Returning"), [r["returning"] for r in customers]),
                 ],
-            )
-            | {"stacked": True},
+                stacked=True,
+            ),
         },
         "points": {
             "header": [_("Month"), _("Issued"), _("Redeemed"), _("Expired")],
             "rows": [(_period_label(r), r["issued"], r["redeemed"], r["expired"]) for r in points],
-            "chart": _chart(
-                "line",
-                [_period_label(r) for r in points],
-                [
+            "chart": chart_spec(
+                kind="line",
+                labels=[_period_label(r) for r in points],
+                datasets=[
                     (_("Issued"), [r["issued"] for r in points]),
                     (_("Redeemed"), [r["redeemed"] for r in points]),
                     (_("Expired"), [r["expired"] for r in points]),
@@ -465,8 +456,10 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
         "tiers": {
             "header": [_("Tier"), _("Members")],
             "rows": [(r["label"], r["members"]) for r in tiers],
-            "chart": _chart(
-                "bar", [r["label"] for r in tiers], [(_("Members"), [r["members"] for r in tiers])]
+            "chart": chart_spec(
+                kind="bar",
+                labels=[r["label"] for r in tiers],
+                datasets=[(_("Members"), [r["members"] for r in tiers])],
             ),
         },
         "complaints": {
@@ -489,10 +482,10 @@ def report_tables(*, window, period: str) -> dict[str, dict]:
                 )
                 for r in complaints
             ],
-            "chart": _chart(
-                "bar",
-                [_period_label(r) for r in complaints],
-                [(_("Complaints"), [r["tickets"] for r in complaints])],
+            "chart": chart_spec(
+                kind="bar",
+                labels=[_period_label(r) for r in complaints],
+                datasets=[(_("Complaints"), [r["tickets"] for r in complaints])],
             ),
         },
     }
@@ -596,22 +589,24 @@ class KpiView(CrmAdminView):
             header=[label for _key, label in self.HEADER],
             rows=table_rows,
             charts={
-                "rates": _chart(
-                    "line",
-                    whole_labels,
-                    [
+                "rates": chart_spec(
+                    kind="line",
+                    labels=whole_labels,
+                    datasets=[
                         (_("Retention %"), [r["retention_percent"] for r in whole]),
                         (_("Churn %"), [r["churn_percent"] for r in whole]),
                         (_("Repeat purchase %"), [r["repeat_purchase_percent"] for r in whole]),
                     ],
                 ),
-                "growth": _chart(
-                    "bar", labels, [(_("New members"), [r["new_members"] for r in rows])]
+                "growth": chart_spec(
+                    kind="bar",
+                    labels=labels,
+                    datasets=[(_("New members"), [r["new_members"] for r in rows])],
                 ),
-                "satisfaction": _chart(
-                    "line",
-                    whole_labels,
-                    [
+                "satisfaction": chart_spec(
+                    kind="line",
+                    labels=whole_labels,
+                    datasets=[
                         (_("NPS"), [r["nps"] for r in whole]),
                         (
                             _("Complaints per 1,000 orders"),

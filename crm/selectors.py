@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from core.money import money_round
 from crm.models import ContactLogEntry, ListEntry, SurveyInvitation, Ticket
 from loyalty.economy import points_money_value
 from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction, Wallet
@@ -379,7 +381,7 @@ def _period_end(start: dt.date, period: str) -> dt.date:
         return start + dt.timedelta(days=1)
     if period == "week":
         return start + dt.timedelta(days=7)
-    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start.replace(day=1) + relativedelta(months=1)
 
 
 def period_state(
@@ -402,11 +404,6 @@ def period_state(
 
 def _window_orders(window: DateWindow):
     return paid_orders().filter(date_placed__gte=window.start, date_placed__lt=window.end)
-
-
-def _money(value) -> Decimal:
-    # SQLite sums decimals as floats; reports show cents.
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def _day(value) -> dt.date:
@@ -438,7 +435,7 @@ def sales_by_period(
         {
             **row,
             "period": _day(row["period"]),
-            "revenue": _money(row["revenue"]),
+            "revenue": money_round(row["revenue"]),
             "state": period_state(start=_day(row["period"]), period=period, window=window, now=now),
         }
         for row in rows
@@ -456,7 +453,7 @@ def sales_by_channel(*, window: DateWindow) -> list[dict]:
     return [
         {
             **row,
-            "revenue": _money(row["revenue"]),
+            "revenue": money_round(row["revenue"]),
             "label": str(labels.get(row["channel"], row["channel"])),
         }
         for row in rows
@@ -478,7 +475,7 @@ def sales_by_member_type(*, window: DateWindow) -> list[dict]:
         .order_by("member_type")
     )
     return [
-        {**row, "revenue": _money(row["revenue"]), "label": row["member_type"] or _("No card")}
+        {**row, "revenue": money_round(row["revenue"]), "label": row["member_type"] or _("No card")}
         for row in rows
     ]
 
@@ -659,7 +656,7 @@ def _month_starts(window: DateWindow, *, today: dt.date) -> list[dt.datetime]:
     months = []
     while start <= min(window.end_date, today):
         months.append(dt.datetime.combine(start, dt.time.min, tzinfo=tz))
-        start = (start + dt.timedelta(days=32)).replace(day=1)
+        start += relativedelta(months=1)
     return months
 
 
@@ -684,7 +681,7 @@ def kpis_by_month(*, window: DateWindow, now: dt.datetime | None = None) -> list
     if not months:
         return []
     bounds = list(zip(months, [*months[1:], None], strict=True))
-    previous_start = (months[0] - dt.timedelta(days=1)).replace(day=1)
+    previous_start = months[0] - relativedelta(months=1)
     rows = []
     orders = paid_orders().filter(user__isnull=False)
     prev_buyers = orders.filter(date_placed__gte=previous_start, date_placed__lt=months[0])
@@ -693,7 +690,7 @@ def kpis_by_month(*, window: DateWindow, now: dt.datetime | None = None) -> list
     members_total = _customers_with_first_purchase().filter(first_purchase__lt=months[0]).count()
     first_purchase = first_purchases_by_month(start=months[0], end=window.end)
     for start, end in bounds:
-        end = end or (start + dt.timedelta(days=32)).replace(day=1)
+        end = end or start + relativedelta(months=1)
         month_orders = orders.filter(date_placed__gte=start, date_placed__lt=end)
         buyers = month_orders.aggregate(n=Count("user", distinct=True))["n"]
         prev_count = prev_buyers.aggregate(n=Count("user", distinct=True))["n"]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from core.links import site_url
 from crm.models import (
     ContactLogEntry,
     ListEntry,
@@ -44,10 +45,6 @@ TICKET_PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
 
 SURVEY_SIGNING_SALT = "crm.survey"
 SURVEY_LINK_MAX_AGE = dt.timedelta(days=60)
-
-
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _require(user, permission: str, message: str) -> None:
@@ -286,7 +283,7 @@ def ticket_message_notify(*, message_id: int) -> bool:
         context = {
             "ticket": ticket,
             "message": message,
-            "ticket_url": _site_url(reverse("crm-support:ticket", args=[ticket.pk])),
+            "ticket_url": site_url(reverse("crm-support:ticket", args=[ticket.pk])),
         }
         subject = render_to_string("crm/emails/ticket_reply_subject.txt", context).strip()
         body = render_to_string("crm/emails/ticket_reply_body.txt", context)
@@ -327,7 +324,7 @@ def tickets_escalate_overdue(*, now: dt.datetime | None = None) -> int:
             if to:
                 context = {
                     "ticket": ticket,
-                    "admin_url": _site_url(reverse("crm_tickets:edit", args=[ticket.pk])),
+                    "admin_url": site_url(reverse("crm_tickets:edit", args=[ticket.pk])),
                 }
                 send_mail(
                     render_to_string("crm/emails/ticket_escalated_subject.txt", context).strip(),
@@ -438,7 +435,7 @@ def survey_send(*, invitation_id: int) -> bool:
             return False
         context = {
             "invitation": invitation,
-            "survey_url": _site_url(
+            "survey_url": site_url(
                 reverse("crm-support:survey", args=[survey_token(invitation_id=invitation.pk)])
             ),
         }

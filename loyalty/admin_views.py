@@ -31,9 +31,9 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.csv_export import csv_cell
 from loyalty import selectors, services
 from loyalty.models import MemberCard, MemberType, PointsTransaction, Tier
-from shop.csv_export import csv_cell
 
 # CRM's 360° customer profile (a Wagtail admin URL taking the user's id). Where crm is not
 # installed the member page shows no link.

@@ -6,8 +6,6 @@ and ``?format=json`` (the chart's data endpoint).
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -16,10 +14,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.charts import chart_spec
+from core.csv_export import csv_response
+from core.messages import messages_add_errors
 from marketing import selectors, services
 from marketing.models import Campaign
 from marketing.rules import RuleError
-from shop.csv_export import csv_response
 
 VIEW_PERMISSION = "marketing.view_segment"
 SEND_PERMISSION = "marketing.change_campaign"
@@ -45,8 +45,7 @@ def campaign_send_view(request, pk: int):
         try:
             queued = services.campaign_send(campaign_id=campaign.pk, by=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            messages_add_errors(request, errors=error)
             return redirect("marketing_campaigns:edit", campaign.pk)
         messages.success(
             request,
@@ -61,9 +60,8 @@ def campaign_send_view(request, pk: int):
     try:
         size = selectors.segment_queryset(segment=campaign.segment).count()
     except RuleError as error:
-        size, messages_ = None, error.messages
-        for message in messages_:
-            messages.error(request, message)
+        size = None
+        messages_add_errors(request, errors=error)
     return TemplateResponse(
         request,
         "marketing/admin/campaign_send.html",
@@ -79,8 +77,7 @@ def campaign_test_send_view(request, pk: int):
         try:
             email = services.campaign_test_send(campaign_id=campaign.pk, user=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            messages_add_errors(request, errors=error)
             return redirect("marketing_campaigns:edit", campaign.pk)
         messages.success(
             request,
@@ -154,17 +151,18 @@ def campaign_results_report(request):
     return TemplateResponse(
         request,
         "marketing/admin/campaign_results.html",
-        {"results": results, "single": False, "chart_data": _campaign_chart(results)},
+        {"results": results, "single": False, "chart": _campaign_chart(results)},
     )
 
 
-def _campaign_chart(results) -> str:
-    return json.dumps(
-        {
-            "labels": [result.campaign.name for result in results],
-            "recipients": [str(result.revenue_per_recipient) for result in results],
-            "control": [str(result.revenue_per_control) for result in results],
-        }
+def _campaign_chart(results) -> dict:
+    return chart_spec(
+        kind="bar",
+        labels=[result.campaign.name for result in results],
+        datasets=[
+            (_("Revenue per recipient"), [result.revenue_per_recipient for result in results]),
+            (_("Revenue per control member"), [result.revenue_per_control for result in results]),
+        ],
     )
 
 
@@ -182,13 +180,16 @@ def segment_sizes_report(request):
         return csv_response(
             filename="segment-sizes.csv", header=["day", "key", "segment", "customers"], rows=rows
         )
-    chart = {"days": [day.isoformat() for day in data["days"]], "series": data["series"]}
+    days = [day.isoformat() for day in data["days"]]
     if output == "json":
-        return JsonResponse(chart)
+        return JsonResponse({"days": days, "series": data["series"]})
+    chart = chart_spec(
+        kind="line",
+        labels=days,
+        datasets=[(entry["label"], entry["sizes"]) for entry in data["series"]],
+    )
     return TemplateResponse(
-        request,
-        "marketing/admin/segment_sizes.html",
-        {"data": data, "chart_data": json.dumps(chart)},
+        request, "marketing/admin/segment_sizes.html", {"data": data, "chart": chart}
     )
 
 

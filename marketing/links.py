@@ -8,32 +8,29 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from core.links import site_url
 
 OPEN_SALT = "marketing.open"
 CLICK_SALT = "marketing.click"
 UNSUBSCRIBE_SALT = "marketing.unsubscribe"
 
 
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def open_pixel_url(*, recipient_id: int) -> str:
     token = signing.dumps(recipient_id, salt=OPEN_SALT)
-    return absolute(reverse("marketing:open", args=[token]))
+    return site_url(reverse("marketing:open", args=[token]))
 
 
 def click_url(*, recipient_id: int, target: str) -> str:
     token = signing.dumps([recipient_id, target], salt=CLICK_SALT, compress=True)
-    return absolute(reverse("marketing:click") + "?" + urlencode({"t": token}))
+    return site_url(reverse("marketing:click") + "?" + urlencode({"t": token}))
 
 
 def unsubscribe_url(*, user_id: int) -> str:
     token = signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
-    return absolute(reverse("marketing:unsubscribe", args=[token]))
+    return site_url(reverse("marketing:unsubscribe", args=[token]))
 
 
 def open_token_read(token: str) -> int | None:

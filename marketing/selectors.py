@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 from oscar.core.loading import get_model
 
+from core.money import money_round
 from marketing import segmentation
 from marketing.models import (
     Campaign,
@@ -173,19 +174,11 @@ class CampaignResults:
 
     @property
     def revenue_per_recipient(self) -> Decimal:
-        return (
-            (self.recipient_revenue / self.sent).quantize(Decimal("0.01"))
-            if self.sent
-            else Decimal("0")
-        )
+        return money_round(self.recipient_revenue / self.sent) if self.sent else Decimal("0")
 
     @property
     def revenue_per_control(self) -> Decimal:
-        return (
-            (self.control_revenue / self.control).quantize(Decimal("0.01"))
-            if self.control
-            else Decimal("0")
-        )
+        return money_round(self.control_revenue / self.control) if self.control else Decimal("0")
 
     @property
     def uplift_per_member(self) -> Decimal:
@@ -199,8 +192,7 @@ def _revenue_after(*, user_ids, since: dt.datetime | None) -> Decimal:
     total = Order.objects.filter(
         user_id__in=user_ids, status__in=_paid_statuses(), date_placed__gte=since
     ).aggregate(total=Sum("total_incl_tax"))["total"]
-    # SQLite sums decimals as floats: round back to cents.
-    return Decimal(total or 0).quantize(Decimal("0.01"))
+    return money_round(total)
 
 
 def campaign_results(*, campaign: Campaign) -> CampaignResults:

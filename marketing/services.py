@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 from wagtail.rich_text import expand_db_html
 
+from core.links import site_url
 from marketing import links, segmentation
 from marketing.models import (
     Campaign,
@@ -482,7 +483,7 @@ def _recommendation_lines(*, user) -> list[tuple[str, str]]:
     from recommendations.selectors import recommended_products
 
     return [
-        (product.get_title(), links.absolute(product.get_absolute_url()))
+        (product.get_title(), site_url(product.get_absolute_url()))
         for product in recommended_products(user=user, request=None, limit=3)
     ]
 
@@ -494,7 +495,7 @@ def _tracked(*, recipient_id: int, href: str) -> str:
     """Web links go through the click redirect (site-relative ones made absolute first, as
     a mail client has no base URL); mailto: and the like stay as they are."""
     if href.startswith("/") and not href.startswith("//"):
-        href = links.absolute(href)
+        href = site_url(href)
     if not href.startswith(("http://", "https://")):
         return href
     return links.click_url(recipient_id=recipient_id, target=href)
@@ -504,7 +505,7 @@ def _email_href(*, recipient_id: int | None, href: str) -> str:
     if recipient_id is not None:
         return _tracked(recipient_id=recipient_id, href=href)
     # A staff test has no recipient row to count a click against: plain absolute links.
-    return links.absolute(href) if href.startswith("/") and not href.startswith("//") else href
+    return site_url(href) if href.startswith("/") and not href.startswith("//") else href
 
 
 # The recommendations are a list, and a list may not sit inside a <p>: the rich-text paragraph

@@ -4,12 +4,12 @@ Sales are the lines of Oscar orders in a paid status (``Paid``, ``Shipped``, ``C
 whether they were placed online or at the till: both end in an Oscar order.
 """
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import (
@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from core.money import money_round
 from operations.models import (
     AcademicCalendarPeriod,
     PurchaseOrder,
@@ -54,11 +55,6 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Decimal("0.00")
 #: The permission that makes a staff user an operator (dashboard access + alert emails).
 OPERATOR_PERMISSION = ("operations", "view_reordersuggestion")
-
-
-def _money(value) -> Decimal:
-    """Two decimal places whatever the database returned (SQLite drops trailing zeros)."""
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -341,10 +337,6 @@ class SupplierStatement:
         return self.due - self.paid
 
 
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def _local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
@@ -407,11 +399,11 @@ def supplier_statement(*, supplier_id: int, as_of: date) -> SupplierStatement:
                 amount = unit_costs[movement.stockrecord_id] * units
             else:
                 unit_revenue = line.line_price_incl_tax / line.quantity if line.quantity else ZERO
-                amount = (unit_revenue * units * share).quantize(Decimal("0.01"))
+                amount = money_round(unit_revenue * units * share)
             statement.items.append(
                 StatementItem(
                     incurred_on=sold_on,
-                    due_on=_month_end(sold_on) + timedelta(days=supplier.payment_days),
+                    due_on=sold_on + relativedelta(day=31) + timedelta(days=supplier.payment_days),
                     description=f"{line.order.number} · {movement.stockrecord.product.get_title()}",
                     quantity=units,
                     amount=amount,
@@ -469,7 +461,7 @@ def takings_daily(*, start: date, end: date) -> list[dict]:
         {
             "day": r["day"],
             "method": payment_method_label(source_type=r["source_type__name"]),
-            "amount": _money(r["amount"]),
+            "amount": money_round(r["amount"]),
             "orders": r["orders"],
         }
         for r in sources
@@ -489,7 +481,7 @@ def takings_daily(*, start: date, end: date) -> list[dict]:
         {
             "day": r["day"],
             "method": _("Not recorded"),
-            "amount": _money(r["amount"]),
+            "amount": money_round(r["amount"]),
             "orders": r["orders"],
         }
         for r in unrecorded
@@ -529,9 +521,9 @@ def margin_by_category(*, start: date, end: date) -> list[dict]:
     result = []
     for row in rows:
         revenue, costed_revenue, cost = (
-            _money(row["revenue"]),
-            _money(row["costed_revenue"]),
-            _money(row["cost"]),
+            money_round(row["revenue"]),
+            money_round(row["costed_revenue"]),
+            money_round(row["cost"]),
         )
         margin = costed_revenue - cost
         percent = (
@@ -569,7 +561,7 @@ def stock_value_by_category() -> list[dict]:
         )
         .order_by("category")
     )
-    return [{**row, "value": _money(row["value"])} for row in rows]
+    return [{**row, "value": money_round(row["value"])} for row in rows]
 
 
 def sellers_ranked(*, start: date, end: date, worst: bool = False, limit: int = 20) -> list[dict]:
@@ -609,7 +601,7 @@ def sellers_ranked(*, start: date, end: date, worst: bool = False, limit: int = 
         products = products.order_by("units", "revenue", "title")
     else:
         products = products.filter(units__gt=0).order_by("-units", "-revenue", "title")
-    return [{**row, "revenue": _money(row["revenue"])} for row in products[:limit]]
+    return [{**row, "revenue": money_round(row["revenue"])} for row in products[:limit]]
 
 
 def slow_movers(*, as_of: date, idle_days: int = 30, limit: int = 100) -> list[dict]:
@@ -637,7 +629,7 @@ def slow_movers(*, as_of: date, idle_days: int = 30, limit: int = 100) -> list[d
                 **row,
                 "last_sold": last,
                 "idle_days": (as_of - last).days if last else None,
-                "value": _money((row["cost_price"] or ZERO) * row["num_in_stock"]),
+                "value": money_round((row["cost_price"] or ZERO) * row["num_in_stock"]),
             }
         )
     return result

@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
+from core.links import site_url
 from preorders import selectors
 from preorders.models import (
     AUTHORISATION_WINDOW_DAYS,
@@ -104,17 +105,13 @@ def _open_products_changed() -> None:
     cache_forget(key=selectors.PREORDER_PRODUCT_IDS_CACHE_KEY)
 
 
-def _absolute(path: str) -> str:
-    return django_settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _order_url(preorder: Preorder) -> str:
     """The customer's own order page; a guest has no account, so Oscar's order status page,
     opened with the order number and its verification hash."""
     if preorder.user_id or preorder.line_id is None:
-        return _absolute(reverse("customer:order", kwargs={"order_number": preorder.order_number}))
+        return site_url(reverse("customer:order", kwargs={"order_number": preorder.order_number}))
     order = preorder.line.order
-    return _absolute(
+    return site_url(
         reverse(
             "customer:anon-order",
             kwargs={"order_number": order.number, "hash": order.verification_hash()},
@@ -663,7 +660,7 @@ def _record_failed(*, preorder_id: int, message: str) -> Preorder:
                 kind="payment_failed",
                 subject=_("Payment needed for your pre-order %(number)s")
                 % {"number": preorder.order_number},
-                pay_url=_absolute(
+                pay_url=site_url(
                     reverse("preorders:pay-again", kwargs={"token": preorder.pay_again_token})
                 ),
                 pay_until=pay_until,

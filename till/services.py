@@ -23,6 +23,7 @@ from oscar.apps.shipping.methods import Free
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
 
+from core.money import money_round
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, Wallet
 from shop.apps.checkout.services import PAYMENT_EVENT_PAID
@@ -52,7 +53,6 @@ Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 StockRecord = get_model("partner", "StockRecord")
 
-CENT = Decimal("0.01")
 # The money columns hold 10 digits, 2 after the point.
 MONEY_LIMIT = Decimal("100000000")
 MAX_LINE_QUANTITY = 999
@@ -87,16 +87,16 @@ class TillBasket:
 # --------------------------------------------------------------------------- shifts
 
 
-def _money(amount: Decimal | None, *, field: str) -> Decimal:
+def _money_parse(amount: Decimal | None, *, field: str) -> Decimal:
     if amount is None:
         raise ValidationError(_("Enter the %(field)s.") % {"field": field}, code="amount_missing")
     try:
         amount = Decimal(amount)
-        # NaN, Infinity and 1e999 are Decimals too; quantize() raises on them, and anything at
-        # or above the columns' 10 digits could not be stored: a clear refusal instead.
+        # NaN, Infinity and 1e999 are Decimals too, and anything at or above the columns'
+        # 10 digits could not be stored: each is refused as not an amount of money.
         if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
             raise InvalidOperation
-        amount = amount.quantize(CENT)
+        amount = money_round(amount)
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError(
             _("Enter the %(field)s as an amount of money.") % {"field": field},
@@ -114,7 +114,7 @@ def shift_open(
     *, register_id: int, cashier, opening_float: Decimal, previous_shift_id: int | None = None
 ) -> Shift:
     """Open a shift at a till; refused while the till or the cashier has an open shift."""
-    opening_float = _money(opening_float, field=_("opening float"))
+    opening_float = _money_parse(opening_float, field=_("opening float"))
     register = Register.objects.select_for_update().filter(pk=register_id).first()
     if register is None or not register.is_active:
         raise ValidationError(_("This till is not in use."), code="register_inactive")
@@ -163,7 +163,7 @@ def shift_close(
     next cashier's shift at the same till with the counted cash as its float, in the same
     transaction: the drawer is never without an owner, and never with two.
     """
-    counted_cash = _money(counted_cash, field=_("counted cash"))
+    counted_cash = _money_parse(counted_cash, field=_("counted cash"))
     shift = (
         Shift.objects.select_for_update(of=("self",)).select_related("register").get(pk=shift_id)
     )
@@ -350,7 +350,7 @@ def till_sale_create(
             raise ValidationError(
                 _("Enter the cash the customer handed over."), code="cash_missing"
             )
-        tendered = Decimal(cash_tendered).quantize(CENT)
+        tendered = money_round(cash_tendered)
         if tendered < total:
             raise ValidationError(
                 _("%(tendered)s tendered does not cover the total of %(total)s.")

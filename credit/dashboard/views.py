@@ -8,21 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.csv_export import csv_response
+from core.messages import messages_add_errors
 from credit import selectors, services
 from credit.dashboard import forms
 from credit.models import CreditAccount, Invoice, OrderApproval, WriteOff
-from shop.csv_export import csv_response
-
-
-def _report(request, error) -> None:
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
 
 
 class AccountListView(generic.ListView):
@@ -109,7 +99,7 @@ class AccountLimitView(generic.View):
         account = get_object_or_404(CreditAccount, pk=pk)
         form = forms.LimitForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            messages_add_errors(request, errors=form.errors)
         else:
             try:
                 services.credit_limit_set(
@@ -117,7 +107,7 @@ class AccountLimitView(generic.View):
                 )
                 messages.success(request, _("Limit and terms saved."))
             except (ValidationError, PermissionDenied) as error:
-                _report(request, error)
+                messages_add_errors(request, errors=error)
         return redirect("credit-account-detail", pk=account.pk)
 
 
@@ -126,7 +116,7 @@ class AccountStatusView(generic.View):
         account = get_object_or_404(CreditAccount, pk=pk)
         form = forms.StatusForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            messages_add_errors(request, errors=form.errors)
             return redirect("credit-account-detail", pk=account.pk)
         data, user = form.cleaned_data, request.user
         action = data["action"]
@@ -151,7 +141,7 @@ class AccountStatusView(generic.View):
                 services.credit_grade_review(account_id=account.pk, actor=user, note=data["reason"])
             messages.success(request, _("Account updated."))
         except (ValidationError, PermissionDenied) as error:
-            _report(request, error)
+            messages_add_errors(request, errors=error)
         return redirect("credit-account-detail", pk=account.pk)
 
 
@@ -160,7 +150,7 @@ class PaymentCreateView(generic.View):
         account = get_object_or_404(CreditAccount, pk=pk)
         form = forms.PaymentForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            messages_add_errors(request, errors=form.errors)
         else:
             try:
                 services.credit_payment_record(
@@ -168,7 +158,7 @@ class PaymentCreateView(generic.View):
                 )
                 messages.success(request, _("Payment recorded and matched to the oldest invoices."))
             except ValidationError as error:
-                _report(request, error)
+                messages_add_errors(request, errors=error)
         return redirect("credit-account-detail", pk=account.pk)
 
 
@@ -177,7 +167,7 @@ class WriteOffRequestView(generic.View):
         invoice = get_object_or_404(Invoice, pk=pk)
         form = forms.WriteOffRequestForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            messages_add_errors(request, errors=form.errors)
         else:
             try:
                 services.write_off_request(
@@ -185,7 +175,7 @@ class WriteOffRequestView(generic.View):
                 )
                 messages.success(request, _("Write-off requested: a manager must approve it."))
             except ValidationError as error:
-                _report(request, error)
+                messages_add_errors(request, errors=error)
         return redirect("credit-account-detail", pk=invoice.account_id)
 
 
@@ -203,7 +193,7 @@ class ApprovalDecideView(generic.View):
     def post(self, request, pk):
         form = forms.DecisionForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            messages_add_errors(request, errors=form.errors)
             return redirect("credit-approval-list")
         try:
             if form.cleaned_data["action"] == "approve":
@@ -219,7 +209,7 @@ class ApprovalDecideView(generic.View):
                 )
                 messages.success(request, _("Order refused and cancelled."))
         except (ValidationError, PermissionDenied) as error:
-            _report(request, error)
+            messages_add_errors(request, errors=error)
         return redirect("credit-approval-list")
 
 
@@ -235,7 +225,7 @@ class WriteOffDecideView(generic.View):
     def post(self, request, pk):
         form = forms.DecisionForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            messages_add_errors(request, errors=form.errors)
             return redirect("credit-writeoff-list")
         action, note = form.cleaned_data["action"], form.cleaned_data["note"]
         try:
@@ -247,7 +237,7 @@ class WriteOffDecideView(generic.View):
                 services.write_off_reject(write_off_id=pk, manager=request.user, reason=note)
             messages.success(request, _("Write-off updated."))
         except (ValidationError, PermissionDenied) as error:
-            _report(request, error)
+            messages_add_errors(request, errors=error)
         return redirect("credit-writeoff-list")
 
 

@@ -12,17 +12,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 from oscar.core.loading import get_model
 
+from core.csv_export import csv_response
+from core.messages import messages_add_errors
 from operations import selectors, services
 from operations.dashboard import forms
 from operations.models import AcademicCalendarPeriod, PurchaseOrder, ReorderSuggestion, Supplier
-from shop.csv_export import csv_response
 
 StockRecord = get_model("partner", "StockRecord")
-
-
-def _report_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --------------------------------------------------------------------------- reorder
@@ -68,7 +64,7 @@ class ReorderActionView(generic.View):
                     user=request.user, stockrecord_ids=ids
                 )
             except ValidationError as error:
-                _report_errors(request, error)
+                messages_add_errors(request, errors=error)
                 return redirect("operations-reorder")
             messages.success(
                 request,
@@ -148,9 +144,7 @@ class PurchaseOrderActionView(generic.View):
                     request.POST, purchase_order=order, receiving=action == "receive"
                 )
                 if not form.is_valid():
-                    for field_errors in form.errors.values():
-                        for message in field_errors:
-                            messages.error(request, message)
+                    messages_add_errors(request, errors=form.errors)
                     return redirect("operations-po-detail", pk=order.pk)
                 if action == "update":
                     services.purchase_order_update_draft(
@@ -174,7 +168,7 @@ class PurchaseOrderActionView(generic.View):
             else:
                 messages.error(request, _("Unknown action."))
         except ValidationError as error:
-            _report_errors(request, error)
+            messages_add_errors(request, errors=error)
         return redirect("operations-po-detail", pk=order.pk)
 
 
@@ -232,11 +226,9 @@ class SupplierProductCreateView(generic.View):
                 )
                 messages.success(request, _("Product added to the supplier."))
             except ValidationError as error:
-                _report_errors(request, error)
+                messages_add_errors(request, errors=error)
         else:
-            for field_errors in form.errors.values():
-                for message in field_errors:
-                    messages.error(request, message)
+            messages_add_errors(request, errors=form.errors)
         return redirect("operations-supplier-update", pk=supplier.pk)
 
 
@@ -270,7 +262,7 @@ class SupplierPaymentCreateView(generic.View):
                 )
                 messages.success(request, _("Payment recorded."))
             except ValidationError as error:
-                _report_errors(request, error)
+                messages_add_errors(request, errors=error)
         else:
             messages.error(request, _("Check the payment amount and date."))
         return redirect("operations-supplier-statement", pk=supplier.pk)
@@ -330,16 +322,14 @@ class StockCountView(generic.View):
         record = get_object_or_404(StockRecord, pk=pk)
         form = forms.StockCountForm(request.POST)
         if not form.is_valid():
-            for field_errors in form.errors.values():
-                for message in field_errors:
-                    messages.error(request, message)
+            messages_add_errors(request, errors=form.errors)
             return redirect("operations-stock-detail", pk=record.pk)
         try:
             movement = services.stock_count_correct(
                 stockrecord_id=record.pk, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _report_errors(request, error)
+            messages_add_errors(request, errors=error)
         else:
             if movement is None:
                 messages.info(request, _("The count matches the stock: nothing changed."))
@@ -355,9 +345,7 @@ class StockFreezeView(generic.View):
         record = get_object_or_404(StockRecord, pk=pk)
         form = forms.StockFreezeForm(request.POST)
         if not form.is_valid():
-            for field_errors in form.errors.values():
-                for message in field_errors:
-                    messages.error(request, message)
+            messages_add_errors(request, errors=form.errors)
         elif form.cleaned_data["frozen"]:
             services.stockrecord_freeze(
                 stockrecord_id=record.pk, reason=form.cleaned_data["reason"], user=request.user

@@ -11,14 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import generic
 
+from core.messages import messages_add_errors
 from preorders import selectors, services
 from preorders.dashboard import forms
 from preorders.models import Preorder, PreorderSettings
-
-
-def _report_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _release_now(request, settings_id: int) -> None:
@@ -119,7 +115,7 @@ class SettingsCreateView(generic.FormView):
                 **_settings_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
-            _report_errors(self.request, exc)
+            messages_add_errors(self.request, errors=exc)
             return self.form_invalid(form)
         messages.success(
             self.request, _("%(product)s now takes pre-orders.") % {"product": settings.product}
@@ -162,7 +158,7 @@ class SettingsEditView(generic.FormView):
                 **_settings_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
-            _report_errors(self.request, exc)
+            messages_add_errors(self.request, errors=exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Pre-order settings saved."))
         release_date = form.cleaned_data["release_date"]
@@ -184,7 +180,7 @@ class DateMoveView(generic.View):
                 settings_id=pk, release_date=release_date, moved_by=request.user
             )
         except ValidationError as exc:
-            _report_errors(request, exc)
+            messages_add_errors(request, errors=exc)
             return redirect("preorders-product", pk=pk)
         if release_date == timezone.localdate():
             # Today means now: the release follows at once, as "Release now" does.
@@ -246,7 +242,7 @@ class CancelView(generic.View):
                     cancelled_by=request.user,
                 )
             except ValidationError as exc:
-                _report_errors(request, exc)
+                messages_add_errors(request, errors=exc)
             else:
                 messages.success(
                     request,
@@ -283,7 +279,7 @@ class HandOverView(generic.TemplateView):
         try:
             services.preorder_hand_over(preorder_id=preorder.pk, handed_over_by=request.user)
         except ValidationError as exc:
-            _report_errors(request, exc)
+            messages_add_errors(request, errors=exc)
         else:
             messages.success(
                 request, _("Pre-order %(number)s handed over.") % {"number": preorder.order_number}

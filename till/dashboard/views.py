@@ -28,17 +28,13 @@ from django.views import generic
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
+from core.messages import messages_add_errors
 from shop.staff.selectors import staff_name
 from till import selectors, services
 from till.dashboard import forms
 from till.models import RotaAssignment, TillSale
 
 Product = get_model("catalogue", "Product")
-
-
-def _report_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --------------------------------------------------------------------------- the till
@@ -309,7 +305,7 @@ class ShiftOpenView(generic.FormView):
                 opening_float=form.cleaned_data["opening_float"],
             )
         except ValidationError as error:
-            _report_errors(self.request, error)
+            messages_add_errors(self.request, errors=error)
             return self.form_invalid(form)
         messages.success(self.request, _("Shift opened."))
         return redirect("till-sale")
@@ -356,7 +352,7 @@ class ShiftCloseView(generic.FormView):
                 next_cashier=form.cleaned_data["next_cashier"],
             )
         except ValidationError as error:
-            _report_errors(self.request, error)
+            messages_add_errors(self.request, errors=error)
             return self.form_invalid(form)
         next_cashier = form.cleaned_data["next_cashier"]
         if next_cashier is None:
@@ -430,7 +426,7 @@ class RotaAssignmentCreateView(generic.FormView):
                 note=data["note"],
             )
         except ValidationError as error:
-            _report_errors(self.request, error)
+            messages_add_errors(self.request, errors=error)
             return self.form_invalid(form)
         messages.success(self.request, _("Rota saved."))
         return redirect(f"{reverse('till-rota')}?week={assignment.day.isoformat()}")

@@ -10,22 +10,10 @@ from playwright.sync_api import expect
 from loyalty.models import MemberType
 from marketing import services
 from marketing.models import Campaign
-from shop.staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.marketing import category_product, history_order, member
-from tests.factories.staff import staff_user
 
 AS_OF = dt.date(2015, 7, 1)
-
-
-@pytest.fixture
-def marketer(transactional_db):
-    return staff_user(
-        roles.MARKETING,
-        username="marketing",
-        email="marketing@campus.example",
-        password="marketing-pass-1",
-    )
 
 
 @pytest.fixture
@@ -45,15 +33,8 @@ def members(transactional_db):
 
 
 @pytest.mark.browser
-def test_marketing_builds_a_segment_and_sends_a_campaign(
-    browser_page, live_server, marketer, members
-):
-    page = browser_page
-    page.goto("/cms/login/")
-    page.fill("#id_username", "marketing")
-    page.fill("#id_password", "marketing-pass-1")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/cms/")
+def test_marketing_builds_a_segment_and_sends_a_campaign(marketer_page, members):
+    page = marketer_page
 
     page.goto("/cms/marketing/segments/new/")
     page.fill("#id_name", "Lapsed student drinkers")

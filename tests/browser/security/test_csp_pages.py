@@ -120,8 +120,8 @@ def test_wagtail_page_editor_runs_under_the_csp(csp_page, live_server, admin_use
 @pytest.mark.parametrize(
     "path, chart",
     [
-        ("/cms/crm/reports/", "canvas[data-crm-chart]"),
-        ("/cms/crm/kpis/", "canvas[data-crm-chart]"),
+        ("/cms/crm/reports/", "canvas[data-chart]"),
+        ("/cms/crm/kpis/", "canvas[data-chart]"),
     ],
 )
 def test_report_charts_draw_under_the_csp(csp_page, live_server, admin_user, path, chart):

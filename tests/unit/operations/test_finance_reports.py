@@ -141,5 +141,5 @@ def test_each_report_renders_and_exports_csv(client, shop):
     assert export["Content-Type"].startswith("text/csv")
     lines = export.content.decode().splitlines()
     assert lines[0].startswith("Category,Units")
-    # Every Decimal of a CSV is written with two places (shop.csv_export).
+    # Every Decimal of a CSV is written with two places (core.csv_export).
     assert "Snacks,3,30.00,18.00,12.00,40.00,0" in lines

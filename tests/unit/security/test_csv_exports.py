@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.csv_export import csv_response
 from credit import services as credit_services
-from shop.csv_export import csv_response
 from tests.factories.credit import credit_account, credit_staff
 from tests.factories.crm import CustomerFactory, marketing_manager
 from tests.factories.loyalty import paid_order

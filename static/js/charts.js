@@ -1,10 +1,12 @@
-// Draws every <canvas data-crm-chart="id"> from the JSON in <script id="id">, with the
-// vendored Chart.js (static/vendor/chartjs). Data come from the server's SQL aggregates.
+// The one chart script: draws every <canvas data-chart="id"> from the spec in <script id="id">
+// (written by json_script from core.charts.chart_spec) with the vendored Chart.js
+// (static/vendor/chartjs). A chart fills its box: the box (.chart, static/css/charts.css)
+// gives the height.
 (function () {
   function draw() {
     if (typeof Chart === "undefined") { return; }
-    document.querySelectorAll("canvas[data-crm-chart]").forEach(function (canvas) {
-      var source = document.getElementById(canvas.dataset.crmChart);
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var source = document.getElementById(canvas.dataset.chart);
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
       var stacked = !!spec.stacked;
