@@ -33,6 +33,7 @@ from crm.models import (
 )
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, PointsAccount, Wallet
+from shop.apps.order.selectors import orders_paid
 from shop.staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
@@ -401,15 +402,13 @@ SURVEY_SWEEP_WINDOW = dt.timedelta(days=7)
 
 def surveys_send_due(*, now: dt.datetime | None = None) -> int:
     """Send the order surveys whose delay is over (orders of the last week); idempotent."""
-    from crm.selectors import paid_orders
-
     now = now or timezone.now()
     rules = SurveySettings.load()
     if not rules.after_order:
         return 0
     latest = now - dt.timedelta(hours=rules.order_delay_hours)
     order_ids = (
-        paid_orders()
+        orders_paid()
         .filter(
             user__isnull=False,
             date_placed__lte=latest,

@@ -19,18 +19,12 @@ from marketing.models import (
     SegmentSizeSnapshot,
 )
 from marketing.rules import rules_compile
+from shop.apps.order.selectors import orders_paid
 
 User = get_user_model()
-Order = get_model("order", "Order")
 VoucherApplication = get_model("voucher", "VoucherApplication")
 
 PREVIEW_SIZE = 20
-
-
-def _paid_statuses():
-    from shop.apps.order.services import PAID_STATUSES
-
-    return PAID_STATUSES
 
 
 def segment_members_queryset(
@@ -196,9 +190,11 @@ class CampaignResults:
 def _revenue_after(*, user_ids, since: dt.datetime | None) -> Decimal:
     if since is None:
         return Decimal("0.00")
-    total = Order.objects.filter(
-        user_id__in=user_ids, status__in=_paid_statuses(), date_placed__gte=since
-    ).aggregate(total=Sum("total_incl_tax"))["total"]
+    total = (
+        orders_paid()
+        .filter(user_id__in=user_ids, date_placed__gte=since)
+        .aggregate(total=Sum("total_incl_tax"))["total"]
+    )
     # SQLite sums decimals as floats: round back to cents.
     return Decimal(total or 0).quantize(Decimal("0.01"))
 

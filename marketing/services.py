@@ -44,6 +44,7 @@ from marketing.models import (
     ValueGroup,
 )
 from marketing.rules import RuleError
+from shop.apps.order.selectors import orders_paid
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +56,6 @@ Voucher = get_model("voucher", "Voucher")
 BULK_BATCH_SIZE = 1000
 SEND_BATCH_SIZE = 100
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def _paid_statuses():
-    from shop.apps.order.services import PAID_STATUSES  # order.services imports loyalty
-
-    return PAID_STATUSES
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -114,9 +109,7 @@ def segments_builtin_ensure() -> int:
 
 def _customer_figures(*, until: dt.datetime) -> tuple[dict[int, dict], Decimal]:
     """Per customer, in two aggregate queries: orders, spend, first/last day, revenue, cost."""
-    orders = Order.objects.filter(
-        status__in=_paid_statuses(), user__isnull=False, date_placed__lt=until
-    )
+    orders = orders_paid().filter(user__isnull=False, date_placed__lt=until)
     figures = {
         row["user_id"]: row
         for row in orders.values("user_id").annotate(
@@ -152,7 +145,7 @@ def _customer_figures(*, until: dt.datetime) -> tuple[dict[int, dict], Decimal]:
 
 def _store_retention(*, until: dt.datetime) -> Decimal:
     year = dt.timedelta(days=365)
-    paid = Order.objects.filter(status__in=_paid_statuses(), user__isnull=False)
+    paid = orders_paid().filter(user__isnull=False)
 
     def buyers(start: dt.datetime, end: dt.datetime) -> set[int]:
         return set(

@@ -56,14 +56,14 @@ from preorders.models import (
     Preorder,
     PreorderSettings,
 )
-from shop.apps.order.services import (
+from shop.apps.order.constants import (
     ORDER_STATUS_CANCELLED,
     ORDER_STATUS_PENDING,
     ORDER_STATUS_SHIPPED,
+    PAYMENT_EVENT_PAID,
     SOURCE_TYPE_STRIPE,
-    order_mark_paid,
-    order_refund,
 )
+from shop.apps.order.services import order_mark_paid, order_refund
 from shop.apps.payment import stripe_gateway
 from shop.apps.shipping.methods import moment_label
 from shop.apps.shipping.selectors import (
@@ -84,7 +84,6 @@ Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
 PREORDER_METADATA_KIND = "preorder"
-PAYMENT_EVENT_PAID = "Paid"
 PAYMENT_EVENT_AUTHORISED = "Authorised"
 # A reservation whose checkout never placed an order (browser closed, crash) is given back.
 UNPLACED_RESERVATION_MINUTES = 60
