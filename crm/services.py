@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from crm import tasks
 from crm.models import (
     ContactLogEntry,
     ListEntry,
@@ -155,9 +156,7 @@ def _ticket_lock(*, ticket_id: int) -> Ticket:
 
 
 def _queue_message_notice(message: TicketMessage) -> None:
-    from crm.tasks import crm_ticket_message_notify
-
-    transaction.on_commit(lambda: crm_ticket_message_notify.delay(message.pk))
+    transaction.on_commit(lambda: tasks.crm_ticket_message_notify.delay(message.pk))
 
 
 @transaction.atomic
@@ -264,9 +263,7 @@ def ticket_close(*, ticket_id: int, satisfaction: int, now: dt.datetime | None =
             },
         )
         if created:
-            from crm.tasks import crm_survey_send
-
-            transaction.on_commit(lambda: crm_survey_send.delay(invitation.pk))
+            transaction.on_commit(lambda: tasks.crm_survey_send.delay(invitation.pk))
     return ticket
 
 

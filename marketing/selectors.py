@@ -18,7 +18,7 @@ from marketing.models import (
     Segment,
     SegmentSizeSnapshot,
 )
-from marketing.rules import rules_compile
+from marketing.rules import RuleError, rules_compile
 from shop.apps.order.selectors import orders_paid
 
 User = get_user_model()
@@ -105,8 +105,6 @@ def customer_marketing_profile(*, user) -> CustomerMarketingProfile:
 
 
 def _segment_contains(*, segment: Segment, user_id: int) -> bool:
-    from marketing.rules import RuleError
-
     try:
         return segment_queryset(segment=segment).filter(pk=user_id).exists()
     except RuleError:

@@ -48,6 +48,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
+from operations import selectors as operations_selectors
+from operations import services as operations_services
 from preorders import selectors
 from preorders.models import (
     AUTHORISATION_WINDOW_DAYS,
@@ -614,8 +616,6 @@ def preorders_waiting_stock_fill(*, product_id: int) -> list[int]:
     correction, a return). Each waiting line is consumed through operations' own sale path,
     which never takes more than the shelf holds. Returns the ids announced ready.
     """
-    from operations import services as operations_services
-
     waiting = (
         Preorder.objects.select_for_update(of=("self",))
         .select_related("settings")
@@ -848,8 +848,6 @@ def preorder_cancel(
 def _shelf_units(*, preorder: Preorder) -> dict[int, int]:
     """The released units that left the shelf and are not back yet ({} if the shelf was short
     at release), for the cancellation's refund to put back."""
-    from operations import selectors as operations_selectors
-
     left = operations_selectors.order_lines_returnable(line_ids=[preorder.line_id])
     quantity = min(preorder.quantity, left[preorder.line_id])
     return {preorder.line_id: quantity} if quantity > 0 else {}
@@ -857,8 +855,6 @@ def _shelf_units(*, preorder: Preorder) -> dict[int, int]:
 
 def _stock_back_on_shelf(*, preorder: Preorder, user) -> None:
     """A released, never handed-over unit is still on the store's shelf: book it back."""
-    from operations import services as operations_services
-
     try:
         operations_services.stock_return(
             order_line_id=preorder.line_id,
