@@ -190,6 +190,7 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
     )
     recommendations = []
     if apps.is_installed("recommendations"):
+        # Imported only when installed: the app is optional and its models load with it.
         from recommendations.selectors import recommended_products
 
         recommendations = recommended_products(user=user, request=request, limit=6)

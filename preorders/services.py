@@ -153,6 +153,7 @@ def _customer_restrictions(user):
     """The CRM's white/grey/black lists, when the CRM app is installed."""
     if user is None or not getattr(user, "is_authenticated", False) or not apps.is_installed("crm"):
         return None
+    # Imported only when installed: the app is optional and its models load with it.
     from crm.selectors import customer_restrictions
 
     return customer_restrictions(user=user)
