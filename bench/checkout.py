@@ -440,7 +440,7 @@ def consistency_check(
     from oscar.core.loading import get_model
 
     from loyalty.models import PointsAccount, PointsTransaction, Wallet, WalletTransaction
-    from shop.apps.order.services import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
+    from shop.apps.order.constants import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
 
     Order = get_model("order", "Order")
     Source = get_model("payment", "Source")

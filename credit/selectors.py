@@ -117,6 +117,7 @@ def onaccount_assess(
         )
     # A member on the CRM blacklist may not pay on account.
     if apps.is_installed("crm"):
+        # Imported only when installed: the app is optional and its models load with it.
         from crm.selectors import customer_restrictions
 
         restrictions = customer_restrictions(user=buyer)

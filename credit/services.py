@@ -36,12 +36,8 @@ from credit.models import (
     StatementDelivery,
     WriteOff,
 )
-from shop.apps.order.services import (
-    ORDER_STATUS_CANCELLED,
-    SOURCE_TYPE_ON_ACCOUNT,
-    order_mark_paid,
-    order_refund_account_amount,
-)
+from shop.apps.order.constants import ORDER_STATUS_CANCELLED, SOURCE_TYPE_ON_ACCOUNT
+from shop.apps.order.services import order_mark_paid, order_refund_account_amount
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +47,7 @@ OrderRefund = get_model("order", "OrderRefund")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
-#: SOURCE_TYPE_ON_ACCOUNT (imported above) is the Oscar payment source type of orders paid on
+#: SOURCE_TYPE_ON_ACCOUNT (from the order constants) is the Oscar payment source type of orders paid on
 #: account; finance takings show it, and the order refund services send its part here.
 ZERO = Decimal("0.00")
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from crm.models import SurveySettings
+from crm.tasks import crm_survey_send_for_order
 from shop.apps.order.signals import order_paid
 
 
@@ -14,8 +15,6 @@ def survey_after_paid_order(sender, order, **kwargs):
     rules = SurveySettings.load()
     if not rules.after_order:
         return
-    from crm.tasks import crm_survey_send_for_order
-
     order_id = order.pk
     countdown = rules.order_delay_hours * 3600
     # After commit: a rolled-back payment must not survey anyone. The task itself decides

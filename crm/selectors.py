@@ -35,26 +35,17 @@ from core.money import money_round
 from crm.models import ContactLogEntry, ListEntry, SurveyInvitation, Ticket
 from loyalty.economy import points_money_value
 from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction, Wallet
+from marketing.choices import ValueGroup
+from shop.apps.order.selectors import lines_paid, orders_paid
 
 User = get_user_model()
 Order = get_model("order", "Order")
-Line = get_model("order", "Line")
 UserAddress = get_model("address", "UserAddress")
 
 # "Repeatedly fails to collect pre-orders": this many no-shows in the window puts the
 # member on the grey list (must prepay) without anyone adding them by hand.
 NO_SHOW_LIMIT = 2
 NO_SHOW_WINDOW = dt.timedelta(days=180)
-
-
-def _paid_statuses():
-    from shop.apps.order.services import PAID_STATUSES  # order.services imports loyalty
-
-    return PAID_STATUSES
-
-
-def paid_orders():
-    return Order.objects.filter(status__in=_paid_statuses())
 
 
 # =========================================================================== restrictions
@@ -152,7 +143,8 @@ class CustomerProfile:
 def favourite_categories(*, user_id: int, limit: int = 5) -> list[dict]:
     """Top categories by units bought (a product's first category)."""
     return list(
-        Line.objects.filter(order__user_id=user_id, order__status__in=_paid_statuses())
+        lines_paid()
+        .filter(order__user_id=user_id)
         .values(category=F("product__categories__name"))
         .exclude(category=None)
         .annotate(units=Sum("quantity"), spend=Sum("line_price_incl_tax"))
@@ -176,7 +168,7 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
         if account
         else Decimal("0.00")
     )
-    orders = paid_orders().filter(user=user)
+    orders = orders_paid().filter(user=user)
     totals = orders.aggregate(
         spend=Sum("total_incl_tax"), count=Count("id"), last=Max("date_placed")
     )
@@ -200,6 +192,7 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
     )
     recommendations = []
     if apps.is_installed("recommendations"):
+        # Imported only when installed: the app is optional and its models load with it.
         from recommendations.selectors import recommended_products
 
         recommendations = recommended_products(user=user, request=request, limit=6)
@@ -403,7 +396,7 @@ def period_state(
 
 
 def _window_orders(window: DateWindow):
-    return paid_orders().filter(date_placed__gte=window.start, date_placed__lt=window.end)
+    return orders_paid().filter(date_placed__gte=window.start, date_placed__lt=window.end)
 
 
 def _day(value) -> dt.date:
@@ -482,7 +475,7 @@ def sales_by_member_type(*, window: DateWindow) -> list[dict]:
 
 def _customers_with_first_purchase():
     first = (
-        paid_orders().filter(user=OuterRef("pk")).order_by("date_placed").values("date_placed")[:1]
+        orders_paid().filter(user=OuterRef("pk")).order_by("date_placed").values("date_placed")[:1]
     )
     return User.objects.annotate(first_purchase=Subquery(first)).filter(
         first_purchase__isnull=False
@@ -683,7 +676,7 @@ def kpis_by_month(*, window: DateWindow, now: dt.datetime | None = None) -> list
     bounds = list(zip(months, [*months[1:], None], strict=True))
     previous_start = months[0] - relativedelta(months=1)
     rows = []
-    orders = paid_orders().filter(user__isnull=False)
+    orders = orders_paid().filter(user__isnull=False)
     prev_buyers = orders.filter(date_placed__gte=previous_start, date_placed__lt=months[0])
     # A member "joins" with their first paid purchase: cards of the demo were all issued on one
     # day, and accounts can be created long before anyone buys.
@@ -788,7 +781,5 @@ def survey_scores_by_value_group() -> list[tuple[str | None, int, int]]:
 def value_group_labels() -> dict[str, str]:
     labels = {"unscored": _("Not scored")}
     if apps.is_installed("marketing"):
-        from marketing.models import ValueGroup
-
         labels.update({value: str(label) for value, label in ValueGroup.choices})
     return labels

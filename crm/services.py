@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from core.links import site_url
+from crm import tasks
 from crm.models import (
     ContactLogEntry,
     ListEntry,
@@ -34,6 +35,7 @@ from crm.models import (
 )
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, PointsAccount, Wallet
+from shop.apps.order.selectors import orders_paid
 from shop.staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
@@ -151,9 +153,7 @@ def _ticket_lock(*, ticket_id: int) -> Ticket:
 
 
 def _queue_message_notice(message: TicketMessage) -> None:
-    from crm.tasks import crm_ticket_message_notify
-
-    transaction.on_commit(lambda: crm_ticket_message_notify.delay(message.pk))
+    transaction.on_commit(lambda: tasks.crm_ticket_message_notify.delay(message.pk))
 
 
 @transaction.atomic
@@ -260,9 +260,7 @@ def ticket_close(*, ticket_id: int, satisfaction: int, now: dt.datetime | None =
             },
         )
         if created:
-            from crm.tasks import crm_survey_send
-
-            transaction.on_commit(lambda: crm_survey_send.delay(invitation.pk))
+            transaction.on_commit(lambda: tasks.crm_survey_send.delay(invitation.pk))
     return ticket
 
 
@@ -398,15 +396,13 @@ SURVEY_SWEEP_WINDOW = dt.timedelta(days=7)
 
 def surveys_send_due(*, now: dt.datetime | None = None) -> int:
     """Send the order surveys whose delay is over (orders of the last week); idempotent."""
-    from crm.selectors import paid_orders
-
     now = now or timezone.now()
     rules = SurveySettings.load()
     if not rules.after_order:
         return 0
     latest = now - dt.timedelta(hours=rules.order_delay_hours)
     order_ids = (
-        paid_orders()
+        orders_paid()
         .filter(
             user__isnull=False,
             date_placed__lte=latest,

@@ -44,6 +44,7 @@ from loyalty.models import (
     PointsTransaction,
     Tier,
 )
+from shop.apps.order.selectors import orders_paid
 from shop.demo import constants as demo_constants
 
 # Printed by `make run` and written in the README: every demo card opens with it.
@@ -165,9 +166,6 @@ def _tier_for(tiers: list[Tier], spend: Decimal) -> Tier | None:
 
 @transaction.atomic
 def loyalty_demo_install(*, as_of: dt.datetime | None = None) -> LoyaltyDemoSummary:
-    from shop.apps.order.services import PAID_STATUSES  # order.services imports loyalty
-
-    Order = get_model("order", "Order")
     Line = get_model("order", "Line")
     Product = get_model("catalogue", "Product")
 
@@ -185,7 +183,8 @@ def loyalty_demo_install(*, as_of: dt.datetime | None = None) -> LoyaltyDemoSumm
 
     user_ids = sorted(members)
     orders = list(
-        Order.objects.filter(user_id__in=user_ids, status__in=PAID_STATUSES, date_placed__lte=as_of)
+        orders_paid()
+        .filter(user_id__in=user_ids, date_placed__lte=as_of)
         .order_by("user_id", "date_placed", "pk")
         .values_list("pk", "user_id", "date_placed", "total_incl_tax", "shipping_incl_tax")
     )

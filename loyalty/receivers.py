@@ -7,7 +7,7 @@ from oscar.apps.customer.signals import user_registered
 from oscar.apps.order.signals import order_status_changed
 
 from loyalty import services
-from shop.apps.order.services import ORDER_STATUS_CANCELLED, ORDER_STATUS_REFUNDED
+from shop.apps.order.constants import ORDER_STATUS_CANCELLED, ORDER_STATUS_REFUNDED
 from shop.apps.order.signals import order_paid, order_refunded
 
 # Set by the invitation link (/member-card/invite/<code>/), read once the visitor registers.

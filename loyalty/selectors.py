@@ -7,7 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from loyalty.economy import money_points_cost, points_money_value
 from loyalty.models import (
@@ -24,6 +24,8 @@ from loyalty.models import (
     years_later,
 )
 from shop.staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
+
+orders_paid = get_class("order.selectors", "orders_paid")
 
 
 def wallet_get_for_user(*, user) -> Wallet | None:
@@ -185,8 +187,6 @@ def accounts_spend_last_12_months(
     account in three queries, the per-account recompute for one. Accounts without card
     holders or orders are absent (spend 0). A holder of cards in two accounts counts for both.
     """
-    from shop.apps.order.services import PAID_STATUSES  # order.services imports loyalty
-
     now = now or timezone.now()
     holders = MemberCard.objects.filter(user__isnull=False)
     if account_ids is not None:
@@ -195,12 +195,9 @@ def accounts_spend_last_12_months(
     account_users = set(holders.values_list("account_id", "user_id").distinct())
     if not account_users:
         return {}
-    Order = get_model("order", "Order")
     OrderRefund = get_model("order", "OrderRefund")
     window = dict(date_placed__gt=now - dt.timedelta(days=365), date_placed__lte=now)
-    orders = Order.objects.filter(
-        user_id__in=holders.values("user_id"), status__in=PAID_STATUSES, **window
-    )
+    orders = orders_paid().filter(user_id__in=holders.values("user_id"), **window)
     net_by_user: dict[int, Decimal] = {
         row["user_id"]: row["total"]
         for row in orders.values("user_id")

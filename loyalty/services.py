@@ -1798,7 +1798,7 @@ def referral_register(*, newcomer, code: str) -> Referral:
     (the bonus is for bringing a new customer). The database refuses self-referral and a
     second referral of the same newcomer too.
     """
-    from shop.apps.order.services import PAID_STATUSES
+    from shop.apps.order.constants import PAID_STATUSES
 
     code = (code or "").strip().upper()
     profile = MemberProfile.objects.select_related("user").filter(referral_code=code).first()
@@ -1832,7 +1832,7 @@ def referral_reward_for_order(*, order_id: int) -> list[PointsTransaction]:
     its active card; a side without one at that moment gets nothing (there is no ledger to
     pay into). The referral records the order, so later orders pay nothing.
     """
-    from shop.apps.order.services import PAID_STATUSES
+    from shop.apps.order.constants import PAID_STATUSES
 
     order = Order.objects.get(pk=order_id)
     if order.user_id is None:

@@ -19,21 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField, StreamField
 
 from marketing.blocks import SegmentConditionsBlock
+from marketing.choices import Lifecycle, ValueGroup
 from marketing.rules import ALL, ANY, RuleError, rules_compile
-
-
-class ValueGroup(models.TextChoices):
-    MOST_VALUABLE = "most_valuable", _("Most valuable")
-    GROWTH = "growth", _("Growth")
-    LOW_VALUE = "low_value", _("Low / negative value")
-    PRE_CHURN = "pre_churn", _("Pre-churn")
-
-
-class Lifecycle(models.TextChoices):
-    NEW = "new", _("New")
-    ACTIVE = "active", _("Active")
-    LAPSING = "lapsing", _("Lapsing")
-    CHURNED = "churned", _("Churned")
 
 
 class SegmentationRun(models.Model):

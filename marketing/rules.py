@@ -21,10 +21,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from loyalty.models import MemberCard
+from loyalty.models import MemberCard, MemberType, Tier
+from marketing.choices import Lifecycle, ValueGroup
+from shop.apps.order.selectors import lines_paid, orders_paid
 
 ALL = "all"
 ANY = "any"
@@ -99,14 +102,10 @@ def _compare(path: str) -> Callable[[str, object, dt.date], Q]:
 
 
 def _member_type_codes() -> dict:
-    from loyalty.models import MemberType
-
     return {code.lower(): code for code in MemberType.objects.values_list("code", flat=True)}
 
 
 def _tier_names() -> dict:
-    from loyalty.models import Tier
-
     return {name.lower(): name for name in Tier.objects.values_list("name", flat=True)}
 
 
@@ -120,14 +119,10 @@ def _category_names() -> dict:
 
 
 def _value_groups() -> dict:
-    from marketing.models import ValueGroup
-
     return {value: value for value in ValueGroup.values}
 
 
 def _lifecycles() -> dict:
-    from marketing.models import Lifecycle
-
     return {value: value for value in Lifecycle.values}
 
 
@@ -155,19 +150,10 @@ def _points_q(operator: str, value: int, as_of: dt.date) -> Q:
 
 def _paid_orders(*, as_of: dt.date):
     """Paid orders placed before ``as_of``: a rule evaluated for a past day sees that day."""
-    from django.utils import timezone
-
-    from shop.apps.order.services import PAID_STATUSES
-
-    before = timezone.make_aware(dt.datetime.combine(as_of, dt.time()))
-    return get_model("order", "Order").objects.filter(
-        status__in=PAID_STATUSES, date_placed__lt=before
-    )
+    return orders_paid().filter(date_placed__lt=_day_start(as_of))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
-    from django.utils import timezone
-
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
@@ -207,12 +193,17 @@ def _days_since_purchase_q(operator: str, value: int, as_of: dt.date) -> Q:
 def _category_bought_q(operator: str, value: str, as_of: dt.date) -> Q:
     """Bought anything in the category or below it (Oscar's categories form a tree)."""
     Category = get_model("catalogue", "Category")
-    Line = get_model("order", "Line")
     category = Category.objects.get(slug=_category_names()[value])
     tree = Category.objects.filter(path__startswith=category.path, depth__gte=category.depth)
-    buyers = Line.objects.filter(
-        order__in=_paid_orders(as_of=as_of), product__categories__in=tree, order__user__isnull=False
-    ).values("order__user_id")
+    buyers = (
+        lines_paid()
+        .filter(
+            order__date_placed__lt=_day_start(as_of),
+            product__categories__in=tree,
+            order__user__isnull=False,
+        )
+        .values("order__user_id")
+    )
     return Q(pk__in=buyers)
 
 
@@ -353,10 +344,8 @@ def operator_choices() -> list[tuple[str, str]]:
 
 def rules_reference_day() -> dt.date:
     """The ``as_of`` day of the latest segmentation run, today if none ran yet."""
-    from django.utils import timezone
-
-    from marketing.models import SegmentationRun
-
+    # By the app registry, not an import: the models import this module to check segments.
+    SegmentationRun = get_model("marketing", "SegmentationRun")
     latest = SegmentationRun.objects.order_by("-as_of").values_list("as_of", flat=True).first()
     return latest or timezone.localdate()
 

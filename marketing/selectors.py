@@ -19,19 +19,13 @@ from marketing.models import (
     Segment,
     SegmentSizeSnapshot,
 )
-from marketing.rules import rules_compile
+from marketing.rules import RuleError, rules_compile
+from shop.apps.order.selectors import orders_paid
 
 User = get_user_model()
-Order = get_model("order", "Order")
 VoucherApplication = get_model("voucher", "VoucherApplication")
 
 PREVIEW_SIZE = 20
-
-
-def _paid_statuses():
-    from shop.apps.order.services import PAID_STATUSES
-
-    return PAID_STATUSES
 
 
 def segment_members_queryset(
@@ -112,8 +106,6 @@ def customer_marketing_profile(*, user) -> CustomerMarketingProfile:
 
 
 def _segment_contains(*, segment: Segment, user_id: int) -> bool:
-    from marketing.rules import RuleError
-
     try:
         return segment_queryset(segment=segment).filter(pk=user_id).exists()
     except RuleError:
@@ -189,9 +181,11 @@ class CampaignResults:
 def _revenue_after(*, user_ids, since: dt.datetime | None) -> Decimal:
     if since is None:
         return Decimal("0.00")
-    total = Order.objects.filter(
-        user_id__in=user_ids, status__in=_paid_statuses(), date_placed__gte=since
-    ).aggregate(total=Sum("total_incl_tax"))["total"]
+    total = (
+        orders_paid()
+        .filter(user_id__in=user_ids, date_placed__gte=since)
+        .aggregate(total=Sum("total_incl_tax"))["total"]
+    )
     return money_round(total)
 
 

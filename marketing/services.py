@@ -31,7 +31,10 @@ from oscar.core.loading import get_model
 from wagtail.rich_text import expand_db_html
 
 from core.links import site_url
-from marketing import links, segmentation
+from loyalty import services as loyalty_services
+from loyalty.models import PointsTransaction
+from loyalty.selectors import card_get_for_user
+from marketing import links, segmentation, tasks
 from marketing.models import (
     Campaign,
     CampaignMultiplierAward,
@@ -45,6 +48,9 @@ from marketing.models import (
     ValueGroup,
 )
 from marketing.rules import RuleError
+from marketing.selectors import segment_queryset, segment_user_ids
+from recommendations.selectors import recommended_products
+from shop.apps.order.selectors import orders_paid
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +62,6 @@ Voucher = get_model("voucher", "Voucher")
 BULK_BATCH_SIZE = 1000
 SEND_BATCH_SIZE = 100
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def _paid_statuses():
-    from shop.apps.order.services import PAID_STATUSES  # order.services imports loyalty
-
-    return PAID_STATUSES
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -115,9 +115,7 @@ def segments_builtin_ensure() -> int:
 
 def _customer_figures(*, until: dt.datetime) -> tuple[dict[int, dict], Decimal]:
     """Per customer, in two aggregate queries: orders, spend, first/last day, revenue, cost."""
-    orders = Order.objects.filter(
-        status__in=_paid_statuses(), user__isnull=False, date_placed__lt=until
-    )
+    orders = orders_paid().filter(user__isnull=False, date_placed__lt=until)
     figures = {
         row["user_id"]: row
         for row in orders.values("user_id").annotate(
@@ -153,7 +151,7 @@ def _customer_figures(*, until: dt.datetime) -> tuple[dict[int, dict], Decimal]:
 
 def _store_retention(*, until: dt.datetime) -> Decimal:
     year = dt.timedelta(days=365)
-    paid = Order.objects.filter(status__in=_paid_statuses(), user__isnull=False)
+    paid = orders_paid().filter(user__isnull=False)
 
     def buyers(start: dt.datetime, end: dt.datetime) -> set[int]:
         return set(
@@ -260,8 +258,6 @@ def segmentation_run(*, as_of: dt.date | None = None) -> SegmentationSummary:
 @transaction.atomic
 def segment_sizes_snapshot(*, day: dt.date) -> int:
     """Today's size of every segment (built-in and rule), replacing the day's earlier rows."""
-    from marketing.selectors import segment_queryset
-
     rows = [
         SegmentSizeSnapshot(
             day=day,
@@ -402,9 +398,6 @@ def campaign_send(*, campaign_id: int, by=None, now: dt.datetime | None = None) 
     Returns how many emails were queued. A second call on a campaign already sending or sent
     draws nobody new and queues nothing.
     """
-    from marketing.selectors import segment_user_ids
-    from marketing.tasks import campaign_deliver_batch  # tasks import services
-
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     if campaign.status in (Campaign.Status.SENDING, Campaign.Status.SENT):
         return 0
@@ -448,9 +441,11 @@ def campaign_send(*, campaign_id: int, by=None, now: dt.datetime | None = None) 
     )
     for start in range(0, len(pending), SEND_BATCH_SIZE):
         batch = pending[start : start + SEND_BATCH_SIZE]
-        transaction.on_commit(lambda batch=batch: campaign_deliver_batch.delay(campaign_id, batch))
+        transaction.on_commit(
+            lambda batch=batch: tasks.campaign_deliver_batch.delay(campaign_id, batch)
+        )
     if not pending:
-        transaction.on_commit(lambda: campaign_deliver_batch.delay(campaign_id, []))
+        transaction.on_commit(lambda: tasks.campaign_deliver_batch.delay(campaign_id, []))
     return len(pending)
 
 
@@ -480,8 +475,6 @@ def _voucher_create(*, campaign: Campaign, usage: str, now: dt.datetime):
 
 
 def _recommendation_lines(*, user) -> list[tuple[str, str]]:
-    from recommendations.selectors import recommended_products
-
     return [
         (product.get_title(), site_url(product.get_absolute_url()))
         for product in recommended_products(user=user, request=None, limit=3)
@@ -579,8 +572,6 @@ def _campaign_email_compose(
     link is the staff member's (``unsubscribe_user_id``), so trying it leaves the member's
     consent alone.
     """
-    from loyalty.selectors import card_get_for_user
-
     card = card_get_for_user(user=user)
     recommendations = _recommendation_lines(user=user)
     recommendation_html = "".join(
@@ -643,8 +634,6 @@ def _campaign_test_member(*, campaign: Campaign):
     """A member the campaign would reach, to show the test with: one with a name if any, the
     lowest id first so every test of a campaign shows the same person; ``None`` when the
     segment reaches nobody (or its rules no longer compile)."""
-    from marketing.selectors import segment_user_ids
-
     try:
         eligible = _eligible_user_ids(user_ids=segment_user_ids(segment_id=campaign.segment_id))
     except RuleError:
@@ -720,9 +709,6 @@ def campaign_recipient_deliver(*, recipient_id: int, now: dt.datetime | None = N
     The row is locked and must still be pending; the email, the bonus points, the voucher and
     the "sent" mark commit together, so a failure rolls everything back for the retry.
     """
-    from loyalty import services as loyalty_services
-    from loyalty.selectors import card_get_for_user
-
     recipient = (
         # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins below.
         CampaignRecipient.objects.select_for_update(of=("self",))
@@ -822,9 +808,6 @@ def campaign_multiplier_award_for_order(*, order_id: int) -> int:
     Runs after loyalty earned the order's points (same order_paid transaction) and adds
     ``earned x (multiplier - 1)``; the unique (recipient, order) row makes it once per order.
     """
-    from loyalty import services as loyalty_services
-    from loyalty.models import PointsTransaction
-
     order = Order.objects.filter(pk=order_id).values("user_id", "date_placed").first()
     if order is None or order["user_id"] is None:
         return 0

@@ -7,7 +7,7 @@ from oscar.apps.partner import receivers as oscar_partner_receivers
 from oscar.core.loading import get_model
 
 from operations import services
-from shop.apps.order.services import ORDER_STATUS_CANCELLED, ORDER_STATUS_PENDING
+from shop.apps.order.constants import ORDER_STATUS_CANCELLED, ORDER_STATUS_PENDING
 from shop.apps.order.signals import order_paid, order_refund_requested, order_refunded
 
 StockRecord = get_model("partner", "StockRecord")

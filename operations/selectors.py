@@ -41,12 +41,11 @@ from operations.models import (
     SupplierProduct,
 )
 from operations.reorder import CalendarPeriod, reorder_point_with_floor, stock_is_low
-from shop.apps.order.selectors import payment_method_label
-from shop.apps.order.services import PAID_STATUSES
+from shop.apps.order.constants import ORDER_STATUS_CANCELLED
+from shop.apps.order.selectors import lines_paid, orders_paid, payment_method_label
 
 StockRecord = get_model("partner", "StockRecord")
 Line = get_model("order", "Line")
-Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -67,7 +66,7 @@ def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def paid_lines(*, start: date | None = None, end: date | None = None):
-    lines = Line.objects.filter(order__status__in=PAID_STATUSES)
+    lines = lines_paid()
     if start is not None and end is not None:
         since, until = _day_bounds(start, end)
         lines = lines.filter(order__date_placed__gte=since, order__date_placed__lt=until)
@@ -446,7 +445,7 @@ def takings_daily(*, start: date, end: date) -> list[dict]:
     tz = timezone.get_current_timezone()
     sources = (
         Source.objects.filter(
-            order__status__in=PAID_STATUSES,
+            order__in=orders_paid(),
             order__date_placed__gte=since,
             order__date_placed__lt=until,
         )
@@ -467,8 +466,8 @@ def takings_daily(*, start: date, end: date) -> list[dict]:
         for r in sources
     ]
     unrecorded = (
-        Order.objects.filter(
-            status__in=PAID_STATUSES,
+        orders_paid()
+        .filter(
             date_placed__gte=since,
             date_placed__lt=until,
             sources__isnull=True,
@@ -607,7 +606,8 @@ def sellers_ranked(*, start: date, end: date, worst: bool = False, limit: int = 
 def slow_movers(*, as_of: date, idle_days: int = 30, limit: int = 100) -> list[dict]:
     """Stock on the shelf that has not sold for ``idle_days`` (or ever), oldest sale first."""
     last_sold = Subquery(
-        Line.objects.filter(stockrecord_id=OuterRef("pk"), order__status__in=PAID_STATUSES)
+        lines_paid()
+        .filter(stockrecord_id=OuterRef("pk"))
         .order_by()
         .values("stockrecord_id")
         .annotate(last=Max("order__date_placed"))
@@ -647,7 +647,7 @@ def member_promotion_units_used(*, offer_id: int, user_id: int) -> int:
             order__user_id=user_id,
             discounts__order_discount__offer_id=offer_id,
         )
-        .exclude(order__status="Cancelled")
+        .exclude(order__status=ORDER_STATUS_CANCELLED)
         .distinct()
         .aggregate(total=Sum("quantity"))["total"]
         or 0

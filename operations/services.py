@@ -33,6 +33,7 @@ from operations.models import (
     SupplierPayment,
     SupplierProduct,
 )
+from operations.offers import MemberLimitedPercentageBenefit
 
 logger = logging.getLogger(__name__)
 
@@ -728,8 +729,6 @@ def member_promotion_create(
     Condition = get_model("offer", "Condition")
     Benefit = get_model("offer", "Benefit")
     Range = get_model("offer", "Range")
-    from operations.offers import MemberLimitedPercentageBenefit
-
     if not name.strip():
         raise ValidationError(_("Give the promotion a name."))
     if not Decimal("0") < percent <= Decimal("100"):

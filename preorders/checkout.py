@@ -20,6 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
+from preorders import selectors, services
+from shop.apps.order.constants import PAYMENT_EVENT_PAID
+from shop.apps.order.tasks import order_confirmation_email_send
+from shop.apps.shipping.codes import PICK_UP_CODE
+
 logger = logging.getLogger(__name__)
 
 FailedPreCondition = get_class("checkout.exceptions", "FailedPreCondition")
@@ -29,8 +34,6 @@ UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 
 def basket_preorder_line(*, basket):
     """(line, settings) of the basket's pre-order line, or None."""
-    from preorders import selectors
-
     for line in basket.all_lines():
         settings = selectors.preorder_settings_open_for_product(product=line.product)
         if settings is not None:
@@ -60,8 +63,6 @@ def preorder_basket_rule_check(*, basket) -> None:
 
 def preorder_payment_handle(*, view, order_number, total, **kwargs) -> None:
     """``handle_payment`` for a pre-order basket: reserve the units, then secure the money."""
-    from preorders import services
-
     if kwargs.get("credit_account_id") or kwargs.get("wallet_amount", 0) > 0:
         raise UnableToTakePayment(
             _("Pre-orders are paid by card only: please pay without the campus card or account.")
@@ -70,8 +71,6 @@ def preorder_payment_handle(*, view, order_number, total, **kwargs) -> None:
     payment_method_id = payment_form.cleaned_data.get("payment_method_id") if payment_form else ""
     if not payment_method_id:
         raise UnableToTakePayment(_("Please enter your card details."))
-    from shop.apps.shipping.methods import PICK_UP_CODE
-
     line, settings = basket_preorder_line(basket=view.request.basket)
     picked_up = view.checkout_session.shipping_method_code(view.request.basket) == PICK_UP_CODE
     user = view.request.user
@@ -97,7 +96,7 @@ def preorder_payment_handle(*, view, order_number, total, **kwargs) -> None:
     if preorder.payment_intent_id:
         paid_now = preorder.status == preorder.Status.AWAITING_RELEASE
         view.add_payment_event(
-            services.PAYMENT_EVENT_PAID if paid_now else services.PAYMENT_EVENT_AUTHORISED,
+            PAYMENT_EVENT_PAID if paid_now else services.PAYMENT_EVENT_AUTHORISED,
             preorder.amount,
             reference=preorder.payment_intent_id,
         )
@@ -123,9 +122,6 @@ def preorder_order_place(
     The order becomes Paid only when the pre-order is charged at release, so points, stock
     and recommendations follow then (``preorders.services.preorder_release``).
     """
-    from preorders import services
-    from shop.apps.order.tasks import order_confirmation_email_send
-
     preorder = view.preorder
     try:
         with transaction.atomic():

@@ -30,6 +30,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
+from operations import services as operations_services
+from operations.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from preorders import services
 from preorders.models import PaymentPolicy, PreorderSettings
 from shop.demo import constants
@@ -126,9 +128,6 @@ def preorders_demo_install() -> list[PreorderSettings]:
 
 def _goods_receive(*, product, quantity: int) -> None:
     """Receive the pre-ordered goods once, through operations' own purchase order path."""
-    from operations import services as operations_services
-    from operations.models import PurchaseOrder, PurchaseOrderLine, Supplier
-
     record = product.stockrecords.get()
     if PurchaseOrderLine.objects.filter(stockrecord=record).exists():
         return

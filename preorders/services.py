@@ -49,6 +49,8 @@ from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from core.links import site_url
+from operations import selectors as operations_selectors
+from operations import services as operations_services
 from preorders import selectors
 from preorders.models import (
     AUTHORISATION_WINDOW_DAYS,
@@ -57,14 +59,14 @@ from preorders.models import (
     Preorder,
     PreorderSettings,
 )
-from shop.apps.order.services import (
+from shop.apps.order.constants import (
     ORDER_STATUS_CANCELLED,
     ORDER_STATUS_PENDING,
     ORDER_STATUS_SHIPPED,
+    PAYMENT_EVENT_PAID,
     SOURCE_TYPE_STRIPE,
-    order_mark_paid,
-    order_refund,
 )
+from shop.apps.order.services import order_mark_paid, order_refund
 from shop.apps.payment import stripe_gateway
 from shop.apps.shipping.methods import moment_label
 from shop.apps.shipping.selectors import (
@@ -85,7 +87,6 @@ Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
 PREORDER_METADATA_KIND = "preorder"
-PAYMENT_EVENT_PAID = "Paid"
 PAYMENT_EVENT_AUTHORISED = "Authorised"
 # A reservation whose checkout never placed an order (browser closed, crash) is given back.
 UNPLACED_RESERVATION_MINUTES = 60
@@ -149,6 +150,7 @@ def _customer_restrictions(user):
     """The CRM's white/grey/black lists, when the CRM app is installed."""
     if user is None or not getattr(user, "is_authenticated", False) or not apps.is_installed("crm"):
         return None
+    # Imported only when installed: the app is optional and its models load with it.
     from crm.selectors import customer_restrictions
 
     return customer_restrictions(user=user)
@@ -612,8 +614,6 @@ def preorders_waiting_stock_fill(*, product_id: int) -> list[int]:
     correction, a return). Each waiting line is consumed through operations' own sale path,
     which never takes more than the shelf holds. Returns the ids announced ready.
     """
-    from operations import services as operations_services
-
     waiting = (
         Preorder.objects.select_for_update(of=("self",))
         .select_related("settings")
@@ -846,8 +846,6 @@ def preorder_cancel(
 def _shelf_units(*, preorder: Preorder) -> dict[int, int]:
     """The released units that left the shelf and are not back yet ({} if the shelf was short
     at release), for the cancellation's refund to put back."""
-    from operations import selectors as operations_selectors
-
     left = operations_selectors.order_lines_returnable(line_ids=[preorder.line_id])
     quantity = min(preorder.quantity, left[preorder.line_id])
     return {preorder.line_id: quantity} if quantity > 0 else {}
@@ -855,8 +853,6 @@ def _shelf_units(*, preorder: Preorder) -> dict[int, int]:
 
 def _stock_back_on_shelf(*, preorder: Preorder, user) -> None:
     """A released, never handed-over unit is still on the store's shelf: book it back."""
-    from operations import services as operations_services
-
     try:
         operations_services.stock_return(
             order_line_id=preorder.line_id,

@@ -19,9 +19,8 @@ from oscar.core.loading import get_model
 from recommendations import engine
 from recommendations.caching import recommendations_cache_bump, recommendations_cache_forget
 from recommendations.models import ProductRule, RecommendationList
-from shop.apps.order.services import PAID_STATUSES
+from shop.apps.order.selectors import lines_paid
 
-Line = get_model("order", "Line")
 Product = get_model("catalogue", "Product")
 
 # Lists keep more candidates than any block shows, so products that are sold out, hidden
@@ -41,7 +40,7 @@ class RecomputeSummary:
 
 
 def _paid_lines():
-    return Line.objects.filter(order__status__in=PAID_STATUSES, product__isnull=False)
+    return lines_paid().filter(product__isnull=False)
 
 
 def _local_day(moment: dt.datetime) -> int:

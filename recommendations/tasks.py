@@ -4,7 +4,7 @@ from celery import shared_task
 from oscar.core.loading import get_model
 
 from recommendations import services
-from shop.apps.order.services import PAID_STATUSES
+from shop.apps.order.constants import PAID_STATUSES
 
 Order = get_model("order", "Order")
 

@@ -20,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
 
+from shop.celery import app
+
 UP = "up"
 DOWN = "down"
 # The embedded profile runs tasks in-process: there is no broker or worker to be down.
@@ -72,8 +74,6 @@ def broker_state() -> str:
 def worker_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return EAGER
-    from shop.celery import app
-
     try:
         with _broker_connection() as broker:
             broker.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)

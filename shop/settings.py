@@ -19,6 +19,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's documented way to pull its defaults)
 
+from shop.apps.order.constants import (
+    ORDER_STATUS_CANCELLED,
+    ORDER_STATUS_COMPLETE,
+    ORDER_STATUS_PAID,
+    ORDER_STATUS_PENDING,
+    ORDER_STATUS_REFUNDED,
+    ORDER_STATUS_SHIPPED,
+)
 from shop.security_policy import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -438,16 +446,21 @@ OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "country")
 OSCAR_PRODUCTS_PER_PAGE = 24
 # Oscar's initial order status and the pipeline operators move orders through.
-OSCAR_INITIAL_ORDER_STATUS = "Pending"
-OSCAR_INITIAL_LINE_STATUS = "Pending"
+OSCAR_INITIAL_ORDER_STATUS = ORDER_STATUS_PENDING
+OSCAR_INITIAL_LINE_STATUS = ORDER_STATUS_PENDING
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending": ("Paid", "Cancelled"),
-    "Paid": ("Shipped", "Complete", "Cancelled", "Refunded"),
-    "Shipped": ("Complete", "Refunded"),
-    "Complete": ("Refunded",),
-    "Cancelled": (),
+    ORDER_STATUS_PENDING: (ORDER_STATUS_PAID, ORDER_STATUS_CANCELLED),
+    ORDER_STATUS_PAID: (
+        ORDER_STATUS_SHIPPED,
+        ORDER_STATUS_COMPLETE,
+        ORDER_STATUS_CANCELLED,
+        ORDER_STATUS_REFUNDED,
+    ),
+    ORDER_STATUS_SHIPPED: (ORDER_STATUS_COMPLETE, ORDER_STATUS_REFUNDED),
+    ORDER_STATUS_COMPLETE: (ORDER_STATUS_REFUNDED,),
+    ORDER_STATUS_CANCELLED: (),
     # Reached when everything paid has been refunded (dashboard refunds).
-    "Refunded": (),
+    ORDER_STATUS_REFUNDED: (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 # Store operations (operations/dashboard): appended to Oscar's default dashboard menu.

@@ -29,8 +29,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from loyalty.models import MemberCard
-from shop.apps.checkout.services import PAYMENT_EVENT_PAID
-from shop.apps.order.services import SOURCE_TYPE_CASH
+from shop.apps.order.constants import PAYMENT_EVENT_PAID, SOURCE_TYPE_CASH
 from shop.demo import constants as demo_constants
 from till import selectors, services
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillSale

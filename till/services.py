@@ -26,14 +26,8 @@ from oscar.templatetags.currency_filters import currency
 from core.money import money_round
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, Wallet
-from shop.apps.checkout.services import PAYMENT_EVENT_PAID
-from shop.apps.order.services import (
-    SOURCE_TYPE_CASH,
-    SOURCE_TYPE_WALLET,
-    order_mark_paid,
-    order_refund,
-    order_refundable_amount,
-)
+from shop.apps.order.constants import PAYMENT_EVENT_PAID, SOURCE_TYPE_CASH, SOURCE_TYPE_WALLET
+from shop.apps.order.services import order_mark_paid, order_refund, order_refundable_amount
 from shop.staff.selectors import staff_name
 from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale

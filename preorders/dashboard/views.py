@@ -63,7 +63,7 @@ def _release_now(request, settings_id: int) -> None:
 class ReportView(generic.TemplateView):
     """Per pre-order product: reserved, charged, failed, cancelled, revenue."""
 
-    template_name = "oscar/dashboard/preorders/report.html"
+    template_name = "preorders/dashboard/report.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -72,7 +72,7 @@ class ReportView(generic.TemplateView):
 
 
 class ProductView(generic.DetailView):
-    template_name = "oscar/dashboard/preorders/product.html"
+    template_name = "preorders/dashboard/product.html"
     model = PreorderSettings
     context_object_name = "settings"
 
@@ -104,7 +104,7 @@ def _settings_kwargs(data: dict) -> dict:
 
 
 class SettingsCreateView(generic.FormView):
-    template_name = "oscar/dashboard/preorders/form.html"
+    template_name = "preorders/dashboard/form.html"
     form_class = forms.SettingsCreateForm
 
     def form_valid(self, form):
@@ -124,7 +124,7 @@ class SettingsCreateView(generic.FormView):
 
 
 class SettingsEditView(generic.FormView):
-    template_name = "oscar/dashboard/preorders/form.html"
+    template_name = "preorders/dashboard/form.html"
     form_class = forms.SettingsForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -254,7 +254,7 @@ class CancelView(generic.View):
 class HandOverView(generic.TemplateView):
     """Cashiers: find a member's released pre-orders by card number and hand them over."""
 
-    template_name = "oscar/dashboard/preorders/hand_over.html"
+    template_name = "preorders/dashboard/hand_over.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from shop.apps.order.constants import ORDER_STATUS_COMPLETE
 from shop.staff import roles
 
 PARTNER_NAME = "Campus Store"
@@ -27,7 +28,7 @@ MEMBER_GIVEN_NAMES = (
 )  # fmt: skip
 # "H" for history: keeps demo order numbers apart from Oscar's numeric checkout numbers.
 HISTORY_ORDER_NUMBER_PREFIX = "H"
-HISTORY_ORDER_STATUS = "Complete"
+HISTORY_ORDER_STATUS = ORDER_STATUS_COMPLETE
 HISTORY_SHIPPING_METHOD = "In-store purchase"
 HISTORY_SHIPPING_CODE = "in-store"
 # Purchases are spread over opening hours, local time (settings.TIME_ZONE).

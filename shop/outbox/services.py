@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from shop.celery import app
 from shop.outbox.models import PendingTask
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,6 @@ def pending_tasks_publish(*, limit: int = PUBLISH_BATCH_SIZE) -> int:
     after its publish but rolled back would be published again, which is safe because every
     task of ours is idempotent.
     """
-    from shop.celery import app
-
     published = 0
     with transaction.atomic():
         pending = PendingTask.objects.select_for_update(skip_locked=True).order_by("pk")[:limit]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 from oscar.test.factories import OrderFactory, OrderLineFactory, create_product
 
-from shop.apps.order.services import ORDER_STATUS_COMPLETE
+from shop.apps.order.constants import ORDER_STATUS_COMPLETE
 
 
 def product_in_stock(title: str, *, num_in_stock: int = 10, **kwargs):

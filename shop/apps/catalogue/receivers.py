@@ -11,14 +11,13 @@ from oscar.core.loading import get_model
 from treebeard.mp_tree import nodes_deleted, path_updated
 
 from loyalty.models import MemberType
-from preorders.models import Preorder, PreorderSettings
 from shop.apps.catalogue.selectors import catalogue_version_forget, menu_categories_forget
 
 Category = get_model("catalogue", "Category")
 
-# Every model a product card reads (title, image, price, member price, availability,
-# pre-order state), and the offers and ranges, so that HTML cached under the catalogue
-# version never outlives a change a shopper could see.
+# Every model a product card reads (title, image, price, member price, availability), and
+# the offers and ranges, so that HTML cached under the catalogue version never outlives a
+# change a shopper could see. The pre-order state is forgotten by preorders' receivers.
 CATALOGUE_VERSION_SENDERS = [
     get_model("catalogue", "Product"),
     get_model("catalogue", "ProductClass"),
@@ -30,8 +29,6 @@ CATALOGUE_VERSION_SENDERS = [
     get_model("offer", "Condition"),
     get_model("offer", "Range"),
     get_model("offer", "RangeProduct"),
-    PreorderSettings,
-    Preorder,
     # The discounts a member price on a card is worked out from (shop.apps.offer.selectors).
     MemberType,
 ]

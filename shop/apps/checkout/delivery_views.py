@@ -15,12 +15,8 @@ from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
 
 from shop.apps.checkout.forms import CampusDeliveryForm
-from shop.apps.shipping.methods import (
-    PICK_UP_CODE,
-    delivery_round_label,
-    shipping_method_needs_address,
-    shipping_method_unwrap,
-)
+from shop.apps.shipping.codes import PICK_UP_CODE, shipping_method_needs_address
+from shop.apps.shipping.methods import delivery_round_label, shipping_method_unwrap
 from shop.apps.shipping.selectors import delivery_settings_get
 
 Country = get_model("address", "Country")

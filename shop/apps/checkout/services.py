@@ -23,7 +23,8 @@ from oscar.core.loading import get_class, get_model
 
 from loyalty import services as wallet_services
 from loyalty.models import Wallet
-from shop.apps.order.services import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET, order_mark_paid
+from shop.apps.order.constants import PAYMENT_EVENT_PAID, SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
+from shop.apps.order.services import order_mark_paid
 from shop.apps.order.tasks import order_confirmation_email_send
 from shop.apps.payment import stripe_gateway
 
@@ -45,7 +46,6 @@ Selector = get_class("partner.strategy", "Selector")
 Applicator = get_class("offer.applicator", "Applicator")
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 
-PAYMENT_EVENT_PAID = "Paid"
 CHECKOUT_METADATA_KIND = "checkout"
 
 

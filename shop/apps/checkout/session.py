@@ -10,7 +10,7 @@ address at all, campus delivery asks building and room (``shop.apps.shipping.met
 from oscar.apps.checkout import session
 
 from preorders.checkout import preorder_basket_rule_check
-from shop.apps.shipping.methods import shipping_method_needs_address
+from shop.apps.shipping.codes import shipping_method_needs_address
 
 
 class CheckoutSessionMixin(session.CheckoutSessionMixin):

@@ -5,15 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext, ngettext
+from oscar.core.loading import get_model
 
-from loyalty import selectors as loyalty_selectors
-from shop.apps.order.services import (
+from shop.apps.order.constants import (
+    PAID_STATUSES,
     SOURCE_TYPE_CASH,
     SOURCE_TYPE_ON_ACCOUNT,
     SOURCE_TYPE_STRIPE,
     SOURCE_TYPE_WALLET,
 )
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+
+
+def orders_paid() -> QuerySet:
+    """Orders that were paid, whatever became of them since (shipped, collected, refunded):
+    the one definition of "paid orders" for reports, segments, loyalty and recommendations."""
+    return Order.objects.filter(status__in=PAID_STATUSES)
+
+
+def lines_paid() -> QuerySet:
+    """The lines of ``orders_paid()``: what was bought, for units and sales per product."""
+    return Line.objects.filter(order__status__in=PAID_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -52,20 +68,22 @@ def _source_label(source) -> str:
     return payment_method_label(source_type=name)
 
 
-def order_payments(*, order) -> list[OrderPayment]:
+def order_payments(
+    *, order, points_spent: int = 0, points_spent_value: Decimal = Decimal(0)
+) -> list[OrderPayment]:
     """How the order was paid: the points it spent, then each payment source in the order
     they were taken. Points are a discount in Oscar's books, not a source, yet to the shopper
-    they paid part of the bill, so they are listed with the rest."""
+    they paid part of the bill, so they are listed with the rest. The points come from the
+    caller (loyalty keeps them), so that loyalty can read paid orders here without a circle."""
     payments = []
-    points = loyalty_selectors.order_points(order_id=order.pk) if order.pk else None
-    if points is not None and points.spent:
+    if points_spent:
         payments.append(
             OrderPayment(
                 label=ngettext(
-                    "Points (%(points)d point)", "Points (%(points)d points)", points.spent
+                    "Points (%(points)d point)", "Points (%(points)d points)", points_spent
                 )
-                % {"points": points.spent},
-                amount=points.spent_value,
+                % {"points": points_spent},
+                amount=points_spent_value,
             )
         )
     for source in order.sources.select_related("source_type").order_by("pk"):

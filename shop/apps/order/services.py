@@ -17,6 +17,17 @@ from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
 from loyalty import services as wallet_services
+from shop.apps.order.constants import (
+    ORDER_STATUS_PAID,
+    ORDER_STATUS_PENDING,
+    ORDER_STATUS_REFUNDED,
+    PAID_STATUSES,
+    PAYMENT_EVENT_REFUNDED,
+    SOURCE_TYPE_CASH,
+    SOURCE_TYPE_ON_ACCOUNT,
+    SOURCE_TYPE_STRIPE,
+    SOURCE_TYPE_WALLET,
+)
 from shop.apps.order.signals import order_paid, order_refund_requested, order_refunded
 from shop.apps.order.tasks import order_refund_email_send
 from shop.apps.payment import stripe_gateway
@@ -31,25 +42,6 @@ PaymentEventType = get_model("order", "PaymentEventType")
 PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
 Source = get_model("payment", "Source")
 
-ORDER_STATUS_PENDING = "Pending"
-ORDER_STATUS_PAID = "Paid"
-ORDER_STATUS_SHIPPED = "Shipped"
-ORDER_STATUS_COMPLETE = "Complete"
-ORDER_STATUS_CANCELLED = "Cancelled"
-ORDER_STATUS_REFUNDED = "Refunded"
-# Statuses an order can only reach after it was paid.
-PAID_STATUSES = frozenset(
-    {ORDER_STATUS_PAID, ORDER_STATUS_SHIPPED, ORDER_STATUS_COMPLETE, ORDER_STATUS_REFUNDED}
-)
-
-# Names shared with the checkout (shop.apps.checkout.services) that records the payments.
-SOURCE_TYPE_STRIPE = "Stripe"
-SOURCE_TYPE_WALLET = "Campus wallet"
-# Orders bought on a department credit account (credit/): refunds become credit notes.
-SOURCE_TYPE_ON_ACCOUNT = "On account"
-# Paid in cash at the in-store till (till.services records it under the same name).
-SOURCE_TYPE_CASH = "Cash"
-PAYMENT_EVENT_REFUNDED = "Refunded"
 CENT = Decimal("0.01")
 
 

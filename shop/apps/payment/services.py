@@ -6,6 +6,9 @@ from django.db import IntegrityError, transaction
 from oscar.core.loading import get_class, get_model
 
 from loyalty import services as wallet_services
+from preorders import services as preorder_services
+from shop.apps.checkout import services as checkout_services
+from shop.apps.order.services import order_refund_reconcile_with_stripe
 from shop.apps.payment import stripe_gateway
 
 logger = logging.getLogger(__name__)
@@ -34,9 +37,6 @@ def _attempt_for(payment_intent: stripe_gateway.PaymentIntentResult):
 
 
 def _on_payment_intent_succeeded(data: dict) -> None:
-    from preorders import services as preorder_services
-    from shop.apps.checkout import services as checkout_services
-
     payment_intent = _payment_intent_from_event_object(data)
     if payment_intent.metadata.get("kind") == wallet_services.WALLET_TOP_UP_METADATA_KIND:
         wallet_services.wallet_top_up_from_payment_intent(payment_intent=payment_intent)
@@ -58,8 +58,6 @@ def _on_payment_intent_succeeded(data: dict) -> None:
 
 
 def _on_payment_intent_failed(data: dict) -> None:
-    from shop.apps.checkout import services as checkout_services
-
     payment_intent = _payment_intent_from_event_object(data)
     attempt = _attempt_for(payment_intent)
     if attempt is None or attempt.order_id is not None:
@@ -71,8 +69,6 @@ def _on_payment_intent_failed(data: dict) -> None:
 
 
 def _on_charge_refunded(data: dict) -> None:
-    from shop.apps.order.services import order_refund_reconcile_with_stripe
-
     payment_intent_id = data.get("payment_intent")
     attempt = CheckoutAttempt.objects.filter(
         payment_intent_id=payment_intent_id, order__isnull=False

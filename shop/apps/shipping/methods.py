@@ -17,15 +17,8 @@ from oscar.apps.shipping.methods import FixedPrice, Free
 from oscar.core import prices
 
 from loyalty.offers import basket_goods_value_before_points
+from shop.apps.shipping.codes import CAMPUS_DELIVERY_CODE_PREFIX, PICK_UP_CODE
 from shop.apps.shipping.selectors import DeliveryRound
-
-PICK_UP_CODE = "pick-up"
-CAMPUS_DELIVERY_CODE_PREFIX = "campus-delivery-"
-
-
-def shipping_method_needs_address(*, code: str | None) -> bool:
-    """Only campus delivery asks where to (building and room); pick-up asks nothing."""
-    return bool(code) and code.startswith(CAMPUS_DELIVERY_CODE_PREFIX)
 
 
 def shipping_method_unwrap(method):

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from shop.apps.shipping.codes import PICK_UP_CODE, shipping_method_needs_address
 from shop.apps.shipping.models import DeliverySettings
 from shop.cache import cache_forget
 
@@ -148,8 +149,6 @@ class OrderHandover:
 def order_handover_get(*, order) -> OrderHandover | None:
     """Pick-up place or delivery building and room of an order; None for an order the
     store's methods did not ship (nothing to hand over, e.g. a till sale)."""
-    from shop.apps.shipping.methods import PICK_UP_CODE, shipping_method_needs_address
-
     if order.shipping_code == PICK_UP_CODE:
         return OrderHandover(
             is_pick_up=True,

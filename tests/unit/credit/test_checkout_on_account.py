@@ -11,6 +11,7 @@ from oscar.core.loading import get_model
 from credit import services
 from credit.models import CreditAccount, CreditLedgerEntry, Invoice, OrderApproval
 from operations.selectors import takings_daily
+from shop.apps.order.constants import SOURCE_TYPE_ON_ACCOUNT
 from tests.unit.credit.conftest import ledger_sum
 
 Order = get_model("order", "Order")
@@ -34,7 +35,7 @@ def test_order_within_limit_is_approved_invoiced_and_paid(on_account_at_payment,
     order = Order.objects.get()
     assert order.status == "Paid"
     source = order.sources.get()
-    assert source.source_type.name == services.SOURCE_TYPE_ON_ACCOUNT
+    assert source.source_type.name == SOURCE_TYPE_ON_ACCOUNT
     assert source.amount_debited == order.total_incl_tax
     invoice = Invoice.objects.get()
     assert invoice.order == order and invoice.amount == order.total_incl_tax

@@ -20,6 +20,7 @@ from loyalty.models import (
     Tier,
 )
 from shop.apps.order import services as order_services
+from shop.apps.order.constants import SOURCE_TYPE_WALLET
 from tests.factories.loyalty import earning_rules, member_card, paid_order
 from tests.factories.payments import funded_wallet
 
@@ -54,7 +55,7 @@ def assert_ledger_consistent(account: PointsAccount) -> None:
 def paid_from_wallet(order, user):
     """Record that ``order`` was paid from the wallet, so the dashboard refund path works."""
     wallet = funded_wallet(user=user, amount="0")
-    source_type, _created = SourceType.objects.get_or_create(name=order_services.SOURCE_TYPE_WALLET)
+    source_type, _created = SourceType.objects.get_or_create(name=SOURCE_TYPE_WALLET)
     Source.objects.create(
         order=order,
         source_type=source_type,

@@ -10,7 +10,8 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
 from operations import selectors
-from shop.apps.order.services import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET, order_mark_paid
+from shop.apps.order.constants import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
+from shop.apps.order.services import order_mark_paid
 from tests.factories.operations import place_order, stocked_product
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory, create_order
 
-from shop.apps.order.services import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
+from shop.apps.order.constants import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")

@@ -10,7 +10,7 @@ from django.utils import translation
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from shop.apps.shipping.methods import CAMPUS_DELIVERY_CODE_PREFIX, PICK_UP_CODE
+from shop.apps.shipping.codes import CAMPUS_DELIVERY_CODE_PREFIX, PICK_UP_CODE
 from tests.factories.payments import CARD_OK, funded_wallet, shop_product
 
 Order = get_model("order", "Order")

@@ -9,7 +9,8 @@ from oscar.core.loading import get_class
 from oscar.test.factories import create_basket
 
 from shop.apps.shipping import selectors
-from shop.apps.shipping.methods import PICK_UP_CODE, CampusDelivery, PickUpInStore
+from shop.apps.shipping.codes import PICK_UP_CODE
+from shop.apps.shipping.methods import CampusDelivery, PickUpInStore
 from tests.factories.payments import shop_product
 
 Repository = get_class("shipping.repository", "Repository")

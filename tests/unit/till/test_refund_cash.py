@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from oscar.core.loading import get_model
 
 from loyalty.models import PointsTransaction
+from shop.apps.order import constants as order_constants
 from shop.apps.order import services as order_services
 from tests.factories import till as f
 from tests.factories.loyalty import earning_rules
@@ -81,13 +82,13 @@ def test_full_cash_refund_is_paid_out_at_the_store(
     assert (refund.card_amount, refund.wallet_amount) == (Decimal("0.00"), Decimal("0.00"))
     assert order_services.order_refund_account_amount(refund=refund) == Decimal("0.00")
     source = order.sources.get()
-    assert source.source_type.name == order_services.SOURCE_TYPE_CASH
+    assert source.source_type.name == order_constants.SOURCE_TYPE_CASH
     assert source.amount_refunded == Decimal("20.00")
     assert source.transactions.get(txn_type="Refund").amount == Decimal("20.00")
-    event = order.payment_events.get(event_type__name=order_services.PAYMENT_EVENT_REFUNDED)
+    event = order.payment_events.get(event_type__name=order_constants.PAYMENT_EVENT_REFUNDED)
     assert event.amount == Decimal("20.00")
     order.refresh_from_db()
-    assert order.status == order_services.ORDER_STATUS_REFUNDED
+    assert order.status == order_constants.ORDER_STATUS_REFUNDED
     assert order_services.order_refundable_amount(order=order) == Decimal("0.00")
     assert "cash at the store ¥20.00" in order.notes.get().message
     # No refund puts goods back on the shelf (card and wallet ones neither): unchanged stock.
@@ -126,7 +127,7 @@ def test_partial_and_per_line_cash_refunds_add_up_to_what_was_paid(shift, operat
     assert order_services.order_refundable_amount(order=order) == Decimal("10.50")
     assert order_services.order_line_refundable_quantities(order=order)[milk_line.pk] == 1
     order.refresh_from_db()
-    assert order.status == order_services.ORDER_STATUS_PAID
+    assert order.status == order_constants.ORDER_STATUS_PAID
 
 
 def test_cash_refund_over_what_was_paid_is_refused_and_writes_nothing(shift, operator):

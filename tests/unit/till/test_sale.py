@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, PointsTransaction, Wallet, WalletTransaction
 from operations.models import StockMovement
-from shop.apps.order.services import SOURCE_TYPE_WALLET
+from shop.apps.order.constants import SOURCE_TYPE_CASH, SOURCE_TYPE_WALLET
 from tests.factories import till as f
 from tests.factories.loyalty import earning_rules
 from till import selectors, services
@@ -129,7 +129,7 @@ def test_cash_sale_without_card_gives_change_and_no_member_price(shift):
         Decimal("50.00"),
         Decimal("25.40"),
     )
-    assert sale.order.sources.get().source_type.name == services.SOURCE_TYPE_CASH
+    assert sale.order.sources.get().source_type.name == SOURCE_TYPE_CASH
     assert bread.stockrecords.get().num_in_stock == 3
     assert not PointsTransaction.objects.exists()
 

@@ -1,7 +1,7 @@
 from django import template
 
 from shop.apps.shipping import selectors
-from shop.apps.shipping.methods import PICK_UP_CODE
+from shop.apps.shipping.codes import PICK_UP_CODE
 
 register = template.Library()
 
