@@ -32,7 +32,7 @@ from crm.forms import (
 )
 from crm.models import PrivacyLog, Ticket
 from shop.csv_export import csv_response
-from shop.staff.roles import MARKETING_MANAGERS_GROUP
+from staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
 

@@ -132,8 +132,8 @@ INSTALLED_APPS = [
     "crm.apps.CrmConfig",
     # Marketing: RFM and value segments, rule segments, campaigns (Wagtail admin).
     "marketing.apps.MarketingConfig",
-    # The staff roles (shop/staff/roles.py): groups installed after every migrate.
-    "shop.staff.apps.StaffConfig",
+    # The staff roles (staff/roles.py): groups installed after every migrate.
+    "staff.apps.StaffConfig",
 ]
 
 MIDDLEWARE = [

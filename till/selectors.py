@@ -17,7 +17,7 @@ from loyalty.models import MemberCard, PointsTransaction, Wallet
 from loyalty.selectors import card_unusable_reason
 from loyalty.services import card_number_normalize
 from shop.apps.order.services import order_line_refundable_quantities, order_refundable_amount
-from shop.staff import roles
+from staff import roles
 from till.models import RotaAssignment, RotaPost, Shift, TillSale
 
 Product = get_model("catalogue", "Product")
@@ -364,7 +364,7 @@ def shifts_visible_to(*, user):
 
 
 def cashiers():
-    """Who runs a till: active staff holding the cashier role of shop/staff/roles.py.
+    """Who runs a till: active staff holding the cashier role of staff/roles.py.
 
     Operators hold every till right and the superuser every right, so they can step in and
     supervise, but the role table gives the drawer to cashiers: a handover goes to one of them.

@@ -33,7 +33,7 @@ from shop.apps.order.services import (
     order_refund,
     order_refundable_amount,
 )
-from shop.staff.selectors import staff_name
+from staff.selectors import staff_name
 from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale
 

@@ -28,7 +28,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
-from shop.staff.selectors import staff_name
+from staff.selectors import staff_name
 from till import selectors, services
 from till.dashboard import forms
 from till.models import RotaAssignment, TillSale

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketing.models import Campaign
-from shop.staff import roles
+from staff import roles
 from tests.factories.marketing import rule_segment
 from tests.factories.staff import staff_user
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from loyalty.models import MemberType
 from marketing import services
 from marketing.models import Campaign
-from shop.staff import roles
+from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.marketing import category_product, history_order, member
 from tests.factories.staff import staff_user
