@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as oscar_views
 
+from core.throttle import client_ip
 from loyalty.backends import MEMBER_CARD_BACKEND
 from loyalty.selectors import card_get_for_user
 from shop.apps.customer.forms import ConfirmCardPinForm, ConfirmPasswordForm
 from shop.apps.customer.services import profile_delete, profile_delete_refusal
-from shop.throttle import client_ip
 from staff.selectors import staff_landing_url
 
 
