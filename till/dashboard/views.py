@@ -184,7 +184,7 @@ class TillSaleView(generic.TemplateView):
         ctx = super().get_context_data(**kwargs)
         lines = kwargs.get("lines", [])
         card_number = kwargs.get("card_number", "")
-        quote, card, quote_errors = selectors.till_quote_or_errors(
+        quote, card, quote_errors = services.till_quote_or_errors(
             card_number=card_number, lines=lines
         )
         titles = dict(
