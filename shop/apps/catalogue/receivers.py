@@ -32,7 +32,7 @@ CATALOGUE_VERSION_SENDERS = [
     get_model("offer", "RangeProduct"),
     PreorderSettings,
     Preorder,
-    # The discounts a member price on a card is worked out from (shop.apps.offer.selectors).
+    # The discounts a member price on a card is worked out from (loyalty.member_price).
     MemberType,
 ]
 
