@@ -34,7 +34,7 @@ from crm.forms import (
     StaffReplyForm,
 )
 from crm.models import PrivacyLog, Ticket
-from shop.staff.roles import MARKETING_MANAGERS_GROUP
+from staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
 

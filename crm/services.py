@@ -36,7 +36,7 @@ from crm.models import (
 from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, PointsAccount, Wallet
 from shop.apps.order.selectors import orders_paid
-from shop.staff.roles import MARKETING_MANAGERS_GROUP
+from staff.roles import MARKETING_MANAGERS_GROUP
 
 User = get_user_model()
 Order = get_model("order", "Order")

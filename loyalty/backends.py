@@ -12,10 +12,9 @@ import re
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.throttle import THROTTLED_REQUEST_ATTRIBUTE, client_ip, login_failures_clear
 from loyalty import services
 from loyalty.models import CARD_NUMBER_LENGTH
-from shop.apps.customer.login_throttle import THROTTLED_REQUEST_ATTRIBUTE, login_failures_clear
-from shop.throttle import client_ip
 
 # Why a card sign-in with the right PIN was refused (a frozen card, one not linked to an
 # account...): the login form shows it instead of "wrong card number or PIN", which would lie.

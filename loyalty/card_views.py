@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import generic
 
+from core.throttle import client_ip
 from loyalty import selectors, services
 from loyalty.forms import (
     CardHistoryFilterForm,
@@ -27,7 +28,6 @@ from loyalty.forms import (
 from loyalty.models import MemberCard, Referral
 from loyalty.offers import basket_goods_value_before_points
 from loyalty.receivers import REFERRAL_SESSION_KEY
-from shop.throttle import client_ip
 
 # After a correct PIN the lookup stays open in this browser session for a while, so paging
 # and filtering do not ask for the PIN again.

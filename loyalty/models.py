@@ -844,5 +844,10 @@ class BasketPointsRedemption(models.Model):
         return f"{self.points} points on basket #{self.basket_id}"
 
 
-# Oscar's custom condition and benefit for the points discount register as models of this app.
-from loyalty.offers import PointsRedemptionBenefit, PointsRedemptionCondition  # noqa: E402,F401
+# Oscar's custom conditions and benefits of the loyalty offers register as models of this app.
+from loyalty.offers import (  # noqa: E402,F401
+    ActiveMemberCardCondition,
+    MemberTypeDiscountBenefit,
+    PointsRedemptionBenefit,
+    PointsRedemptionCondition,
+)

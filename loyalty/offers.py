@@ -1,29 +1,38 @@
-"""Points spent at checkout, as an Oscar site offer ("Points").
+"""The loyalty programme's site offers, as Oscar custom conditions and benefits.
 
-The member chooses how many points to use (``BasketPointsRedemption``); this offer turns
-the choice into a basket discount, so it shows in the basket, the preview and the order's
-discount lines like any other offer, and lowers the total the card and the wallet are
-charged. The offer has the lowest priority, so it applies after every other offer and its
-maximum share is taken of what the goods cost after them. Shipping is never paid in points.
+"Member price": an active card holder gets their member type's discount
+(``ActiveMemberCardCondition`` and ``MemberTypeDiscountBenefit``; the data migration
+``offer.0015`` creates the offer).
 
-``apply_deferred`` is Oscar's hook that runs while the order is written (inside Oscar's
-OrderCreator transaction): that is where the points are held, linked to the new order. A
-refusal there (the balance changed since the choice) rolls the whole order back.
+"Points": points spent at checkout. The member chooses how many points to use
+(``BasketPointsRedemption``); this offer turns the choice into a basket discount, so it shows
+in the basket, the preview and the order's discount lines like any other offer, and lowers the
+total the card and the wallet are charged. The offer has the lowest priority, so it applies
+after every other offer and its maximum share is taken of what the goods cost after them.
+Shipping is never paid in points. ``apply_deferred`` is Oscar's hook that runs while the order
+is written (inside Oscar's OrderCreator transaction): that is where the points are held, linked
+to the new order. A refusal there (the balance changed since the choice) rolls the whole order
+back. The data migration ``loyalty.0006`` creates the offer.
 
-Custom proxies of Oscar's Condition and Benefit, stored with ``proxy_class`` (the data
-migration ``loyalty.0006`` creates the offer).
+Custom proxies of Oscar's Condition and Benefit, stored with ``proxy_class`` (the dotted path
+of the class here) and registered as models of this app by ``loyalty.models``.
 """
 
+import operator
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from oscar.core.loading import get_classes, get_model
+from oscar.core.loading import get_class, get_classes, get_model
+
+from loyalty import selectors, services
 
 Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
+PercentageDiscountBenefit = get_class("offer.benefits", "PercentageDiscountBenefit")
 BasketDiscount, ZERO_DISCOUNT = get_classes("offer.results", ["BasketDiscount", "ZERO_DISCOUNT"])
+unit_price = get_class("offer.utils", "unit_price")
 
 
 def _line_value(line):
@@ -56,8 +65,95 @@ def basket_goods_value_before_points(*, basket) -> Decimal:
     return basket_goods_value(basket=basket) + basket_points_discount(basket=basket)
 
 
-class PointsRedemptionCondition(Condition):
-    """Satisfied when the basket's owner chose points and holds an active card."""
+class BuyerCondition:
+    """A condition about who buys, not what: met when ``basket_figure`` is above 0.
+
+    It consumes no basket lines, so it never blocks another offer.
+    """
+
+    def basket_figure(self, basket) -> Decimal | int:
+        raise NotImplementedError
+
+    def is_satisfied(self, offer, basket):
+        return self.basket_figure(basket) > 0
+
+    def can_apply_condition(self, line):
+        return False
+
+
+class ActiveMemberCardCondition(BuyerCondition, Condition):
+    """Met when the basket's owner holds an active member card with a discount.
+
+    Used by the site offer "Member price": a frozen, lost or expired card gives no price.
+    """
+
+    name = _("The basket owner holds an active member card")
+    description = name
+
+    class Meta:
+        app_label = "loyalty"
+        proxy = True
+        verbose_name = _("Active member card condition")
+        verbose_name_plural = _("Active member card conditions")
+
+    def basket_figure(self, basket) -> Decimal:
+        return selectors.member_discount_percent_for_basket(basket=basket)
+
+
+class MemberTypeDiscountBenefit(PercentageDiscountBenefit):
+    """A percentage off the range, the percentage being the owner's member type discount.
+
+    The discount lives on the member type (data marketing edits), so one offer serves every
+    type; the basket shows it as the "Member price" offer like any other.
+    """
+
+    class Meta:
+        app_label = "loyalty"
+        proxy = True
+        verbose_name = _("Member type discount benefit")
+        verbose_name_plural = _("Member type discount benefits")
+
+    @property
+    def name(self):
+        return _("Member discount on %(range)s") % {"range": self.range.name}
+
+    @property
+    def description(self):
+        return self.name
+
+    def apply(self, basket, condition, offer, discount_percent=None, **kwargs):
+        if discount_percent is None:
+            discount_percent = selectors.member_discount_percent_for_basket(basket=basket)
+        return super().apply(basket, condition, offer, discount_percent=discount_percent, **kwargs)
+
+    def get_applicable_lines(self, offer, basket, range=None):  # noqa: A002  (Oscar's name)
+        """Oscar's lines in range, with one query for the whole basket instead of one per line.
+
+        Oscar asks ``range.contains_product`` for every line on every application of the
+        offer, and applies it until an application discounts nothing. This offer covers
+        every line in range on its first application, so a later one has nothing left to
+        discount and returns before asking the range at all.
+        """
+        range = range or self.range  # noqa: A001
+        lines = [line for line in basket.all_lines() if self.can_apply_benefit(line)]
+        if not any(line.quantity_without_offer_discount(offer) for line in lines):
+            # Oscar's loop would stop at the first line and discount nothing.
+            return []
+        in_range = set(
+            range.all_products()
+            .filter(pk__in={line.product_id for line in lines})
+            .values_list("pk", flat=True)
+        )
+        line_tuples = []
+        for line in lines:
+            price = unit_price(offer, line)
+            if line.product_id in in_range and price:
+                line_tuples.append((price, line))
+        return sorted(line_tuples, key=operator.itemgetter(0))
+
+
+class PointsRedemptionCondition(BuyerCondition, Condition):
+    """Met when the basket's owner chose points and holds an active card."""
 
     name = _("The member chose to spend points")
     description = name
@@ -68,14 +164,8 @@ class PointsRedemptionCondition(Condition):
         verbose_name = _("Points chosen condition")
         verbose_name_plural = _("Points chosen conditions")
 
-    def is_satisfied(self, offer, basket):
-        from loyalty import selectors
-
-        return selectors.basket_points_chosen(basket=basket) > 0
-
-    def can_apply_condition(self, line):
-        # About who pays, not what: consumes no lines, so it never blocks another offer.
-        return False
+    def basket_figure(self, basket) -> int:
+        return selectors.basket_points_chosen(basket=basket)
 
 
 class PointsRedemptionBenefit(Benefit):
@@ -96,8 +186,6 @@ class PointsRedemptionBenefit(Benefit):
         return self.name
 
     def apply(self, basket, condition, offer, **kwargs):
-        from loyalty import selectors
-
         quote = selectors.basket_points_redemption_quote(
             basket=basket, goods_value=basket_goods_value(basket=basket)
         )
@@ -126,8 +214,6 @@ class PointsRedemptionBenefit(Benefit):
         return BasketDiscount(applied)
 
     def apply_deferred(self, basket, order, application):
-        from loyalty import services
-
         redemption = services.points_redeem_for_order(
             order_id=order.pk,
             discount=application["discount"],

@@ -23,7 +23,7 @@ from loyalty.models import (
     WalletTransaction,
     years_later,
 )
-from shop.staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
+from staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
 
 orders_paid = get_class("order.selectors", "orders_paid")
 

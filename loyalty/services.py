@@ -35,6 +35,13 @@ from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
 
+from core.throttle import (
+    throttle_attempt_claim,
+    throttle_attempt_release,
+    throttle_clear,
+    throttle_failure_record,
+    throttle_is_locked,
+)
 from loyalty import economy, selectors
 from loyalty.models import (
     CARD_NUMBER_LENGTH,
@@ -57,13 +64,6 @@ from loyalty.models import (
     years_later,
 )
 from shop.apps.payment import stripe_gateway
-from shop.throttle import (
-    throttle_attempt_claim,
-    throttle_attempt_release,
-    throttle_clear,
-    throttle_failure_record,
-    throttle_is_locked,
-)
 
 # Top-up choices offered as buttons, and the bounds of a custom amount.
 WALLET_TOP_UP_PRESETS = (Decimal("50.00"), Decimal("100.00"), Decimal("200.00"))

@@ -18,7 +18,7 @@ The goods arrive before the release, as in a real store: each product's cap is r
 purchase order from the demo's publisher and outfitter, so whatever is pre-ordered is on the
 shelf at release and announced ready (``preorders.services`` § collection).
 
-Who may use the pre-order screens and the hand-over page is their roles' (shop/staff/roles.py).
+Who may use the pre-order screens and the hand-over page is their roles' (staff/roles.py).
 """
 
 import datetime as dt

@@ -1,8 +1,8 @@
 """The one way our own Oscar dashboard apps guard their screens.
 
 Every screen needs staff status *and* a model permission: partner users (Oscar staff without
-our permissions) never see stock costs, credit files or the till, and a group such as
-"Cashiers" is given exactly the permissions of the screens it may use.
+our permissions) never see stock costs, credit files or the till, and a role such as the
+cashier (staff.roles) is given exactly the permissions of the screens it may use.
 """
 
 from importlib import import_module

@@ -140,8 +140,8 @@ INSTALLED_APPS = [
     "crm.apps.CrmConfig",
     # Marketing: RFM and value segments, rule segments, campaigns (Wagtail admin).
     "marketing.apps.MarketingConfig",
-    # The staff roles (shop/staff/roles.py): groups installed after every migrate.
-    "shop.staff.apps.StaffConfig",
+    # The staff roles (staff/roles.py): groups installed after every migrate.
+    "staff.apps.StaffConfig",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +199,7 @@ LOGIN_URL = "/accounts/login/"
 # for one username from one IP address, every login form refuses it for the window.
 LOGIN_THROTTLE_MAX_FAILURES = env.int("LOGIN_THROTTLE_MAX_FAILURES", default=5)
 LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=15 * 60)
-# How many proxies in front of the app append to X-Forwarded-For (shop.throttle.client_ip: the
+# How many proxies in front of the app append to X-Forwarded-For (core.throttle.client_ip: the
 # client address every IP-keyed counter uses). 0: the header is the client's and is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:

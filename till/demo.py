@@ -3,7 +3,7 @@
 ``till_demo_install()`` runs from ``load_demo`` after the demo staff accounts, the purchase
 history and the member cards exist. It is idempotent: tills and posts by name, rota slots only
 for a week that has none yet, the shift history only while no history order is a till sale.
-What cashiers and operators may do at the till is their roles' (shop/staff/roles.py).
+What cashiers and operators may do at the till is their roles' (staff/roles.py).
 
 The history's last ``TILL_HISTORY_WEEKS`` weeks become the till's own history: the two demo
 cashiers take Till 1 in turns, one opens it with the float in the morning and hands the drawer

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shop.staff.selectors import staff_name
+from staff.selectors import staff_name
 
 
 class Register(models.Model):

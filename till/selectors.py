@@ -1,4 +1,4 @@
-"""Read-side of the till: product lookup, sale quotes, receipts, shift reports, the rota."""
+"""Read-side of the till: product lookup, receipts, shift reports, the rota."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -17,7 +16,7 @@ from loyalty.models import MemberCard, PointsTransaction, Wallet
 from loyalty.selectors import card_unusable_reason
 from loyalty.services import card_number_normalize
 from shop.apps.order.services import order_line_refundable_quantities, order_refundable_amount
-from shop.staff import roles
+from staff import roles
 from till.models import RotaAssignment, RotaPost, Shift, TillSale
 
 Product = get_model("catalogue", "Product")
@@ -89,81 +88,6 @@ def till_products_find(*, query: str) -> list:
     for word in query.split():
         by_title = by_title.filter(title__icontains=word)
     return list(by_title.order_by("title")[:SEARCH_LIMIT])
-
-
-# --------------------------------------------------------------------------- quotes
-
-
-@dataclass(frozen=True)
-class QuoteLine:
-    product_id: int
-    title: str
-    upc: str
-    quantity: int
-    unit_price: Decimal
-    line_price: Decimal
-    line_price_after_discounts: Decimal
-
-
-@dataclass(frozen=True)
-class SaleQuote:
-    lines: list[QuoteLine]
-    discounts: list[tuple[str, Decimal]]
-    total_before_discounts: Decimal
-    total: Decimal
-    card: object | None
-    customer: object | None
-    wallet_balance: Decimal | None
-
-
-class _QuoteDone(Exception):
-    pass
-
-
-def till_sale_quote(*, card_number: str, lines: list) -> SaleQuote:
-    """What the sale would cost, priced by the very code that rings it up.
-
-    The Oscar basket the sale service builds is built here too, inside a savepoint that is
-    always rolled back: the quote and the sale can never disagree about an offer, and the
-    quote leaves no basket behind. Raises ValidationError for the same bad input as the sale.
-    """
-    from till.services import till_basket_build  # services import this module
-
-    result: list[SaleQuote] = []
-    try:
-        with transaction.atomic():
-            priced = till_basket_build(card_number=card_number, lines=lines)
-            basket = priced.basket
-            quote_lines = [
-                QuoteLine(
-                    product_id=line.product_id,
-                    title=line.product.get_title(),
-                    upc=line.product.upc or "",
-                    quantity=line.quantity,
-                    unit_price=line.unit_price_incl_tax,
-                    line_price=line.line_price_incl_tax,
-                    line_price_after_discounts=line.line_price_incl_tax_incl_discounts,
-                )
-                for line in basket.all_lines()
-            ]
-            wallet = (
-                Wallet.objects.filter(user=priced.customer).first() if priced.customer else None
-            )
-            result.append(
-                SaleQuote(
-                    lines=quote_lines,
-                    discounts=[(d["name"], d["discount"]) for d in basket.offer_discounts],
-                    total_before_discounts=basket.total_incl_tax_excl_discounts,
-                    total=priced.total.incl_tax,
-                    card=priced.card,
-                    customer=priced.customer,
-                    wallet_balance=wallet.balance if wallet else None,
-                )
-            )
-            raise _QuoteDone
-    except _QuoteDone:
-        pass
-    return result[0]
 
 
 # --------------------------------------------------------------------------- receipts
@@ -364,7 +288,7 @@ def shifts_visible_to(*, user):
 
 
 def cashiers():
-    """Who runs a till: active staff holding the cashier role of shop/staff/roles.py.
+    """Who runs a till: active staff holding the cashier role of staff/roles.py.
 
     Operators hold every till right and the superuser every right, so they can step in and
     supervise, but the role table gives the drawer to cashiers: a handover goes to one of them.
@@ -417,16 +341,3 @@ def rota_week(*, monday: dt.date, staff=None) -> RotaWeek:
         ].append(assignment)
     rows = [(post, grid.get(post.pk, [[] for _ in days])) for post in RotaPost.objects.all()]
     return RotaWeek(monday=monday, days=days, rows=rows)
-
-
-def till_quote_or_errors(
-    *, card_number: str, lines: list
-) -> tuple[SaleQuote | None, MemberCard | None, list[str]]:
-    """The quote (None without lines), the card, or the cashier's messages when refused."""
-    try:
-        card = till_card_get(card_number=card_number)
-        if not lines:
-            return None, card, []
-        return till_sale_quote(card_number=card_number, lines=lines), card, []
-    except ValidationError as error:
-        return None, None, list(error.messages)

@@ -28,7 +28,7 @@ from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, Wallet
 from shop.apps.order.constants import PAYMENT_EVENT_PAID, SOURCE_TYPE_CASH, SOURCE_TYPE_WALLET
 from shop.apps.order.services import order_mark_paid, order_refund, order_refundable_amount
-from shop.staff.selectors import staff_name
+from staff.selectors import staff_name
 from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale
 
@@ -224,11 +224,13 @@ def _lines_merge(*, lines: list[TillLineInput]) -> OrderedDict[int, int]:
     return merged
 
 
-def till_basket_build(*, card_number: str, lines: list[TillLineInput]) -> TillBasket:
+def till_basket_build(
+    *, card_number: str, lines: list[TillLineInput], lock_stock: bool = True
+) -> TillBasket:
     """Build and price the Oscar basket of a till sale (writes rows: call inside a transaction).
 
-    The stock records are locked first, in a fixed order, so two tills selling the last unit
-    queue here and the second one sees the first one's allocation.
+    For a sale (``lock_stock``) the stock records are locked first, in a fixed order, so two
+    tills selling the last unit queue here and the second one sees the first one's allocation.
     """
     card = selectors.till_card_get(card_number=card_number)
     customer = card.user if card is not None else None
@@ -237,11 +239,12 @@ def till_basket_build(*, card_number: str, lines: list[TillLineInput]) -> TillBa
     missing = [pk for pk in quantities if pk not in products]
     if missing:
         raise ValidationError(_("This product is not in the catalogue."), code="product_unknown")
-    list(
-        StockRecord.objects.select_for_update()
-        .filter(product_id__in=list(quantities))
-        .order_by("pk")
-    )
+    if lock_stock:
+        list(
+            StockRecord.objects.select_for_update()
+            .filter(product_id__in=list(quantities))
+            .order_by("pk")
+        )
 
     basket = Basket.objects.create(owner=customer)
     basket.strategy = Selector().strategy(user=customer)
@@ -386,6 +389,80 @@ def till_sale_create(
     order_mark_paid(order_id=order.pk)
     order.refresh_from_db()
     return sale
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    product_id: int
+    title: str
+    upc: str
+    quantity: int
+    unit_price: Decimal
+    line_price: Decimal
+    line_price_after_discounts: Decimal
+
+
+@dataclass(frozen=True)
+class SaleQuote:
+    lines: list[QuoteLine]
+    discounts: list[tuple[str, Decimal]]
+    total_before_discounts: Decimal
+    total: Decimal
+    card: object | None
+    customer: object | None
+    wallet_balance: Decimal | None
+
+
+def till_sale_quote(*, card_number: str, lines: list[TillLineInput]) -> SaleQuote:
+    """What the sale would cost: a dry run of the sale's pricing, which leaves nothing behind.
+
+    The quote is priced by ``till_basket_build``, the very code that rings the sale up, so the
+    two can never disagree about an offer. Oscar prices only a saved basket's lines, so the
+    basket is built inside a savepoint that is always rolled back; the stock rows are not
+    locked, since nothing is sold. Raises ValidationError for the same bad input as the sale.
+    """
+    with transaction.atomic():
+        priced = till_basket_build(card_number=card_number, lines=lines, lock_stock=False)
+        basket = priced.basket
+        wallet = Wallet.objects.filter(user=priced.customer).first() if priced.customer else None
+        quote = SaleQuote(
+            lines=[
+                QuoteLine(
+                    product_id=line.product_id,
+                    title=line.product.get_title(),
+                    upc=line.product.upc or "",
+                    quantity=line.quantity,
+                    unit_price=line.unit_price_incl_tax,
+                    line_price=line.line_price_incl_tax,
+                    line_price_after_discounts=line.line_price_incl_tax_incl_discounts,
+                )
+                for line in basket.all_lines()
+            ],
+            discounts=[(d["name"], d["discount"]) for d in basket.offer_discounts],
+            total_before_discounts=basket.total_incl_tax_excl_discounts,
+            total=priced.total.incl_tax,
+            card=priced.card,
+            customer=priced.customer,
+            wallet_balance=wallet.balance if wallet else None,
+        )
+        transaction.set_rollback(True)
+    return quote
+
+
+def till_quote_or_errors(
+    *, card_number: str, lines: list[TillLineInput]
+) -> tuple[SaleQuote | None, MemberCard | None, list[str]]:
+    """The quote (None without lines), the card, or the cashier's messages when refused."""
+    try:
+        card = selectors.till_card_get(card_number=card_number)
+        if not lines:
+            return None, card, []
+        return till_sale_quote(card_number=card_number, lines=lines), card, []
+    except ValidationError as error:
+        return None, None, list(error.messages)
 
 
 # --------------------------------------------------------------------------- refunds

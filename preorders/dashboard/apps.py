@@ -22,7 +22,7 @@ class PreordersDashboardConfig(StaffPermissionDashboardConfig):
         "preorders-release-now": ("change_preordersettings", "change_preorder"),
         "preorders-cancel-all": ("change_preorder",),
         "preorders-cancel": ("change_preorder",),
-        # The "Cashiers" group (till) holds this one permission.
+        # The cashier role (staff.roles) holds this one permission.
         "preorders-handover": ("hand_over_preorder",),
     }
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from shop.apps.order.constants import ORDER_STATUS_COMPLETE
-from shop.staff import roles
+from staff import roles
 
 PARTNER_NAME = "Campus Store"
 PARTNER_CODE = "campus-store"
@@ -45,7 +45,7 @@ class DemoStaffAccount:
     username: str
     password: str
     role: str
-    # The account's staff role (shop/staff/roles.py); None for the superuser.
+    # The account's staff role (staff/roles.py); None for the superuser.
     staff_role: str | None
     # Receipts, shift reports and the rota name the person, not the login.
     first_name: str

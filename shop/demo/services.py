@@ -42,8 +42,8 @@ from shop.demo.models import HistoryShift
 from shop.demo.pages import demo_pages_refresh
 from shop.demo.pictures import product_pictures_ensure
 from shop.pages.services import site_pages_install, site_pages_translation_install
-from shop.staff import roles as staff_roles
-from shop.staff import services as staff_services
+from staff import roles as staff_roles
+from staff import services as staff_services
 from till.demo import till_demo_install
 
 User = get_user_model()
@@ -398,7 +398,7 @@ def _history_orders_ensure(
 
 
 def _staff_ensure() -> int:
-    """The demo staff, one per role (shop/staff/roles.py) plus the superuser.
+    """The demo staff, one per role (staff/roles.py) plus the superuser.
 
     Flags and groups are re-asserted on every run, passwords set only once, names given to
     an account that has none (a name the person changed since is theirs).

@@ -14,7 +14,7 @@ from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from shop.pages.models import ContentPage, HomePage
-from shop.staff.roles import MARKETING_GROUP
+from staff.roles import MARKETING_GROUP
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")

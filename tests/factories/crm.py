@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 
 from crm import services
 from crm.models import TicketCategory
-from shop.staff import roles
-from shop.staff import services as staff_services
+from staff import roles
+from staff import services as staff_services
 
 User = get_user_model()
 

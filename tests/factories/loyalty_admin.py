@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Permission
 from oscar.test.factories import UserFactory
 
-from shop.staff import roles, services
+from staff import roles, services
 from tests.factories.staff import staff_user
 
 

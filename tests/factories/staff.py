@@ -1,11 +1,11 @@
-"""Staff accounts holding a role of shop/staff/roles.py, given the way the store gives it."""
+"""Staff accounts holding a role of staff/roles.py, given the way the store gives it."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from oscar.test.factories import UserFactory
 
-from shop.staff import services
+from staff import services
 
 
 def staff_user(role: str, **fields):

@@ -9,7 +9,7 @@ from oscar.test.factories import UserFactory, create_product
 
 from loyalty import services as loyalty_services
 from loyalty.models import MemberType
-from shop.staff import roles
+from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.staff import staff_user
 from till import services

@@ -12,7 +12,7 @@ class TillDashboardConfig(StaffPermissionDashboardConfig):
     verbose_name = _("Till dashboard")
 
     permission_app_label = "till"
-    # The Cashiers group holds use_till and the view permissions; operators hold all of them.
+    # The cashier role (staff.roles) holds use_till and the view permissions; operators hold all.
     url_permissions = {
         "till-sale": ("use_till",),
         "till-receipt": ("view_shift",),

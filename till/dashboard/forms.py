@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from shop.staff.selectors import staff_name
+from staff.selectors import staff_name
 from till import selectors
 from till.models import Register, RotaPost
 

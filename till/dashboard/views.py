@@ -29,7 +29,7 @@ from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
 from core.messages import messages_add_errors
-from shop.staff.selectors import staff_name
+from staff.selectors import staff_name
 from till import selectors, services
 from till.dashboard import forms
 from till.models import RotaAssignment, TillSale
@@ -180,7 +180,7 @@ class TillSaleView(generic.TemplateView):
         ctx = super().get_context_data(**kwargs)
         lines = kwargs.get("lines", [])
         card_number = kwargs.get("card_number", "")
-        quote, card, quote_errors = selectors.till_quote_or_errors(
+        quote, card, quote_errors = services.till_quote_or_errors(
             card_number=card_number, lines=lines
         )
         titles = dict(

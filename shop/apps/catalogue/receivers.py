@@ -29,7 +29,7 @@ CATALOGUE_VERSION_SENDERS = [
     get_model("offer", "Condition"),
     get_model("offer", "Range"),
     get_model("offer", "RangeProduct"),
-    # The discounts a member price on a card is worked out from (shop.apps.offer.selectors).
+    # The discounts a member price on a card is worked out from (loyalty.member_price).
     MemberType,
 ]
 

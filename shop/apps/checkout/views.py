@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
 
+from core.throttle import client_ip
 from credit import selectors as credit_selectors
 from credit import services as credit_services
 from loyalty import offers as loyalty_offers
@@ -43,7 +44,6 @@ from shop.apps.payment.services import (
     stripe_webhook_event_is_well_formed,
     stripe_webhook_event_process,
 )
-from shop.throttle import client_ip
 
 logger = logging.getLogger(__name__)
 

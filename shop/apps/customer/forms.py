@@ -17,9 +17,9 @@ from django.utils.translation import ngettext
 from oscar.apps.customer import forms as oscar_forms
 from oscar.core.compat import get_user_model
 
+from core.throttle import login_attempt_claim, login_failures_clear
 from loyalty import services as loyalty_services
 from loyalty.backends import CARD_SIGN_IN_REFUSED_ATTRIBUTE
-from shop.apps.customer.login_throttle import login_attempt_claim, login_failures_clear
 
 User = get_user_model()
 

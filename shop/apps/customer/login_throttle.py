@@ -7,7 +7,7 @@ means a login form added later is covered without anyone remembering to.
 
 * ``LoginThrottleBackend`` (first in ``AUTHENTICATION_BACKENDS``) counts every attempt before
   any password is checked, in one atomic step with the comparison against the limit
-  (``shop.throttle.throttle_attempt_claim``), and refuses an attempt over the limit, so even the
+  (``core.throttle.login_attempt_claim``), and refuses an attempt over the limit, so even the
   right password is useless while locked and passwords sent together cannot all be tried;
   it marks the request so the answer can say why.
 * ``receivers.py`` forgets the attempts on ``user_logged_in`` (a wrong password keeps its
@@ -15,41 +15,15 @@ means a login form added later is covered without anyone remembering to.
 * ``LoginThrottleMiddleware`` turns a refused login page into a 429 with a clear message and
   ``Retry-After``, instead of the form's "wrong password", which would be a lie.
 
-The counters are ``shop.throttle``'s, the same as the member card PIN lookup's. The campus
+The counters are ``core.throttle``'s, the same as the member card PIN lookup's. The campus
 SSO callback checks no password (the portal does), so there is nothing to guess there.
 """
-
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from shop.throttle import client_ip, throttle_attempt_claim, throttle_clear
-
-THROTTLED_REQUEST_ATTRIBUTE = "login_throttled"
-
-
-def _keys(*, username: str, ip: str) -> list[str]:
-    # Hashed: a username is user input of any length and characters, not a safe cache key.
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return [f"login-failures:{digest}:{ip}"]
-
-
-def login_attempt_claim(*, username: str, ip: str) -> bool:
-    """Count this login attempt; False when the username + IP is over the limit (refused)."""
-    return (
-        throttle_attempt_claim(
-            keys=_keys(username=username, ip=ip),
-            limit=settings.LOGIN_THROTTLE_MAX_FAILURES,
-            window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
-        )
-        is not None
-    )
-
-
-def login_failures_clear(*, usernames: list[str], ip: str) -> None:
-    throttle_clear(keys=[key for name in usernames if name for key in _keys(username=name, ip=ip)])
+from core.throttle import THROTTLED_REQUEST_ATTRIBUTE, client_ip, login_attempt_claim
 
 
 class LoginThrottleBackend:

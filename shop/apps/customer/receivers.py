@@ -7,8 +7,7 @@ password was checked.
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from shop.apps.customer.login_throttle import login_failures_clear
-from shop.throttle import client_ip
+from core.throttle import client_ip, login_failures_clear
 
 
 @receiver(user_logged_in, dispatch_uid="customer.login_throttle_success")

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer import views as oscar_views
 
+from core.throttle import client_ip
 from loyalty.backends import MEMBER_CARD_BACKEND
 from loyalty.selectors import card_get_for_user
 from shop.apps.customer.forms import ConfirmCardPinForm, ConfirmPasswordForm
 from shop.apps.customer.services import profile_delete, profile_delete_refusal
-from shop.staff.selectors import staff_landing_url
-from shop.throttle import client_ip
+from staff.selectors import staff_landing_url
 
 
 class AccountAuthView(oscar_views.AccountAuthView):
@@ -20,7 +20,7 @@ class AccountAuthView(oscar_views.AccountAuthView):
         """Where the person's work is, unless the login page was given somewhere to go.
 
         Staff land on their workplace (marketing the CMS, operators the dashboard, cashiers
-        the till: shop.staff.selectors), where Oscar sends only ``is_staff`` accounts, and
+        the till: staff.selectors), where Oscar sends only ``is_staff`` accounts, and
         all of them to the dashboard. A member who signed in with a card lands on their
         account page (the card, its points, setting a password).
         """

@@ -5,7 +5,7 @@ from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
 from loyalty import services
-from shop.staff import roles
+from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.staff import staff_user
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from shop.staff import roles
+from staff import roles
 from tests.factories.staff import staff_user
 
 PASSWORD = "marketing-pass-1"

@@ -4,7 +4,7 @@ see and open each one, and each section's menu opens inside the window."""
 import pytest
 from playwright.sync_api import expect
 
-from shop.staff import roles
+from staff import roles
 from tests.factories.staff import staff_user
 
 PASSWORD = "menu-pass-1"

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from oscar.test.factories import UserFactory, create_product
 
 from shop.pages.services import site_pages_install
-from shop.staff.roles import MARKETING_GROUP
+from staff.roles import MARKETING_GROUP
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
 from shop.pages.services import site_pages_install
-from shop.staff import roles
+from staff import roles
 from tests.factories.marketing import category_product
 from tests.factories.operations import place_order
 from tests.factories.staff import staff_user

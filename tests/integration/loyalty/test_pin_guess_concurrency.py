@@ -14,8 +14,8 @@ from django.core.cache import cache
 from oscar.test.factories import UserFactory
 
 from bench.checkout import _csrf
+from core import throttle
 from loyalty import services
-from shop.apps.customer import login_throttle
 from tests.factories.loyalty import member_card
 from tests.fixtures.shopper import PASSWORD, Tab, together
 
@@ -72,7 +72,7 @@ def test_fifteen_wrong_passwords_at_once_check_at_most_the_limit(live_store):
     member.save()
     path = "/accounts/login/"
     tabs = _tabs_at(live_store, path)
-    key = login_throttle._keys(username=member.email, ip="127.0.0.1")[0]
+    key = throttle._login_keys(username=member.email, ip="127.0.0.1")[0]
     cache.delete(key)
 
     pages = together(

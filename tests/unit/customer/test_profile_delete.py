@@ -6,9 +6,9 @@ from django.contrib.messages import get_messages
 from django.utils import translation
 from oscar.test.factories import UserFactory
 
+from core.throttle import login_attempt_claim
 from crm.models import PrivacyLog
 from crm.templatetags.crm_privacy_tags import privacy_log_detail
-from shop.apps.customer.login_throttle import login_attempt_claim
 from tests.factories.loyalty import CARD_PIN, member_card
 from tests.factories.payments import funded_wallet
 from tests.fixtures.throttle import (  # noqa: F401  (login_throttle: used by pytestmark)

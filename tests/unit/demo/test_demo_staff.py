@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 from shop.demo.selectors import demo_logins_lines, demo_member_sign_in_text
-from shop.staff import roles
+from staff import roles
 
 pytestmark = pytest.mark.django_db
 

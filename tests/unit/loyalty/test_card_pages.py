@@ -100,7 +100,7 @@ def test_five_wrong_pins_lock_the_card_for_15_minutes(client, member):
 
 
 def test_the_lock_ends_15_minutes_after_the_last_try(client, member, monkeypatch):
-    # Every try is counted before its PIN is checked (shop.throttle.throttle_attempt_claim), so
+    # Every try is counted before its PIN is checked (core.throttle.throttle_attempt_claim), so
     # a try while locked, right PIN or not, starts the 15 minutes again: whoever keeps
     # guessing stays locked out, and 15 quiet minutes open the card.
     import django.core.cache.backends.locmem as locmem

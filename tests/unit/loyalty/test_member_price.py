@@ -1,14 +1,17 @@
 """Member pricing: the "Member price" site offer gives the card's member-type discount."""
 
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import UserFactory, create_product
 
 from loyalty import services
 from loyalty.models import MemberType
+from loyalty.offers import ActiveMemberCardCondition, MemberTypeDiscountBenefit
 from tests.factories.loyalty import member_card
 
 Applicator = get_class("offer.applicator", "Applicator")
@@ -30,6 +33,32 @@ def basket_for(user, price="100.00"):
 def test_member_price_offer_exists_as_a_site_offer():
     offer = ConditionalOffer.objects.get(name="Member price")
     assert offer.offer_type == ConditionalOffer.SITE and offer.is_available()
+
+
+def test_member_price_offer_stores_loyaltys_condition_and_benefit_classes():
+    offer = ConditionalOffer.objects.get(name="Member price")
+
+    assert isinstance(offer.condition.proxy(), ActiveMemberCardCondition)
+    assert isinstance(offer.benefit.proxy(), MemberTypeDiscountBenefit)
+
+
+def test_the_migration_rewrites_the_stored_class_paths_both_ways():
+    migration = import_module("loyalty.migrations.0010_member_price_offer_classes")
+    offer = ConditionalOffer.objects.get(name="Member price")
+    stored = (offer.condition.proxy_class, offer.benefit.proxy_class)
+
+    migration.backward(django_apps, None)
+    offer.condition.refresh_from_db()
+    offer.benefit.refresh_from_db()
+    assert (offer.condition.proxy_class, offer.benefit.proxy_class) == (
+        "shop.apps.offer.conditions.ActiveMemberCardCondition",
+        "shop.apps.offer.benefits.MemberTypeDiscountBenefit",
+    )
+
+    migration.forward(django_apps, None)
+    offer.condition.refresh_from_db()
+    offer.benefit.refresh_from_db()
+    assert (offer.condition.proxy_class, offer.benefit.proxy_class) == stored
 
 
 def test_active_card_gets_its_member_type_discount():

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from marketing import services
 from marketing.models import Campaign, Segment
-from shop.staff import roles
+from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.marketing import history_order, member
 from tests.factories.staff import staff_user

@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 from loyalty.models import PointsTransaction
 from marketing import services
 from marketing.models import Campaign, CampaignRecipient
-from shop.staff import roles
+from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.marketing import member, rule_segment
 from tests.factories.staff import staff_user

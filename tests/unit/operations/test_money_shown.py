@@ -10,7 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from operations.models import PurchaseOrder
-from shop.staff import roles
+from staff import roles
 from tests.factories.operations import (
     SupplierFactory,
     SupplierProductFactory,

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from oscar.test.factories import UserFactory
 
 from shop.pages.models import HomePage
+from staff.roles import MARKETING_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor_client(client):
     editor = UserFactory(username="marketing", is_staff=False)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=MARKETING_GROUP))
     client.force_login(editor)
     return client
 

@@ -10,7 +10,7 @@ from wagtail.models import Locale, Page
 
 from shop.pages.models import ContentPage, HomePage
 from shop.pages.services import locales_install, site_pages_translation_install
-from shop.staff.roles import MARKETING_GROUP, MARKETING_MANAGERS_GROUP, OPERATORS_GROUP
+from staff.roles import MARKETING_GROUP, MARKETING_MANAGERS_GROUP, OPERATORS_GROUP
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from shop.pages.blocks import ProductListBlock, PromoBlock
 from shop.pages.models import ContentPage, HomePage
 from shop.pages.selectors import ProductListSpec, product_lists_resolve
 from shop.pages.services import site_pages_install
+from staff.roles import MARKETING_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_site_pages_install_is_idempotent(store):
     assert not Page.objects.filter(pk=welcome.pk).exists()
     assert (
         GroupPagePermission.objects.filter(
-            group__name="Editors", page=first, permission__codename="publish_page"
+            group__name=MARKETING_GROUP, page=first, permission__codename="publish_page"
         ).count()
         == 1
     )

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 from operations import services as operations_services
 from operations.models import StockMovement
 from shop.apps.order import services
-from shop.staff import roles
+from staff import roles
 from tests.factories.payments import funded_wallet
 from tests.factories.staff import staff_user
 

@@ -11,7 +11,7 @@ from oscar.test.factories import UserFactory
 
 from preorders import services
 from preorders.models import NoShow, PaymentPolicy, Preorder
-from shop.staff import roles
+from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.preorders import goods_receive, preorder_product, release_today
 from tests.factories.staff import staff_user

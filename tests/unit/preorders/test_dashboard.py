@@ -11,7 +11,7 @@ from oscar.test.factories import UserFactory
 
 from preorders import services
 from preorders.models import PaymentPolicy, Preorder, PreorderSettings
-from shop.staff import roles
+from staff import roles
 from tests.factories.payments import CARD_DECLINED
 from tests.factories.preorders import preorder_product, release_today
 from tests.factories.staff import staff_user

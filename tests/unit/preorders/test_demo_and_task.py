@@ -9,6 +9,7 @@ from preorders.demo import DEMO_PREORDERS, PREORDER_CATEGORY_NAME, preorders_dem
 from preorders.models import PaymentPolicy, Preorder, PreorderSettings
 from preorders.tasks import preorders_release_due_task
 from shop.pages.services import site_pages_install
+from staff import roles
 from tests.factories.preorders import preorder_product, release_today
 from tests.unit.preorders.test_policies import place_preorder
 
@@ -27,7 +28,7 @@ def test_demo_install_makes_two_preorderable_products_once():
     assert any("textbook" in t for t in titles) and any("gown" in t.lower() for t in titles)
     gown = PreorderSettings.objects.get(product__code="preorder-graduation-gown")
     assert gown.collect_in_store and gown.payment_policy == PaymentPolicy.PAY_NOW
-    cashiers = Group.objects.get(name="Cashiers")
+    cashiers = Group.objects.get(name=roles.CASHIERS_GROUP)
     assert cashiers.permissions.filter(codename="hand_over_preorder").exists()
 
 

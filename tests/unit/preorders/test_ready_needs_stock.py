@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 
 from preorders import selectors, services
 from preorders.models import PaymentPolicy, Preorder
-from shop.staff import roles
+from staff import roles
 from tests.factories.preorders import goods_receive, preorder_product, release_today
 from tests.factories.staff import staff_user
 from tests.unit.preorders.test_policies import place_preorder

@@ -17,7 +17,7 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
 from preorders.models import PaymentPolicy, Preorder, PreorderSettings
-from shop.staff import roles
+from staff import roles
 from tests.factories.payments import CARD_DECLINED
 from tests.factories.preorders import preorder_product
 from tests.factories.staff import staff_user

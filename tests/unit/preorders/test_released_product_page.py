@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from preorders.models import PaymentPolicy, PreorderSettings
-from shop.staff import roles
+from staff import roles
 from tests.factories.preorders import preorder_product
 from tests.factories.staff import staff_user
 from tests.unit.preorders.test_policies import place_preorder

@@ -254,7 +254,7 @@ RULES: dict[str, Rule] = {
     "loyalty_members:index": Rule(CMS_EDITORS),
     "loyalty_members:index_results": Rule(CMS_EDITORS),
     "loyalty_members:inspect": Rule(CMS_EDITORS, _pk("card")),
-    # A manager's group holds every marketing permission (shop/staff/roles.py).
+    # A manager's group holds every marketing permission (staff/roles.py).
     "loyalty_members:adjust": Rule(CMS_EDITORS, _pk("card")),
     # Renewing a card is marketing's (change_membercard), never a cashier's.
     "loyalty_members:renew": Rule(CMS_EDITORS, _pk("card")),
@@ -303,7 +303,7 @@ def test_every_url_of_ours_has_a_rule():
 
 
 def demo_roles_install() -> dict[str, User]:
-    """The demo's staff accounts with their roles (shop/staff/roles.py), as load_demo leaves them."""
+    """The demo's staff accounts with their roles (staff/roles.py), as load_demo leaves them."""
     from shop.demo import services as shop_demo_services
 
     shop_demo_services._staff_ensure()

@@ -1,4 +1,4 @@
-"""The client address behind every IP-keyed counter (shop.throttle.client_ip).
+"""The client address behind every IP-keyed counter (core.throttle.client_ip).
 
 No proxy (TRUSTED_PROXY_COUNT=0): X-Forwarded-For is the client's own and is ignored. One trusted
 proxy: the client is the address the proxy appended (the rightmost entry); whatever the client
@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from shop.throttle import client_ip
+from core.throttle import client_ip
 from tests.factories.loyalty import CARD_PIN, member_card
 from tests.fixtures.throttle import LOGIN_MAX_FAILURES as MAX_FAILURES
 from tests.fixtures.throttle import login_throttle  # noqa: F401  (used by pytestmark)

@@ -1,6 +1,6 @@
 """Login brute force: every password login form is throttled per username + IP address.
 
-One mechanism (shop/throttle.py) behind the storefront, the Oscar dashboard, Wagtail's /cms/
+One mechanism (core/throttle.py) behind the storefront, the Oscar dashboard, Wagtail's /cms/
 and Django's admin login, the same counters as the member card PIN lookup.
 """
 
@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.cache.backends import locmem
 
-from shop import throttle
+from core import throttle
+from loyalty import services as loyalty_services
+from shop.apps.customer import login_throttle
 
 PASSWORD = "right-horse-battery-staple"  # noqa: S105
 MAX_FAILURES = 3
@@ -132,12 +134,9 @@ def test_username_case_and_spaces_do_not_reset_the_count(client, staff_user):
 
 def test_card_pin_lookup_and_logins_share_one_throttle():
     # One way to throttle: the PIN lookup and reset call the same functions as the logins.
-    from loyalty import services as loyalty_services
-    from shop.apps.customer import login_throttle
-
     for name in ("throttle_attempt_claim", "throttle_clear"):
         assert getattr(loyalty_services, name) is getattr(throttle, name)
-        assert getattr(login_throttle, name) is getattr(throttle, name)
+    assert login_throttle.login_attempt_claim is throttle.login_attempt_claim
 
 
 def test_failure_counter_locks_at_the_limit_and_keeps_the_highest_count():

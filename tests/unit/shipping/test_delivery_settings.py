@@ -78,8 +78,8 @@ def test_the_service_desk_must_close_after_it_opens():
 def test_marketing_edits_the_delivery_settings_in_the_cms(client):
     from django.contrib.auth import get_user_model
 
-    from shop.staff import roles
-    from shop.staff.services import staff_role_grant
+    from staff import roles
+    from staff.services import staff_role_grant
 
     marketer = get_user_model().objects.create_user(
         username="marketer", email="marketer@campus.example", password="x"

@@ -11,7 +11,7 @@ from oscar.test.factories import ShippingAddressFactory, create_order
 
 from shop.apps.shipping.methods import CampusDelivery, PickUpInStore
 from shop.apps.shipping.selectors import DeliveryRound
-from shop.staff import roles
+from staff import roles
 from tests.factories.staff import staff_user
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from shop.staff import roles
+from staff import roles
 from tests.factories.loyalty import paid_order
 from tests.factories.staff import staff_user
 

@@ -1,10 +1,10 @@
-"""The role table (shop/staff/roles.py) and its installation."""
+"""The role table (staff/roles.py) and its installation."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from shop.staff import roles, services
+from staff import roles, services
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from shop.staff import roles
-from shop.staff.selectors import staff_landing_url, staff_workplaces
+from staff import roles
+from staff.selectors import staff_landing_url, staff_workplaces
 from tests.factories.staff import staff_user
 
 pytestmark = pytest.mark.django_db

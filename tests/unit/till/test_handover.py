@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from shop.staff import roles
+from staff import roles
 from tests.factories import till as f
 from tests.factories.staff import staff_user
 from till import selectors, services

@@ -9,7 +9,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from operations.models import StockMovement
-from shop.staff import roles
+from staff import roles
 from tests.factories import till as f
 from tests.factories.staff import staff_user
 from till import selectors, services

@@ -107,7 +107,7 @@ def test_quote_prices_exactly_like_the_sale_and_leaves_nothing_behind(shift):
     milk = f.product(price="10.00")
     before = snapshot()
 
-    quote = selectors.till_sale_quote(
+    quote = services.till_sale_quote(
         card_number=card.number, lines=[Line(product_id=milk.pk, quantity=2)]
     )
 

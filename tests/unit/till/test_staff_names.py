@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from shop.staff.selectors import staff_name
+from staff.selectors import staff_name
 from tests.factories import till as f
 from till import services
 

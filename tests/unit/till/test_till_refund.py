@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from oscar.core.loading import get_model
 
 from loyalty.models import PointsTransaction, Wallet, WalletTransaction
-from shop.staff import roles
+from staff import roles
 from tests.factories import till as f
 from tests.factories.loyalty import earning_rules
 from tests.factories.staff import staff_user

@@ -8,7 +8,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from shop.staff import roles
+from staff import roles
 from tests.factories import till as f
 from tests.factories.staff import staff_user
 from till import services

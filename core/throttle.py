@@ -1,10 +1,12 @@
 """The store's one throttle: failure counters in the cache, shared by every web worker.
 
 Two callers use it: the member card's PIN lookup and PIN reset (``loyalty.services``) and every
-password login form (``shop.apps.customer.login_throttle``: the storefront's
-``/accounts/login/``, the Oscar dashboard's login, Wagtail's ``/cms/login/`` and Django's
-``/django-admin/login/``). A counter per key counts failures in a window; at ``limit`` the key
-is locked until the window has passed since the last failure.
+password login form (the storefront's ``/accounts/login/``, the Oscar dashboard's login,
+Wagtail's ``/cms/login/`` and Django's ``/django-admin/login/``), whose counters, one per
+username + IP, are the ``login_*`` functions below; the authentication backend and middleware
+that call them are ``shop.apps.customer.login_throttle``'s, and the card sign-in backend
+(``loyalty.backends``) counts wrong PINs on the same keys. A counter per key counts failures
+in a window; at ``limit`` the key is locked until the window has passed since the last failure.
 
 Guesses can arrive together (many tabs, many threads of one script): callers that check a
 secret claim the attempt first (``throttle_attempt_claim``: count, then compare, in one atomic
@@ -19,6 +21,7 @@ commands. The counters live in the cache (Redis in production) rather than in da
 so a flood of guesses costs no writes, and an expired window needs no clean-up job.
 """
 
+import hashlib
 import ipaddress
 from collections.abc import Sequence
 
@@ -118,3 +121,34 @@ def throttle_attempt_release(*, keys: Sequence[str]) -> None:
 def throttle_clear(*, keys: Sequence[str]) -> None:
     """Forget the failures (a successful login, a PIN reset by email)."""
     cache.delete_many(list(keys))
+
+
+# --------------------------------------------------------------------------- login forms
+
+# Set on a request whose login the throttle refused, so the answer can say why (a 429, not the
+# form's "wrong password", which would be a lie).
+THROTTLED_REQUEST_ATTRIBUTE = "login_throttled"
+
+
+def _login_keys(*, username: str, ip: str) -> list[str]:
+    # Hashed: a username is user input of any length and characters, not a safe cache key.
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    return [f"login-failures:{digest}:{ip}"]
+
+
+def login_attempt_claim(*, username: str, ip: str) -> bool:
+    """Count this login attempt; False when the username + IP is over the limit (refused)."""
+    return (
+        throttle_attempt_claim(
+            keys=_login_keys(username=username, ip=ip),
+            limit=settings.LOGIN_THROTTLE_MAX_FAILURES,
+            window_seconds=settings.LOGIN_THROTTLE_WINDOW_SECONDS,
+        )
+        is not None
+    )
+
+
+def login_failures_clear(*, usernames: list[str], ip: str) -> None:
+    throttle_clear(
+        keys=[key for name in usernames if name for key in _login_keys(username=name, ip=ip)]
+    )

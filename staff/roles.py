@@ -1,6 +1,6 @@
 """The store's staff roles: the one table of who may do what.
 
-Each role is one Django group. ``shop.staff.services.roles_install`` creates the groups and
+Each role is one Django group. ``staff.services.roles_install`` creates the groups and
 gives them these permissions after every ``migrate`` (so a fresh database has them) and from
 ``load_demo``; every other place (the demo loader, the apps' checks, the tests) reads the group
 names and permissions from here. docs/architecture.md ("Staff roles") is this table in words:
@@ -37,7 +37,7 @@ class Role:
     # Wagtail admin needs ``wagtailadmin.access_admin`` instead.
     dashboard: bool
     # Where the role's work is: staff land there after signing in, and the storefront's top
-    # bar links back to it under this name (shop.staff.selectors.staff_workplaces).
+    # bar links back to it under this name (staff.selectors.staff_workplaces).
     where: str
     where_label: str
     permissions: tuple[str, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop.staff import roles
+from staff import roles
 
 
 def staff_name(*, user) -> str:
@@ -27,7 +27,7 @@ class Workplace:
 def staff_workplaces(*, user) -> list[Workplace]:
     """Where this person's staff work is, the place to land after signing in first.
 
-    Read from the roles of shop/staff/roles.py the account holds, in the table's order; a
+    Read from the roles of staff/roles.py the account holds, in the table's order; a
     superuser holds every role and lands on the dashboard, the credit manager's and operators'
     place. A place inside another one (the till inside the dashboard) is not repeated. A
     shopper has none; the check on permissions first spares every shopper's page a query,

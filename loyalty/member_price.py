@@ -1,8 +1,8 @@
 """The member price a product card shows, read from the "Member price" site offer.
 
 The basket prices members through the offer (``ActiveMemberCardCondition`` and
-``MemberTypeDiscountBenefit``); the cards show what that offer will give, so they read the
-same offer, its range and the same discount, never a second rule:
+``MemberTypeDiscountBenefit`` of ``loyalty.offers``); the cards show what that offer will
+give, so they read the same offer, its range and the same discount, never a second rule:
 
 - the offer (open, within its dates), the products of its range and the member types'
   discounts a visitor is shown are the same for every shopper and change only when an
@@ -28,10 +28,10 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.core.utils import round_half_up_two_dec
 
-from loyalty import selectors as loyalty_selectors
+from loyalty import selectors
 from loyalty.models import MemberType
+from loyalty.offers import MemberTypeDiscountBenefit
 from shop.apps.catalogue.selectors import catalogue_version
-from shop.apps.offer.benefits import MemberTypeDiscountBenefit
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Product = get_model("catalogue", "Product")
@@ -181,9 +181,9 @@ def member_pricing_for_request(*, request) -> MemberPricing:
     else:
         basket = getattr(request, "basket", None)
         viewer_percent = (
-            loyalty_selectors.member_discount_percent_for_basket(basket=basket)
+            selectors.member_discount_percent_for_basket(basket=basket)
             if basket is not None
-            else loyalty_selectors.member_discount_percent_for_user(user=request.user)
+            else selectors.member_discount_percent_for_user(user=request.user)
         )
         pricing = MemberPricing(
             membership=offer.membership,

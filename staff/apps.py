@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StaffConfig(AppConfig):
-    name = "shop.staff"
+    name = "staff"
     label = "staff"
     verbose_name = _("Staff roles")
 
     def ready(self):
-        from shop.staff import receivers  # noqa: F401  (connects the signals)
+        from staff import receivers  # noqa: F401  (connects the signals)

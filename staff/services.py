@@ -1,4 +1,4 @@
-"""Staff roles: install the groups of shop.staff.roles, give a role to an account."""
+"""Staff roles: install the groups of staff.roles, give a role to an account."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from shop.staff import roles
+from staff import roles
 
 
 class UnknownPermission(LookupError):

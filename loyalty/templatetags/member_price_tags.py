@@ -1,8 +1,8 @@
-"""The member price beside a product's regular price (a thin caller of offer.selectors)."""
+"""The member price beside a product's regular price (a thin caller of loyalty.member_price)."""
 
 from django import template
 
-from shop.apps.offer.selectors import member_pricing_for_request
+from loyalty.member_price import member_pricing_for_request
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from shop.staff.selectors import staff_workplaces as staff_workplaces_select
+from staff.selectors import staff_workplaces as staff_workplaces_select
 
 register = template.Library()
 
