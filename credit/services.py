@@ -775,6 +775,39 @@ def _write_off_decide(write_off: WriteOff, *, status: str, manager) -> None:
     write_off.save(update_fields=["status", "decided_by", "decided_at"])
 
 
+def _write_off_book(
+    *,
+    account: CreditAccount,
+    write_off: WriteOff,
+    invoice: Invoice,
+    manager,
+    today: date,
+    reason: str,
+    reversal: bool = False,
+) -> None:
+    """Take the write-off off what the account owes (or, reversed, put it back) and log it."""
+    _ledger_post(
+        account=account,
+        kind=CreditLedgerEntry.Kind.WRITE_OFF_REVERSAL
+        if reversal
+        else CreditLedgerEntry.Kind.WRITE_OFF,
+        amount=write_off.amount if reversal else -write_off.amount,
+        entry_date=today,
+        actor=manager,
+        write_off=write_off,
+    )
+    _log(
+        account=account,
+        kind=CreditDecision.Kind.WRITE_OFF_REVERSED
+        if reversal
+        else CreditDecision.Kind.WRITE_OFF_APPROVED,
+        actor=manager,
+        invoice=invoice,
+        amount=write_off.amount,
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def write_off_approve(*, write_off_id: int, manager, today: date | None = None) -> WriteOff:
     write_off, account = _decidable_write_off(
@@ -794,20 +827,12 @@ def write_off_approve(*, write_off_id: int, manager, today: date | None = None) 
         invoice.settled_on = today
     invoice.save(update_fields=["amount_written_off", "status", "settled_on"])
     _write_off_decide(write_off, status=WriteOff.Status.APPROVED, manager=manager)
-    _ledger_post(
+    _write_off_book(
         account=account,
-        kind=CreditLedgerEntry.Kind.WRITE_OFF,
-        amount=-write_off.amount,
-        entry_date=today,
-        actor=manager,
         write_off=write_off,
-    )
-    _log(
-        account=account,
-        kind=CreditDecision.Kind.WRITE_OFF_APPROVED,
-        actor=manager,
         invoice=invoice,
-        amount=write_off.amount,
+        manager=manager,
+        today=today,
         reason=write_off.reason,
     )
     _collection_hold_lift_if_cleared(account=account, today=today)
@@ -848,21 +873,14 @@ def write_off_reverse(
     invoice.save(update_fields=["amount_written_off", "status", "settled_on"])
     write_off.status = WriteOff.Status.REVERSED
     write_off.save(update_fields=["status"])
-    _ledger_post(
+    _write_off_book(
         account=account,
-        kind=CreditLedgerEntry.Kind.WRITE_OFF_REVERSAL,
-        amount=write_off.amount,
-        entry_date=today,
-        actor=manager,
         write_off=write_off,
-    )
-    _log(
-        account=account,
-        kind=CreditDecision.Kind.WRITE_OFF_REVERSED,
-        actor=manager,
         invoice=invoice,
-        amount=write_off.amount,
+        manager=manager,
+        today=today,
         reason=reason,
+        reversal=True,
     )
     return write_off
 
