@@ -26,6 +26,16 @@ def _place_on_account(checkout, account):
     return preview, checkout.place_order(preview)
 
 
+def _limit_cut_to_five(account, limit_setter):
+    services.credit_limit_set(
+        account_id=account.pk,
+        credit_limit=Decimal("5.00"),
+        payment_term_days=30,
+        actor=limit_setter,
+        reason="budget cut",
+    )
+
+
 def test_order_within_limit_is_approved_invoiced_and_paid(at_payment, account):
     preview, response = _place_on_account(at_payment, account)
 
@@ -52,13 +62,7 @@ def test_order_within_limit_is_approved_invoiced_and_paid(at_payment, account):
 def test_order_over_the_remaining_limit_is_refused_with_a_clear_message(
     at_payment, account, limit_setter
 ):
-    services.credit_limit_set(
-        account_id=account.pk,
-        credit_limit=Decimal("5.00"),
-        payment_term_days=30,
-        actor=limit_setter,
-        reason="budget cut",
-    )
+    _limit_cut_to_five(account, limit_setter)
     response = at_payment.client.post(reverse("checkout:preview"), {"credit_account": account.pk})
 
     assert response.status_code == 200
@@ -71,13 +75,7 @@ def test_limit_lowered_between_preview_and_place_order_creates_nothing(
     at_payment, account, limit_setter
 ):
     preview = at_payment.client.post(reverse("checkout:preview"), {"credit_account": account.pk})
-    services.credit_limit_set(
-        account_id=account.pk,
-        credit_limit=Decimal("5.00"),
-        payment_term_days=30,
-        actor=limit_setter,
-        reason="budget cut",
-    )
+    _limit_cut_to_five(account, limit_setter)
     response = at_payment.place_order(preview)
 
     assert response.status_code == 200
