@@ -63,11 +63,24 @@ def _lock(account_id: int) -> CreditAccount:
     return CreditAccount.objects.select_for_update().get(pk=account_id)
 
 
+def _user_or_none(user):
+    """The user to record as the one who acted; None for the system and anonymous users."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _reason_required(reason: str | None, message: str) -> str:
+    """The stripped reason; ``message`` is the error when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(message)
+    return reason
+
+
 def _log(*, account, kind, actor=None, reason="", order=None, invoice=None, amount=None):
     return CreditDecision.objects.create(
         account=account,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_user_or_none(actor),
         reason=reason,
         order=order,
         invoice=invoice,
@@ -78,6 +91,20 @@ def _log(*, account, kind, actor=None, reason="", order=None, invoice=None, amou
 def _require(user, codename: str, message: str) -> None:
     if not (user is not None and user.has_perm(f"credit.{codename}")):
         raise PermissionDenied(message)
+
+
+def _positive_required(amount: Decimal | None, message: str) -> None:
+    if amount is None or amount <= 0:
+        raise ValidationError(message)
+
+
+def _account_status_set(
+    account: CreditAccount, *, status: str, reason: str = "", by_collection: bool = False
+) -> None:
+    account.status = status
+    account.status_reason = reason[:255]
+    account.held_by_collection = by_collection
+    account.save(update_fields=["status", "status_reason", "held_by_collection"])
 
 
 def _ledger_post(
@@ -95,7 +122,7 @@ def _ledger_post(
         amount=amount,
         balance_after=new_balance,
         entry_date=entry_date,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user_or_none(actor),
         **cause,
     )
 
@@ -132,7 +159,7 @@ def credit_account_create(
         head_name=head_name,
         head_email=head_email,
         grade=grade,
-        limit_set_by=actor if getattr(actor, "is_authenticated", False) else None,
+        limit_set_by=_user_or_none(actor),
     )
     account.buyers.set(buyers or ([holder] if holder else []))
     _log(
@@ -162,9 +189,7 @@ def credit_limit_set(
 ) -> CreditAccount:
     """Change limit, terms (and grade). Only a limit setter may; the reason is mandatory."""
     _require(actor, "set_credit_limit", _("You may not set credit limits."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Say why the limit or terms change."))
+    reason = _reason_required(reason, _("Say why the limit or terms change."))
     if credit_limit < 0:
         raise ValidationError(_("A credit limit cannot be negative."))
     account = _lock(account_id)
@@ -210,18 +235,15 @@ def credit_limit_set(
 def credit_account_hold(
     *, account_id: int, reason: str, actor=None, by_collection: bool = False
 ) -> CreditAccount:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Say why the account is put on hold."))
+    reason = _reason_required(reason, _("Say why the account is put on hold."))
     account = _lock(account_id)
     if account.status == CreditAccount.Status.FROZEN:
         raise ValidationError(_("A frozen account cannot be put on hold."))
     if account.status == CreditAccount.Status.ON_HOLD:
         return account
-    account.status = CreditAccount.Status.ON_HOLD
-    account.status_reason = reason[:255]
-    account.held_by_collection = by_collection
-    account.save(update_fields=["status", "status_reason", "held_by_collection"])
+    _account_status_set(
+        account, status=CreditAccount.Status.ON_HOLD, reason=reason, by_collection=by_collection
+    )
     _log(account=account, kind=CreditDecision.Kind.HOLD, actor=actor, reason=reason)
     return account
 
@@ -231,10 +253,7 @@ def credit_account_release(*, account_id: int, reason: str, actor=None) -> Credi
     account = _lock(account_id)
     if account.status != CreditAccount.Status.ON_HOLD:
         raise ValidationError(_("Only an account on hold can be released."))
-    account.status = CreditAccount.Status.ACTIVE
-    account.status_reason = ""
-    account.held_by_collection = False
-    account.save(update_fields=["status", "status_reason", "held_by_collection"])
+    _account_status_set(account, status=CreditAccount.Status.ACTIVE)
     _log(account=account, kind=CreditDecision.Kind.RELEASE, actor=actor, reason=reason)
     return account
 
@@ -254,18 +273,13 @@ def credit_account_freeze_leaver(
     The balance is settled by one payment (by default a final payroll deduction) matched
     to every open invoice, so the account ends at zero with nothing open.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Say why the account is frozen."))
+    reason = _reason_required(reason, _("Say why the account is frozen."))
     account = _lock(account_id)
     if OrderApproval.objects.filter(account=account, status=OrderApproval.Status.PENDING).exists():
         raise ValidationError(
             _("Decide the orders waiting for approval before freezing the account.")
         )
-    account.status = CreditAccount.Status.FROZEN
-    account.status_reason = reason[:255]
-    account.held_by_collection = False
-    account.save(update_fields=["status", "status_reason", "held_by_collection"])
+    _account_status_set(account, status=CreditAccount.Status.FROZEN, reason=reason)
     account.buyers.clear()
     _log(
         account=account,
@@ -405,8 +419,7 @@ def credit_invoice_issue(
 
     Locks the account first (callers holding the lock already re-enter it harmlessly).
     """
-    if amount is None or amount <= 0:
-        raise ValidationError(_("An invoice must be for a positive amount."))
+    _positive_required(amount, _("An invoice must be for a positive amount."))
     account = _lock(account_id)
     invoice = Invoice.objects.create(
         account=account,
@@ -484,6 +497,14 @@ def _decidable_approval(*, approval_id: int, approver) -> OrderApproval:
     return approval
 
 
+def _approval_decide(approval: OrderApproval, *, status: str, approver, note: str) -> None:
+    approval.status = status
+    approval.decided_by = approver
+    approval.decided_at = timezone.now()
+    approval.decision_note = note
+    approval.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
 @transaction.atomic
 def onaccount_order_approve(
     *, approval_id: int, approver, note: str = "", today: date | None = None
@@ -499,11 +520,7 @@ def onaccount_order_approve(
         > account.credit_limit
     ):
         raise ValidationError(_("Approving would take the account over its credit limit."))
-    approval.status = OrderApproval.Status.APPROVED
-    approval.decided_by = approver
-    approval.decided_at = timezone.now()
-    approval.decision_note = note
-    approval.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _approval_decide(approval, status=OrderApproval.Status.APPROVED, approver=approver, note=note)
     _log(
         account=account,
         kind=CreditDecision.Kind.ORDER_APPROVED,
@@ -521,15 +538,9 @@ def onaccount_order_approve(
 
 @transaction.atomic
 def onaccount_order_refuse(*, approval_id: int, approver, note: str) -> OrderApproval:
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(_("Tell the buyer why the order is refused."))
+    note = _reason_required(note, _("Tell the buyer why the order is refused."))
     approval = _decidable_approval(approval_id=approval_id, approver=approver)
-    approval.status = OrderApproval.Status.REFUSED
-    approval.decided_by = approver
-    approval.decided_at = timezone.now()
-    approval.decision_note = note
-    approval.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _approval_decide(approval, status=OrderApproval.Status.REFUSED, approver=approver, note=note)
     order = Order.objects.select_for_update().get(pk=approval.order_id)
     # Cancelling gives the stock allocation back (operations' receiver on the status change).
     order.set_status(ORDER_STATUS_CANCELLED)
@@ -564,8 +575,7 @@ def credit_payment_record(
     A payment larger than what the chosen invoices still owe is refused (the store does
     not hold departments' money), so every payment is fully matched.
     """
-    if amount is None or amount <= 0:
-        raise ValidationError(_("A payment must be a positive amount."))
+    _positive_required(amount, _("A payment must be a positive amount."))
     account = _lock(account_id)
     invoices = Invoice.objects.select_for_update().filter(
         account=account, status=Invoice.Status.OPEN
@@ -585,7 +595,7 @@ def credit_payment_record(
         received_on=received_on,
         method=method,
         reference=reference[:128],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user_or_none(actor),
     )
     left = amount
     for invoice in invoices:
@@ -693,7 +703,7 @@ def credit_note_issue_for_refund(*, refund_id: int, today: date | None = None) -
     )
     OrderNote.objects.create(
         order=refund.order,
-        user=actor if getattr(actor, "is_authenticated", False) else None,
+        user=_user_or_none(actor),
         note_type=OrderNote.SYSTEM,
         message=_(
             "Credit note %(note)s: %(amount)s credited to invoice %(invoice)s of %(account)s."
@@ -714,9 +724,7 @@ def credit_note_issue_for_refund(*, refund_id: int, today: date | None = None) -
 
 @transaction.atomic
 def write_off_request(*, invoice_id: int, amount: Decimal, reason: str, actor) -> WriteOff:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Say why the amount should be written off."))
+    reason = _reason_required(reason, _("Say why the amount should be written off."))
     invoice = Invoice.objects.get(pk=invoice_id)
     account = _lock(invoice.account_id)
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
@@ -756,6 +764,46 @@ def _decidable_write_off(
     return write_off, account
 
 
+def _write_off_decide(write_off: WriteOff, *, status: str, manager) -> None:
+    write_off.status = status
+    write_off.decided_by = manager
+    write_off.decided_at = timezone.now()
+    write_off.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+def _write_off_book(
+    *,
+    account: CreditAccount,
+    write_off: WriteOff,
+    invoice: Invoice,
+    manager,
+    today: date,
+    reason: str,
+    reversal: bool = False,
+) -> None:
+    """Take the write-off off what the account owes (or, reversed, put it back) and log it."""
+    _ledger_post(
+        account=account,
+        kind=CreditLedgerEntry.Kind.WRITE_OFF_REVERSAL
+        if reversal
+        else CreditLedgerEntry.Kind.WRITE_OFF,
+        amount=write_off.amount if reversal else -write_off.amount,
+        entry_date=today,
+        actor=manager,
+        write_off=write_off,
+    )
+    _log(
+        account=account,
+        kind=CreditDecision.Kind.WRITE_OFF_REVERSED
+        if reversal
+        else CreditDecision.Kind.WRITE_OFF_APPROVED,
+        actor=manager,
+        invoice=invoice,
+        amount=write_off.amount,
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def write_off_approve(*, write_off_id: int, manager, today: date | None = None) -> WriteOff:
     write_off, account = _decidable_write_off(
@@ -774,24 +822,13 @@ def write_off_approve(*, write_off_id: int, manager, today: date | None = None) 
         invoice.status = Invoice.Status.WRITTEN_OFF
         invoice.settled_on = today
     invoice.save(update_fields=["amount_written_off", "status", "settled_on"])
-    write_off.status = WriteOff.Status.APPROVED
-    write_off.decided_by = manager
-    write_off.decided_at = timezone.now()
-    write_off.save(update_fields=["status", "decided_by", "decided_at"])
-    _ledger_post(
+    _write_off_decide(write_off, status=WriteOff.Status.APPROVED, manager=manager)
+    _write_off_book(
         account=account,
-        kind=CreditLedgerEntry.Kind.WRITE_OFF,
-        amount=-write_off.amount,
-        entry_date=today,
-        actor=manager,
         write_off=write_off,
-    )
-    _log(
-        account=account,
-        kind=CreditDecision.Kind.WRITE_OFF_APPROVED,
-        actor=manager,
         invoice=invoice,
-        amount=write_off.amount,
+        manager=manager,
+        today=today,
         reason=write_off.reason,
     )
     _collection_hold_lift_if_cleared(account=account, today=today)
@@ -803,10 +840,7 @@ def write_off_reject(*, write_off_id: int, manager, reason: str = "") -> WriteOf
     write_off, account = _decidable_write_off(
         write_off_id=write_off_id, manager=manager, status=WriteOff.Status.REQUESTED
     )
-    write_off.status = WriteOff.Status.REJECTED
-    write_off.decided_by = manager
-    write_off.decided_at = timezone.now()
-    write_off.save(update_fields=["status", "decided_by", "decided_at"])
+    _write_off_decide(write_off, status=WriteOff.Status.REJECTED, manager=manager)
     _log(
         account=account,
         kind=CreditDecision.Kind.WRITE_OFF_REJECTED,
@@ -823,9 +857,7 @@ def write_off_reverse(
     *, write_off_id: int, manager, reason: str, today: date | None = None
 ) -> WriteOff:
     """Recover a write-off (the debtor paid after all): the amount is owed again."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Say why the write-off is reversed."))
+    reason = _reason_required(reason, _("Say why the write-off is reversed."))
     write_off, account = _decidable_write_off(
         write_off_id=write_off_id, manager=manager, status=WriteOff.Status.APPROVED
     )
@@ -837,21 +869,14 @@ def write_off_reverse(
     invoice.save(update_fields=["amount_written_off", "status", "settled_on"])
     write_off.status = WriteOff.Status.REVERSED
     write_off.save(update_fields=["status"])
-    _ledger_post(
+    _write_off_book(
         account=account,
-        kind=CreditLedgerEntry.Kind.WRITE_OFF_REVERSAL,
-        amount=write_off.amount,
-        entry_date=today,
-        actor=manager,
         write_off=write_off,
-    )
-    _log(
-        account=account,
-        kind=CreditDecision.Kind.WRITE_OFF_REVERSED,
-        actor=manager,
         invoice=invoice,
-        amount=write_off.amount,
+        manager=manager,
+        today=today,
         reason=reason,
+        reversal=True,
     )
     return write_off
 
@@ -963,53 +988,46 @@ def collection_run(*, today: date | None = None) -> dict[str, int]:
             "shop_name": settings.OSCAR_SHOP_NAME,
         }
         if target == Stage.REMINDED:
-            _email_on_commit(
-                template="credit/email/reminder.txt",
-                context=context,
-                subject=_("Reminder: invoice %(number)s is overdue") % {"number": invoice.number},
-                recipients=[account.billing_email],
-            )
-            _log(
-                account=account,
-                kind=CreditDecision.Kind.REMINDER,
-                invoice=invoice,
-                amount=invoice.outstanding,
-                reason=ngettext("%(days)s day past due", "%(days)s days past due", days)
-                % {"days": days},
-            )
-            counts["reminded"] += 1
+            template, kind, counted = "reminder", CreditDecision.Kind.REMINDER, "reminded"
+            subject = _("Reminder: invoice %(number)s is overdue") % {"number": invoice.number}
+            recipients = [account.billing_email]
         else:
-            _email_on_commit(
-                template="credit/email/escalation.txt",
-                context=context,
-                subject=_("Unpaid invoice %(number)s of %(account)s")
-                % {"number": invoice.number, "account": account.name},
-                recipients=[
-                    account.head_email or (account.holder.email if account.holder else ""),
-                    account.billing_email,
-                ],
-            )
-            _log(
-                account=account,
-                kind=CreditDecision.Kind.ESCALATION,
-                invoice=invoice,
-                amount=invoice.outstanding,
-                reason=ngettext("%(days)s day past due", "%(days)s days past due", days)
-                % {"days": days},
-            )
-            counts["escalated"] += 1
-            if target == Stage.HOLD and account.status == CreditAccount.Status.ACTIVE:
-                credit_account_hold(
-                    account_id=account.pk,
-                    reason=ngettext(
-                        "Invoice %(number)s is %(days)s day overdue.",
-                        "Invoice %(number)s is %(days)s days overdue.",
-                        days,
-                    )
-                    % {"number": invoice.number, "days": days},
-                    by_collection=True,
+            template, kind, counted = "escalation", CreditDecision.Kind.ESCALATION, "escalated"
+            subject = _("Unpaid invoice %(number)s of %(account)s") % {
+                "number": invoice.number,
+                "account": account.name,
+            }
+            recipients = [
+                account.head_email or (account.holder.email if account.holder else ""),
+                account.billing_email,
+            ]
+        _email_on_commit(
+            template=f"credit/email/{template}.txt",
+            context=context,
+            subject=subject,
+            recipients=recipients,
+        )
+        _log(
+            account=account,
+            kind=kind,
+            invoice=invoice,
+            amount=invoice.outstanding,
+            reason=ngettext("%(days)s day past due", "%(days)s days past due", days)
+            % {"days": days},
+        )
+        counts[counted] += 1
+        if target == Stage.HOLD and account.status == CreditAccount.Status.ACTIVE:
+            credit_account_hold(
+                account_id=account.pk,
+                reason=ngettext(
+                    "Invoice %(number)s is %(days)s day overdue.",
+                    "Invoice %(number)s is %(days)s days overdue.",
+                    days,
                 )
-                counts["held"] += 1
+                % {"number": invoice.number, "days": days},
+                by_collection=True,
+            )
+            counts["held"] += 1
         invoice.collection_stage = target
         invoice.save(update_fields=["collection_stage"])
     for account in CreditAccount.objects.filter(

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from core.fields import recorded_by_field
+
 
 class ContactLogEntry(models.Model):
     """A staff note, call or email about a customer: who wrote it and when."""
@@ -31,13 +33,7 @@ class ContactLogEntry(models.Model):
     )
     kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices, default=Kind.NOTE)
     body = models.TextField(_("Text"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("Written by"),
-    )
+    created_by = recorded_by_field(_("Written by"), blank=False)
     created_at = models.DateTimeField(_("When"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -168,9 +164,7 @@ class TicketMessage(models.Model):
     """One message of a ticket's thread: the member's or a staff reply."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    author = recorded_by_field()
     is_staff_reply = models.BooleanField(_("Staff reply"), default=False)
     body = models.TextField(_("Message"))
     created_at = models.DateTimeField(_("When"), auto_now_add=True)
@@ -279,14 +273,7 @@ class ListEntry(models.Model):
     expires_at = models.DateTimeField(
         _("Expires"), null=True, blank=True, help_text=_("Empty: until removed.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Added by"),
-    )
+    created_by = recorded_by_field(_("Added by"))
     created_at = models.DateTimeField(_("Added"), auto_now_add=True)
 
     class Meta:

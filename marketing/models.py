@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField, StreamField
 
+from core.fields import recorded_by_field
 from marketing.blocks import SegmentConditionsBlock
 from marketing.choices import Lifecycle, ValueGroup
 from marketing.rules import ALL, ANY, RuleError, rules_compile
@@ -131,14 +132,7 @@ class Segment(models.Model):
     )
     # Built-in segments mirror the nightly value groups, lifecycle stages and dormant list.
     is_builtin = models.BooleanField(_("Built in"), default=False, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    created_by = recorded_by_field(editable=False)
     created_at = models.DateTimeField(_("Created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated"), auto_now=True)
 
@@ -269,14 +263,7 @@ class Campaign(models.Model):
         _("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     sent_at = models.DateTimeField(_("Sent"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    created_by = recorded_by_field(editable=False)
     created_at = models.DateTimeField(_("Created"), auto_now_add=True)
 
     class Meta:

@@ -102,19 +102,7 @@ def preorder_payment_handle(*, view, order_number, total, **kwargs) -> None:
         )
 
 
-def preorder_order_place(
-    view,
-    order_number,
-    user,
-    basket,
-    shipping_address,
-    shipping_method,
-    shipping_charge,
-    billing_address,
-    order_total,
-    surcharges=None,
-    **kwargs,
-):
+def preorder_order_place(view, order_number, user, basket, *args, **kwargs):
     """``handle_order_placement`` for a pre-order: a Pending order linked to its reservation.
 
     Positional like Oscar's ``handle_order_placement``, whose arguments it receives as they are.
@@ -126,16 +114,7 @@ def preorder_order_place(
     try:
         with transaction.atomic():
             order = view.place_order(
-                order_number=order_number,
-                user=user,
-                basket=basket,
-                shipping_address=shipping_address,
-                shipping_method=shipping_method,
-                shipping_charge=shipping_charge,
-                order_total=order_total,
-                billing_address=billing_address,
-                surcharges=surcharges,
-                **kwargs,
+                **view.place_order_kwargs(order_number, user, basket, *args, **kwargs)
             )
             services.preorder_attach_to_order(preorder_id=preorder.pk, order=order)
             basket.submit()

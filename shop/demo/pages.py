@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from shop.pages.models import ContentPage
-from shop.pages.services import DELIVERY_BODY, OPENING_HOURS_BODY
+from shop.pages.services import DELIVERY_BODY, OPENING_HOURS_BODY, STORE_HOURS_HTML
 
 # The loader's earlier texts of a page (slug -> bodies), as (block type, raw value) pairs.
 SUPERSEDED_BODIES: dict[str, tuple[list[tuple[str, object]], ...]] = {
@@ -39,12 +39,7 @@ SUPERSEDED_BODIES: dict[str, tuple[list[tuple[str, object]], ...]] = {
         [
             (
                 "rich_text",
-                "<h2>In the store</h2>"
-                "<ul><li>Monday to Friday: 7:30 – 21:00</li>"
-                "<li>Saturday and Sunday: 9:00 – 18:00</li>"
-                "<li>Public holidays: 10:00 – 16:00</li></ul>"
-                "<p>During exam weeks we stay open until 23:00 from Monday to Thursday.</p>"
-                "<h2>Online orders</h2>"
+                STORE_HOURS_HTML + "<h2>Online orders</h2>"
                 "<p>The online store is open around the clock. Orders placed before 15:00 are "
                 "ready for pick-up or delivery the same day.</p>",
             )

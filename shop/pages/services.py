@@ -37,15 +37,19 @@ ABOUT_BODY = [
     ),
 ]
 
+# The store's hours, also part of the demo loader's earlier opening-hours text.
+STORE_HOURS_HTML = (
+    "<h2>In the store</h2>"
+    "<ul><li>Monday to Friday: 7:30 – 21:00</li>"
+    "<li>Saturday and Sunday: 9:00 – 18:00</li>"
+    "<li>Public holidays: 10:00 – 16:00</li></ul>"
+    "<p>During exam weeks we stay open until 23:00 from Monday to Thursday.</p>"
+)
+
 OPENING_HOURS_BODY = [
     (
         "rich_text",
-        "<h2>In the store</h2>"
-        "<ul><li>Monday to Friday: 7:30 – 21:00</li>"
-        "<li>Saturday and Sunday: 9:00 – 18:00</li>"
-        "<li>Public holidays: 10:00 – 16:00</li></ul>"
-        "<p>During exam weeks we stay open until 23:00 from Monday to Thursday.</p>"
-        "<h2>Online orders</h2>"
+        STORE_HOURS_HTML + "<h2>Online orders</h2>"
         "<p>The online store is open around the clock. The checkout shows when your order "
         "is ready for pick-up and which delivery rounds it can still catch.</p>",
     ),

@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
+from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 from wagtail.admin.models import EditingSession
@@ -100,6 +101,27 @@ def chromium_browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def log_in(browser_page, live_server):
+    """``log_in(user)``: the browser page continues as ``user``, with a session made the way
+    Django's test client makes one (no login form on the way)."""
+
+    def log_in(user):
+        client = Client()
+        client.force_login(user)
+        browser_page.context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return log_in
 
 
 @pytest.fixture

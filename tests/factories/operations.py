@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -14,6 +14,7 @@ from operations.models import AcademicCalendarPeriod, Supplier, SupplierProduct
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
 Selector = get_class("partner.strategy", "Selector")
 
 
@@ -83,3 +84,20 @@ def place_order(*, items: list[tuple], user=None, status: str | None = None, pla
         Order.objects.filter(pk=order.pk).update(date_placed=local_moment(placed_on))
         order.refresh_from_db()
     return order
+
+
+def selling_stockrecord(*, unit_cost: str = "3.00"):
+    """Green tea from Campus Wholesale (lead time 2 days, reviewed weekly, packs of 10): 4 in
+    stock, sold 3 a day in completed orders over the past 7 days, nothing still allocated.
+    Reorder tests read 7 days of history (``OPERATIONS_REORDER_HISTORY_DAYS``)."""
+    supplier = SupplierFactory(name="Campus Wholesale", lead_time_days=2, review_period_days=7)
+    product, record = stocked_product(title="Green tea", stock=4)
+    SupplierProductFactory(
+        supplier=supplier, stockrecord=record, unit_cost=Decimal(unit_cost), pack_size=10
+    )
+    today = timezone.localdate()
+    for i in range(1, 8):
+        place_order(items=[(product, 3)], status="Complete", placed_on=today - timedelta(days=i))
+    StockRecord.objects.filter(pk=record.pk).update(num_allocated=0)
+    record.refresh_from_db()
+    return record

@@ -35,6 +35,17 @@ def preorder_product(
     )
 
 
+def collection_preorder_product() -> PreorderSettings:
+    """A graduation gown, paid when pre-ordered and collected in store (a 5.00 no-show fee)."""
+    return preorder_product(
+        title="Graduation gown",
+        policy=PaymentPolicy.PAY_NOW,
+        price="60.00",
+        collect_in_store=True,
+        no_show_fee="5.00",
+    )
+
+
 def release_today(settings: PreorderSettings) -> None:
     """The release day has come (the date is moved in the database, as time would)."""
     PreorderSettings.objects.filter(pk=settings.pk).update(release_date=timezone.localdate())

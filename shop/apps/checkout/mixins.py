@@ -47,5 +47,34 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
             basket.strategy = self.request.basket.strategy
             self.request.basket = basket
 
+    def place_order_kwargs(
+        self,
+        order_number,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        surcharges=None,
+        **kwargs,
+    ) -> dict:
+        """``handle_order_placement``'s arguments, positional as Oscar passes them, as the
+        keyword arguments of ``place_order`` (which takes the total before the billing address).
+        """
+        return {
+            "order_number": order_number,
+            "user": user,
+            "basket": basket,
+            "shipping_address": shipping_address,
+            "shipping_method": shipping_method,
+            "shipping_charge": shipping_charge,
+            "order_total": order_total,
+            "billing_address": billing_address,
+            "surcharges": surcharges,
+            **kwargs,
+        }
+
     def update_address_book(self, user, addr):
         _services().checkout_address_book_record(user=user, address=addr)

@@ -346,39 +346,14 @@ class PaymentDetailsView(views.PaymentDetailsView):
         )
         return self.handle_successful_order(order)
 
-    def _place_order_on_account(
-        self,
-        order_number,
-        user,
-        basket,
-        shipping_address,
-        shipping_method,
-        shipping_charge,
-        billing_address,
-        order_total,
-        surcharges=None,
-        **kwargs,
-    ):
-        def place_order():
-            return self.place_order(
-                order_number=order_number,
-                user=user,
-                basket=basket,
-                shipping_address=shipping_address,
-                shipping_method=shipping_method,
-                shipping_charge=shipping_charge,
-                order_total=order_total,
-                billing_address=billing_address,
-                surcharges=surcharges,
-                **kwargs,
-            )
-
+    def _place_order_on_account(self, order_number, user, basket, *args, **kwargs):
+        placement = self.place_order_kwargs(order_number, user, basket, *args, **kwargs)
         try:
             order, approval = credit_services.onaccount_order_place(
                 account_id=self.credit_account_id,
                 buyer=user,
-                amount=order_total.incl_tax,
-                place_order=place_order,
+                amount=placement["order_total"].incl_tax,
+                place_order=lambda: self.place_order(**placement),
             )
         except (credit_services.CreditRefused, PointsRedemptionRefused) as exc:
             raise UnableToPlaceOrder(exc.messages[0]) from exc

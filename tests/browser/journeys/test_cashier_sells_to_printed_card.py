@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from loyalty.models import PointsTransaction
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
-from tests.browser.journeys.steps import sign_in, snapshot
+from tests.browser.steps import sign_in, snapshot, till_scan, till_shift_open
 from till.models import TillSale
 
 Product = get_model("catalogue", "Product")
@@ -33,15 +33,10 @@ def test_cashier_sells_to_the_card_make_run_prints(browser_page, live_server, de
     product = _product_on_the_shelf()
 
     sign_in(page, cashier.username, cashier.password)
-    page.goto("/dashboard/till/")
-    expect(page.locator("h1")).to_contain_text("Open a shift")
-    page.fill("#id_opening_float", "200.00")
-    page.click("text=Open shift")
-    expect(page.locator("h1")).to_contain_text("Ring up a sale")
+    till_shift_open(page, opening_float="200.00")
 
     page.fill("#id_card_number", demo.card_number)
-    page.fill("#id_scan", product.upc)
-    page.press("#id_scan", "Enter")
+    till_scan(page, product.upc)
     expect(page.locator("[data-till-lines]")).to_contain_text(product.title)
     expect(page.locator("[data-till-member]")).to_be_visible()
     expect(page.locator("[data-till-lines]")).to_contain_text("Member price")

@@ -11,7 +11,7 @@ from loyalty import selectors as loyalty_selectors
 from loyalty.models import EarningRules, MemberCard, PointsTransaction
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
-from tests.browser.journeys.steps import (
+from tests.browser.steps import (
     enter_card,
     open_product_in_stock,
     place_order,

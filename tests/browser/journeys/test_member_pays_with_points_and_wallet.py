@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
 from loyalty.models import MemberCard, PointsTransaction, WalletTransaction
-from tests.browser.journeys.steps import enter_card, place_order, sign_in, snapshot
+from tests.browser.steps import enter_card, place_order, sign_in, snapshot
 from tests.factories.payments import CARD_OK
 
 Order = get_model("order", "Order")

@@ -11,8 +11,8 @@ from loyalty.models import MemberCard
 from preorders.models import Preorder, PreorderSettings
 from shop.demo.constants import DEMO_STAFF_ACCOUNTS
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
-from tests.browser.journeys.steps import enter_card, place_order, sign_in, snapshot
 from tests.browser.payments.test_card_checkout_browser import choose_pick_up
+from tests.browser.steps import enter_card, place_order, sign_in, snapshot
 from tests.factories.payments import CARD_OK
 
 Order = get_model("order", "Order")

@@ -6,7 +6,7 @@ import pytest
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from tests.browser.journeys.steps import enter_card, open_product_in_stock, place_order, snapshot
+from tests.browser.steps import enter_card, open_product_in_stock, place_order, snapshot
 from tests.factories.payments import CARD_OK
 
 Order = get_model("order", "Order")

@@ -1,23 +1,13 @@
 """An operator sees reorder suggestions, creates and receives a purchase order, and stock rises."""
 
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
-from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
 from operations import services
-from tests.factories.operations import (
-    SupplierFactory,
-    SupplierProductFactory,
-    place_order,
-    stocked_product,
-)
+from tests.factories.operations import selling_stockrecord
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -27,32 +17,16 @@ def operator_and_product(transactional_db, settings):
     settings.OPERATIONS_REORDER_HISTORY_DAYS = 7
     operator = UserFactory(is_staff=True, email="operator@example.com")
     operator.user_permissions.add(*Permission.objects.filter(content_type__app_label="operations"))
-    supplier = SupplierFactory(name="Campus Wholesale", lead_time_days=2, review_period_days=7)
-    product, record = stocked_product(title="Green tea", stock=4)
-    SupplierProductFactory(
-        supplier=supplier, stockrecord=record, unit_cost=Decimal("3.00"), pack_size=10
-    )
-    today = timezone.localdate()
-    for i in range(1, 8):
-        place_order(items=[(product, 3)], status="Complete", placed_on=today - timedelta(days=i))
-    StockRecord.objects.filter(pk=record.pk).update(num_allocated=0)
+    record = selling_stockrecord()
     services.reorder_suggestions_refresh()
     return operator, record
 
 
-def log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 @pytest.mark.browser
-def test_operator_reorders_and_receives_goods(browser_page, live_server, operator_and_product):
+def test_operator_reorders_and_receives_goods(browser_page, log_in, operator_and_product):
     operator, record = operator_and_product
     page = browser_page
-    log_in(page, live_server, operator)
+    log_in(operator)
 
     page.goto("/dashboard/operations/reorder/")
     group = page.locator("table.reorder-group", has_text="Campus Wholesale")

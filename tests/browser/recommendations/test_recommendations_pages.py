@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from oscar.test.factories import UserFactory
 from wagtail.coreutils import get_supported_content_language_variant
@@ -63,20 +62,12 @@ def member_and_home_page(transactional_db):
     return campers[0], camping[0]
 
 
-def log_in(browser_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    browser_page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 @pytest.mark.browser
 def test_member_sees_recommended_for_you_from_their_neighbourhood(
-    browser_page, live_server, member_and_home_page
+    browser_page, log_in, member_and_home_page
 ):
     member, _tent = member_and_home_page
-    log_in(browser_page, live_server, member)
+    log_in(member)
     browser_page.goto("/")
     block = browser_page.locator('[data-recommendations="personal"]')
     block.get_by_text("Recommended for you").wait_for()

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.steps import sign_in, till_scan, till_shift_open
 from tests.factories import till as f
 from tests.factories.loyalty import earning_rules
 from till.models import Shift, TillRefund
@@ -38,25 +39,17 @@ def test_sell_void_refund_and_hand_over(browser_page, till_day):
     page = browser_page
     card = till_day["card"]
 
-    page.goto("/accounts/login/")
-    page.fill("#id_login-username", CASHIER_EMAIL)
-    page.fill("#id_login-password", PASSWORD)
-    page.click("button[name=login_submit]")
-    page.goto("/dashboard/till/")
-    page.fill("#id_opening_float", "100.00")
-    page.click("text=Open shift")
-    expect(page.locator("h1")).to_contain_text("Ring up a sale")
+    sign_in(page, CASHIER_EMAIL, PASSWORD)
+    till_shift_open(page, opening_float="100.00")
 
     # Two items to a member card; "butter" matches two products: picked by keyboard.
     page.fill("#id_card_number", card.number)
-    page.fill("#id_scan", "butter")
-    page.press("#id_scan", "Enter")
+    till_scan(page, "butter")
     expect(page.locator("[data-till-choices]")).to_be_visible()
     page.keyboard.press("ArrowDown")  # from Butter 250 g to Buttermilk 1 l
     page.keyboard.press("Enter")
     expect(page.locator("[data-till-lines]")).to_contain_text("Buttermilk 1 l")
-    page.fill("#id_scan", "butter")
-    page.press("#id_scan", "Enter")
+    till_scan(page, "butter")
     expect(page.locator("[data-till-choices]")).to_be_visible()
     page.keyboard.press("1")
     lines = page.locator("[data-till-lines]")

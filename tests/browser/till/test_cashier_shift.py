@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.steps import sign_in, till_scan, till_shift_open
 from tests.factories import till as f
 from tests.factories.loyalty import CARD_PIN, earning_rules
 from till.models import TillSale
@@ -32,29 +33,18 @@ def test_cashier_rings_up_a_wallet_sale_and_hands_over(browser_page, till_world)
     card, milk = till_world["card"], till_world["milk"]
 
     # Log in through the store's login form, like a cashier at the start of the day.
-    page.goto("/accounts/login/")
-    page.fill("#id_login-username", CASHIER_EMAIL)
-    page.fill("#id_login-password", CASHIER_PASSWORD)
-    page.click("button[name=login_submit]")
-
+    sign_in(page, CASHIER_EMAIL, CASHIER_PASSWORD)
     # The till sends a cashier without a shift to open one.
-    page.goto("/dashboard/till/")
-    expect(page.locator("h1")).to_contain_text("Open a shift")
-    page.fill("#id_opening_float", "150.00")
-    page.click("text=Open shift")
-    expect(page.locator("h1")).to_contain_text("Ring up a sale")
+    till_shift_open(page, opening_float="150.00")
 
     # Card, then two scans of the milk barcode and a name search for the bread.
     page.fill("#id_card_number", card.number)
-    page.fill("#id_scan", milk.upc)
-    page.press("#id_scan", "Enter")
+    till_scan(page, milk.upc)
     expect(page.locator("[data-till-member]")).to_contain_text("Staff")
-    page.fill("#id_scan", milk.upc)
-    page.press("#id_scan", "Enter")
+    till_scan(page, milk.upc)
     # Each scan reloads the page: wait for it, or the next keystrokes land on the old one.
     expect(page.locator("[data-till-total]")).to_have_text("¥19.00")
-    page.fill("#id_scan", "sourdough")
-    page.press("#id_scan", "Enter")
+    till_scan(page, "sourdough")
     lines = page.locator("[data-till-lines]")
     expect(lines).to_contain_text("Oat milk 1 l")
     expect(lines).to_contain_text("Sourdough loaf")
@@ -74,8 +64,7 @@ def test_cashier_rings_up_a_wallet_sale_and_hands_over(browser_page, till_world)
 
     # A cash sale without a card: the change is on the receipt.
     page.click("text=Next sale")
-    page.fill("#id_scan", milk.upc)
-    page.press("#id_scan", "Enter")
+    till_scan(page, milk.upc)
     expect(page.locator("[data-till-total]")).to_have_text("¥10.00")
     page.fill("#id_cash_tendered", "20")
     expect(page.locator("#till-change")).to_contain_text("10.00")

@@ -1,6 +1,5 @@
 """Pay on account on PostgreSQL: concurrent orders on one account never exceed its limit."""
 
-import threading
 import uuid
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from oscar.test.factories import UserFactory
 from credit import services
 from credit.models import CreditAccount, CreditLedgerEntry, Invoice
 from tests.factories.credit import credit_account
+from tests.integration.concurrency import run_at_once
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -42,33 +42,18 @@ def test_eight_concurrent_orders_fit_the_limit_exactly_three_times():
     assert connection.vendor == "postgresql"
     buyer = UserFactory()
     account = credit_account(limit=str(LIMIT), buyers=[buyer])
-    start = threading.Barrier(WORKERS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def order_once() -> None:
-        try:
-            start.wait()
-            try:
-                services.onaccount_order_place(
-                    account_id=account.pk,
-                    buyer=buyer,
-                    amount=ORDER_TOTAL,
-                    place_order=_order_writer(buyer),
-                )
-                outcome = "approved"
-            except services.CreditRefused:
-                outcome = "refused"
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
+        services.onaccount_order_place(
+            account_id=account.pk,
+            buyer=buyer,
+            amount=ORDER_TOTAL,
+            place_order=_order_writer(buyer),
+        )
 
-    threads = [threading.Thread(target=order_once) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once(
+        [order_once] * WORKERS, succeeded="approved", refused=services.CreditRefused
+    )
 
     assert sorted(outcomes) == ["approved"] * 3 + ["refused"] * (WORKERS - 3)
     account.refresh_from_db()

@@ -1,11 +1,9 @@
 """Stock on PostgreSQL: concurrent sales never oversell, and the nightly task runs in a worker."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,6 +12,7 @@ from oscar.core.loading import get_model
 from operations import services
 from operations.models import ReorderSuggestion, StockMovement
 from tests.factories.operations import SupplierProductFactory, place_order, stocked_product
+from tests.integration.concurrency import run_at_once
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -26,33 +25,16 @@ IN_STOCK = 5
 def test_twelve_concurrent_removals_from_five_units_leave_exactly_zero():
     assert connection.vendor == "postgresql"
     __, record = stocked_product(stock=IN_STOCK)
-    start = threading.Barrier(WORKERS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def remove_one() -> None:
-        try:
-            start.wait()
-            try:
-                services.stock_move(
-                    stockrecord_id=record.pk,
-                    quantity=-1,
-                    reason=StockMovement.Reason.COUNT_CORRECTION,
-                    note="shrink",
-                )
-                outcome = "moved"
-            except ValidationError:
-                outcome = "refused"
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
+        services.stock_move(
+            stockrecord_id=record.pk,
+            quantity=-1,
+            reason=StockMovement.Reason.COUNT_CORRECTION,
+            note="shrink",
+        )
 
-    threads = [threading.Thread(target=remove_one) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once([remove_one] * WORKERS, succeeded="moved")
 
     assert sorted(outcomes) == ["moved"] * IN_STOCK + ["refused"] * (WORKERS - IN_STOCK)
     record.refresh_from_db()

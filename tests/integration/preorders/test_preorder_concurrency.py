@@ -1,10 +1,9 @@
 """Thirty checkouts at once for a product with ten pre-order units (PostgreSQL row locks)."""
 
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from oscar.test.factories import UserFactory
 
@@ -12,6 +11,7 @@ from preorders import selectors, services
 from preorders.models import PaymentPolicy, Preorder
 from tests.factories.payments import CARD_OK
 from tests.factories.preorders import LocalStripePaymentIntents, preorder_product
+from tests.integration.concurrency import run_at_once
 
 CHECKOUTS = 30
 UNITS = 10
@@ -26,42 +26,25 @@ def test_thirty_concurrent_checkouts_for_ten_units_make_exactly_ten_reservations
     cards = [localstripe.payment_method_create(CARD_OK) for _ in range(CHECKOUTS)]
     intents = LocalStripePaymentIntents(localstripe)
 
-    start = threading.Barrier(CHECKOUTS)
-    outcomes: list[str] = []
-    outcomes_lock = threading.Lock()
-
     def checkout(index: int) -> None:
         # What the checkout's handle_payment does for a pre-order basket: reserve, then pay.
-        try:
-            start.wait()
-            try:
-                preorder = services.preorder_reserve(
-                    settings_id=settings.pk,
-                    quantity=1,
-                    user=shoppers[index],
-                    email=shoppers[index].email,
-                    order_number=str(200000 + index),
-                    amount=Decimal("35.00"),
-                    currency="CNY",
-                )
-                services.preorder_payment_secure(
-                    preorder_id=preorder.pk, payment_method_id=cards[index]
-                )
-                outcome = "reserved"
-            except ValidationError as exc:
-                outcome = "refused" if "fully pre-ordered" in exc.messages[0] else repr(exc)
-            except Exception as exc:  # any other error is a failure of the test
-                outcome = f"error: {exc!r}"
-            with outcomes_lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
+        preorder = services.preorder_reserve(
+            settings_id=settings.pk,
+            quantity=1,
+            user=shoppers[index],
+            email=shoppers[index].email,
+            order_number=str(200000 + index),
+            amount=Decimal("35.00"),
+            currency="CNY",
+        )
+        services.preorder_payment_secure(preorder_id=preorder.pk, payment_method_id=cards[index])
 
-    threads = [threading.Thread(target=checkout, args=(i,)) for i in range(CHECKOUTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
+    outcomes = run_at_once(
+        [partial(checkout, index) for index in range(CHECKOUTS)],
+        succeeded="reserved",
+        refusal=lambda exc: "refused" if "fully pre-ordered" in exc.messages[0] else repr(exc),
+        timeout=180,
+    )
 
     assert sorted(outcomes) == ["refused"] * (CHECKOUTS - UNITS) + ["reserved"] * UNITS
     live = Preorder.objects.filter(settings=settings, status__in=Preorder.HOLDING)

@@ -1,15 +1,14 @@
 """The till on PostgreSQL: two tills selling the last unit at once, and one wallet at two tills."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from oscar.core.loading import get_model
 
 from loyalty.models import Wallet, WalletTransaction
 from tests.factories import till as f
+from tests.integration.concurrency import run_at_once
 from till import services
 from till.models import TillSale
 
@@ -20,31 +19,9 @@ StockRecord = get_model("partner", "StockRecord")
 Line = services.TillLineInput
 
 
-def run_at_once(*sales):
-    """Run each callable in its own thread and connection, released together."""
-    start = threading.Barrier(len(sales))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(sale) -> None:
-        try:
-            start.wait()
-            try:
-                sale()
-                outcome = "sold"
-            except ValidationError as error:
-                outcome = " ".join(error.messages)
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(sale,)) for sale in sales]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+def sell_at_once(*sales):
+    """Each sale in its own thread and connection, released together: "sold" or the refusal."""
+    return run_at_once(sales, succeeded="sold", refusal=lambda error: " ".join(error.messages))
 
 
 def test_two_tills_selling_the_last_unit_one_sells_one_is_refused_cleanly():
@@ -62,7 +39,7 @@ def test_two_tills_selling_the_last_unit_one_sells_one_is_refused_cleanly():
             cash_tendered=Decimal("20.00"),
         )
 
-    outcomes = run_at_once(*(sale_at(shift) for shift in shifts))
+    outcomes = sell_at_once(*(sale_at(shift) for shift in shifts))
 
     assert sorted(outcomes) == ["Last sandwich: only 0 left in stock.", "sold"]
     record = last.stockrecords.get()
@@ -84,7 +61,7 @@ def test_one_wallet_paying_at_two_tills_never_goes_below_zero():
             payment_method="wallet",
         )
 
-    outcomes = run_at_once(*(sale_at(shift) for shift in shifts))
+    outcomes = sell_at_once(*(sale_at(shift) for shift in shifts))
 
     assert outcomes.count("sold") == 1
     assert any("does not cover" in outcome for outcome in outcomes)

@@ -4,7 +4,6 @@ import pytest
 from oscar.test.factories import UserFactory
 
 from tests.factories.credit import credit_account, credit_staff
-from tests.factories.payments import CheckoutDriver, shop_product
 
 
 @pytest.fixture
@@ -33,31 +32,9 @@ def account(buyer, limit_setter):
 
 
 @pytest.fixture
-def buyer_checkout(client, buyer):
-    client.force_login(buyer)
-    return CheckoutDriver(client)
-
-
-@pytest.fixture
-def product(db):
-    return shop_product(price="12.00")
-
-
-@pytest.fixture
-def on_account_at_payment(buyer_checkout, product):
-    buyer_checkout.add_to_basket(product)
-    buyer_checkout.enter_shipping_address()
-    return buyer_checkout
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Tests run inside a transaction: run what the code queued for after commit."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
+def shopper(buyer):
+    """The department's buyer is the one at the checkout."""
+    return buyer
 
 
 def ledger_sum(account) -> Decimal:

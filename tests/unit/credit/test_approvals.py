@@ -20,14 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def waiting(on_account_at_payment, account):
+def waiting(at_payment, account):
     """An order referred to an approver because 20.00 is overdue on the account."""
     old = timezone.localdate() - timedelta(days=45)
     services.credit_invoice_issue(account_id=account.pk, amount=Decimal("20.00"), issued_on=old)
-    preview = on_account_at_payment.client.post(
-        reverse("checkout:preview"), {"credit_account": account.pk}
-    )
-    on_account_at_payment.place_order(preview)
+    preview = at_payment.client.post(reverse("checkout:preview"), {"credit_account": account.pk})
+    at_payment.place_order(preview)
     return OrderApproval.objects.get()
 
 
@@ -75,7 +73,7 @@ def test_buyer_cannot_approve_own_order(waiting, buyer):
 
 
 def test_refusal_cancels_the_order_charges_nothing_and_tells_the_buyer_why(
-    waiting, approver, account, buyer_checkout, run_on_commit, mailoutbox
+    waiting, approver, account, checkout, run_on_commit, mailoutbox
 ):
     with pytest.raises(ValidationError):
         services.onaccount_order_refuse(approval_id=waiting.pk, approver=approver, note="")
@@ -87,7 +85,7 @@ def test_refusal_cancels_the_order_charges_nothing_and_tells_the_buyer_why(
 
     assert [m.to for m in mailoutbox] == [["secretary@chem.campus.example"]]
     assert "Pay the overdue invoice first." in mailoutbox[0].body
-    page = buyer_checkout.client.get(
+    page = checkout.client.get(
         reverse("customer:order", kwargs={"order_number": waiting.order.number})
     )
     assert "Pay the overdue invoice first." in page.content.decode()

@@ -27,8 +27,18 @@ def _place_on_account(checkout, account):
     return preview, checkout.place_order(preview)
 
 
-def test_order_within_limit_is_approved_invoiced_and_paid(on_account_at_payment, account):
-    preview, response = _place_on_account(on_account_at_payment, account)
+def _limit_cut_to_five(account, limit_setter):
+    services.credit_limit_set(
+        account_id=account.pk,
+        credit_limit=Decimal("5.00"),
+        payment_term_days=30,
+        actor=limit_setter,
+        reason="budget cut",
+    )
+
+
+def test_order_within_limit_is_approved_invoiced_and_paid(at_payment, account):
+    preview, response = _place_on_account(at_payment, account)
 
     assert "On account of Department of Chemistry" in preview.content.decode()
     assert response.status_code == 302 and response.url == reverse("checkout:thank-you")
@@ -51,18 +61,10 @@ def test_order_within_limit_is_approved_invoiced_and_paid(on_account_at_payment,
 
 
 def test_order_over_the_remaining_limit_is_refused_with_a_clear_message(
-    on_account_at_payment, account, limit_setter
+    at_payment, account, limit_setter
 ):
-    services.credit_limit_set(
-        account_id=account.pk,
-        credit_limit=Decimal("5.00"),
-        payment_term_days=30,
-        actor=limit_setter,
-        reason="budget cut",
-    )
-    response = on_account_at_payment.client.post(
-        reverse("checkout:preview"), {"credit_account": account.pk}
-    )
+    _limit_cut_to_five(account, limit_setter)
+    response = at_payment.client.post(reverse("checkout:preview"), {"credit_account": account.pk})
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -71,19 +73,11 @@ def test_order_over_the_remaining_limit_is_refused_with_a_clear_message(
 
 
 def test_limit_lowered_between_preview_and_place_order_creates_nothing(
-    on_account_at_payment, account, limit_setter
+    at_payment, account, limit_setter
 ):
-    preview = on_account_at_payment.client.post(
-        reverse("checkout:preview"), {"credit_account": account.pk}
-    )
-    services.credit_limit_set(
-        account_id=account.pk,
-        credit_limit=Decimal("5.00"),
-        payment_term_days=30,
-        actor=limit_setter,
-        reason="budget cut",
-    )
-    response = on_account_at_payment.place_order(preview)
+    preview = at_payment.client.post(reverse("checkout:preview"), {"credit_account": account.pk})
+    _limit_cut_to_five(account, limit_setter)
+    response = at_payment.place_order(preview)
 
     assert response.status_code == 200
     assert "over the remaining credit limit" in response.content.decode()
@@ -112,11 +106,11 @@ def test_someone_not_authorised_cannot_pay_on_the_account(client, product, accou
 
 
 def test_order_with_something_overdue_waits_for_an_approver_and_the_buyer_sees_why(
-    on_account_at_payment, account
+    at_payment, account
 ):
     old = timezone.localdate() - timedelta(days=45)
     services.credit_invoice_issue(account_id=account.pk, amount=Decimal("20.00"), issued_on=old)
-    preview, response = _place_on_account(on_account_at_payment, account)
+    preview, response = _place_on_account(at_payment, account)
 
     assert response.status_code == 302
     order = Order.objects.get()
@@ -125,20 +119,20 @@ def test_order_with_something_overdue_waits_for_an_approver_and_the_buyer_sees_w
     assert approval.status == OrderApproval.Status.PENDING
     assert "20.00 on the account is overdue" in approval.referral_reason
     assert order.sources.get().amount_debited == 0
-    thank_you = on_account_at_payment.client.get(response.url)
+    thank_you = at_payment.client.get(response.url)
     assert "waits for a credit approver" in thank_you.content.decode()
     assert "overdue" in thank_you.content.decode()
     account.refresh_from_db()
     assert account.balance == Decimal("20.00")  # nothing charged for the waiting order
 
 
-def test_frozen_account_is_not_offered(on_account_at_payment, account, limit_setter):
-    response = on_account_at_payment.client.get(reverse("checkout:payment-details"))
+def test_frozen_account_is_not_offered(at_payment, account, limit_setter):
+    response = at_payment.client.get(reverse("checkout:payment-details"))
     assert "Charge to Department of Chemistry" in response.content.decode()
     services.credit_account_freeze_leaver(
         account_id=account.pk, actor=limit_setter, reason="closed"
     )
     account.refresh_from_db()
     assert account.status == CreditAccount.Status.FROZEN
-    response = on_account_at_payment.client.get(reverse("checkout:payment-details"))
+    response = at_payment.client.get(reverse("checkout:payment-details"))
     assert "Charge to Department of Chemistry" not in response.content.decode()

@@ -37,11 +37,9 @@ def operator(db):
 
 
 @pytest.fixture
-def on_account_order(on_account_at_payment, account):
-    preview = on_account_at_payment.client.post(
-        reverse("checkout:preview"), {"credit_account": account.pk}
-    )
-    response = on_account_at_payment.place_order(preview)
+def on_account_order(at_payment, account):
+    preview = at_payment.client.post(reverse("checkout:preview"), {"credit_account": account.pk})
+    response = at_payment.place_order(preview)
     assert response.status_code == 302, response
     order = Order.objects.get()
     assert order.status == "Paid"
@@ -202,15 +200,13 @@ def test_a_resent_refund_signal_does_not_credit_twice(on_account_order, account,
 
 
 def test_statement_aging_and_balance_report_on_fixed_dates(
-    on_account_at_payment, account, operator, clock, admin_client
+    at_payment, account, operator, clock, admin_client
 ):
     """Order on 10 June (30-day terms: due 10 July), 5.00 paid on 20 June, 3.00 refunded on
     3 July."""
     clock(date(2026, 6, 10))
-    preview = on_account_at_payment.client.post(
-        reverse("checkout:preview"), {"credit_account": account.pk}
-    )
-    on_account_at_payment.place_order(preview)
+    preview = at_payment.client.post(reverse("checkout:preview"), {"credit_account": account.pk})
+    at_payment.place_order(preview)
     order = Order.objects.get()
     total = order.total_incl_tax
     invoice = Invoice.objects.get()

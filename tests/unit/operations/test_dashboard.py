@@ -1,22 +1,13 @@
 """The operators' dashboard: permissions, reorder → purchase order → receipt, counts."""
 
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
 from operations.models import PurchaseOrder, StockMovement
-from tests.factories.operations import (
-    SupplierFactory,
-    SupplierProductFactory,
-    place_order,
-    stocked_product,
-)
+from tests.factories.operations import SupplierFactory, selling_stockrecord
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +26,7 @@ def operator():
 @pytest.fixture
 def selling_product(settings):
     settings.OPERATIONS_REORDER_HISTORY_DAYS = 7
-    supplier = SupplierFactory(name="Campus Wholesale", lead_time_days=2, review_period_days=7)
-    product, record = stocked_product(title="Green tea", stock=4)
-    SupplierProductFactory(
-        supplier=supplier, stockrecord=record, unit_cost=Decimal("3.00"), pack_size=10
-    )
-    today = timezone.localdate()
-    for i in range(1, 8):
-        place_order(items=[(product, 3)], status="Complete", placed_on=today - timedelta(days=i))
-    StockRecord.objects.filter(pk=record.pk).update(num_allocated=0)
-    return record
+    return selling_stockrecord()
 
 
 def test_staff_without_the_operations_permission_is_kept_out(client):

@@ -1,21 +1,16 @@
 """Operators read every amount in the store's currency format: reorder, suppliers, purchase
 orders, stock and the finance reports."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from oscar.core.loading import get_model
 
 from operations.models import PurchaseOrder
 from staff import roles
 from tests.factories.operations import (
-    SupplierFactory,
-    SupplierProductFactory,
-    place_order,
-    stocked_product,
+    selling_stockrecord,
 )
 from tests.factories.staff import staff_user
 
@@ -33,15 +28,8 @@ def operator():
 @pytest.fixture
 def record(settings):
     settings.OPERATIONS_REORDER_HISTORY_DAYS = 7
-    supplier = SupplierFactory(name="Campus Wholesale", lead_time_days=2, review_period_days=7)
-    product, record = stocked_product(title="Green tea", stock=4)
-    SupplierProductFactory(
-        supplier=supplier, stockrecord=record, unit_cost=Decimal("1234.50"), pack_size=10
-    )
-    today = timezone.localdate()
-    for i in range(1, 8):
-        place_order(items=[(product, 3)], status="Complete", placed_on=today - timedelta(days=i))
-    StockRecord.objects.filter(pk=record.pk).update(num_allocated=0, cost_price=Decimal("2.50"))
+    record = selling_stockrecord(unit_cost="1234.50")
+    StockRecord.objects.filter(pk=record.pk).update(cost_price=Decimal("2.50"))
     return record
 
 

@@ -8,8 +8,8 @@ from oscar.core.loading import get_model
 
 from operations.models import StockMovement
 from preorders import services
-from preorders.models import PaymentPolicy, Preorder
-from tests.factories.preorders import preorder_product, release_today
+from preorders.models import Preorder
+from tests.factories.preorders import collection_preorder_product, release_today
 from tests.unit.preorders.test_policies import place_preorder
 
 OrderRefund = get_model("order", "OrderRefund")
@@ -21,13 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def released_collection(checkout, localstripe, run_on_commit):
     """A paid store-collection pre-order released from a shelf that had the goods delivered."""
-    settings = preorder_product(
-        title="Graduation gown",
-        policy=PaymentPolicy.PAY_NOW,
-        price="60.00",
-        collect_in_store=True,
-        no_show_fee="5.00",
-    )
+    settings = collection_preorder_product()
     place_preorder(checkout, localstripe, settings)
     StockRecord.objects.filter(product=settings.product).update(num_in_stock=10)
     release_today(settings)

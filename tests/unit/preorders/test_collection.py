@@ -10,10 +10,14 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
 from preorders import services
-from preorders.models import NoShow, PaymentPolicy, Preorder
+from preorders.models import NoShow, Preorder
 from staff import roles
 from tests.factories.loyalty import member_card
-from tests.factories.preorders import goods_receive, preorder_product, release_today
+from tests.factories.preorders import (
+    collection_preorder_product,
+    goods_receive,
+    release_today,
+)
 from tests.factories.staff import staff_user
 from tests.unit.preorders.test_policies import place_preorder
 
@@ -25,13 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def released_collection(checkout, localstripe, run_on_commit, mailoutbox):
-    settings = preorder_product(
-        title="Graduation gown",
-        policy=PaymentPolicy.PAY_NOW,
-        price="60.00",
-        collect_in_store=True,
-        no_show_fee="5.00",
-    )
+    settings = collection_preorder_product()
     place_preorder(checkout, localstripe, settings)
     goods_receive(settings, quantity=1)
     release_today(settings)

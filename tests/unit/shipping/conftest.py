@@ -2,7 +2,7 @@ import pytest
 from oscar.test.factories import UserFactory
 
 from shop.apps.shipping.selectors import delivery_settings_forget
-from tests.factories.payments import CheckoutDriver, shipping_country
+from tests.factories.payments import shipping_country
 
 
 @pytest.fixture(autouse=True)
@@ -20,15 +20,7 @@ def shopper(db):
 
 
 @pytest.fixture
-def checkout(client, shopper):
+def checkout(checkout):
+    """The shared checkout, with the shipping country Oscar's postal address form offers."""
     shipping_country()
-    client.force_login(shopper)
-    return CheckoutDriver(client)
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
+    return checkout

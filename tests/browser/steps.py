@@ -1,4 +1,5 @@
-"""Steps the journeys share: what a person does in the browser, on the loaded demo."""
+"""Steps the browser tests share: what a person does in the browser (the journeys do them on
+the loaded demo)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from playwright.sync_api import Page, expect
 from tests.browser.payments.test_card_checkout_browser import enter_card
 from tests.conftest import TEST_RESULTS_DIR
 
-__all__ = ["enter_card", "open_product_in_stock", "place_order", "sign_in", "snapshot"]
+__all__ = [
+    "enter_card",
+    "open_product_in_stock",
+    "place_order",
+    "sign_in",
+    "snapshot",
+    "till_scan",
+    "till_shift_open",
+]
 
 
 def snapshot(page: Page, name: str) -> None:
@@ -52,3 +61,18 @@ def place_order(page: Page) -> None:
     page.locator("#view_preview").click()
     page.locator("#place-order").click()
     expect(page).to_have_url(re.compile(r"/checkout/thank-you/$"))
+
+
+def till_shift_open(page: Page, *, opening_float: str) -> None:
+    """The signed-in cashier opens a shift with ``opening_float`` in the drawer."""
+    page.goto("/dashboard/till/")
+    expect(page.locator("h1")).to_contain_text("Open a shift")
+    page.fill("#id_opening_float", opening_float)
+    page.click("text=Open shift")
+    expect(page.locator("h1")).to_contain_text("Ring up a sale")
+
+
+def till_scan(page: Page, code: str) -> None:
+    """Scan a barcode at the till, or type a name and press Enter."""
+    page.fill("#id_scan", code)
+    page.press("#id_scan", "Enter")
