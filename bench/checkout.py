@@ -327,6 +327,7 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
     from loyalty.selectors import points_redeemable_maximum
     from shop.demo.constants import DEMO_STAFF_ACCOUNTS
     from shop.demo.services import demo_shipping_country_ensure
+    from wallet import services as wallet_services
 
     User = get_user_model()
     StockRecord = get_model("partner", "StockRecord")
@@ -389,12 +390,12 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
                 )
                 note += f", +{missing} points (points_adjust)"
         if kind == "wallet":
-            wallet = loyalty_services.wallet_get_or_create_for_user(user=user)
+            wallet = wallet_services.wallet_get_or_create_for_user(user=user)
             # Shipping is free on campus today; the margin covers a shipping charge if not.
             needed = (most_expensive + Decimal("20.00")) * orders
             missing = needed - wallet.balance
             if missing > 0:
-                loyalty_services.wallet_adjust(
+                wallet_services.wallet_adjust(
                     wallet_id=wallet.pk,
                     amount=missing,
                     created_by=staff,
@@ -439,8 +440,9 @@ def consistency_check(
     from django.db.models import Count, F, Q, Sum
     from oscar.core.loading import get_model
 
-    from loyalty.models import PointsAccount, PointsTransaction, Wallet, WalletTransaction
+    from loyalty.models import PointsAccount, PointsTransaction
     from shop.apps.order.services import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
+    from wallet.models import Wallet, WalletTransaction
 
     Order = get_model("order", "Order")
     Source = get_model("payment", "Source")

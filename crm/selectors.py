@@ -32,7 +32,8 @@ from oscar.core.loading import get_model
 
 from crm.models import ContactLogEntry, ListEntry, SurveyInvitation, Ticket
 from loyalty.economy import points_money_value
-from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction, Wallet
+from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction
+from wallet.models import Wallet
 
 User = get_user_model()
 Order = get_model("order", "Order")

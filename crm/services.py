@@ -32,8 +32,10 @@ from crm.models import (
     TicketMessage,
 )
 from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, PointsAccount, Wallet
+from loyalty.models import MemberCard, PointsAccount
 from shop.staff.roles import MARKETING_MANAGERS_GROUP
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 User = get_user_model()
 Order = get_model("order", "Order")
@@ -585,10 +587,10 @@ def _merge_wallet(*, keep: User, merge: User, performed_by, result: MergeResult)
             "kept": keep.pk,
         }
         amount = merge_wallet.balance
-        loyalty_services.wallet_adjust(
+        wallet_services.wallet_adjust(
             wallet_id=merge_wallet.pk, amount=-amount, created_by=performed_by, note=note
         )
-        loyalty_services.wallet_adjust(
+        wallet_services.wallet_adjust(
             wallet_id=keep_wallet.pk, amount=amount, created_by=performed_by, note=note
         )
         result.wallet_moved = str(amount)

@@ -34,6 +34,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from loyalty import selectors, services
 from loyalty.models import MemberCard, MemberType, PointsTransaction, Tier
 from shop.csv_export import csv_cell
+from wallet.selectors import wallet_statement
 
 # CRM's 360° customer profile (a Wagtail admin URL taking the user's id). Where crm is not
 # installed the member page shows no link.
@@ -215,7 +216,7 @@ class MemberDetailView(InspectView):
             cards=selectors.account_cards(account_id=account.pk),
             wallet=wallet,
             wallet_statement=(
-                selectors.wallet_statement(wallet_id=wallet.pk, limit=WALLET_STATEMENT_SIZE)
+                wallet_statement(wallet_id=wallet.pk, limit=WALLET_STATEMENT_SIZE)
                 if wallet is not None
                 else []
             ),

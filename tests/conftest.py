@@ -14,9 +14,13 @@ from django.conf import settings as django_settings
 from django.test.utils import override_settings
 from django.utils import translation
 
-# Session fixtures other areas provide (PAYMENTS: a real localstripe server; the store under
-# gunicorn as production runs it, in both worker modes).
-pytest_plugins = ["tests.fixtures.localstripe", "tests.fixtures.live_store"]
+# Fixtures other areas provide (a real localstripe server; the store under gunicorn as
+# production runs it, in both worker modes; a shopper at the checkout).
+pytest_plugins = [
+    "tests.fixtures.localstripe",
+    "tests.fixtures.live_store",
+    "tests.fixtures.checkout",
+]
 
 TESTS_DIR = Path(__file__).resolve().parent
 SERVICES_PLUGIN = "tests.plugins.services"

@@ -23,8 +23,7 @@ from oscar.apps.shipping.methods import Free
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
 
-from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, Wallet
+from loyalty.models import MemberCard
 from shop.apps.checkout.services import PAYMENT_EVENT_PAID
 from shop.apps.order.services import (
     SOURCE_TYPE_CASH,
@@ -36,6 +35,8 @@ from shop.apps.order.services import (
 from shop.staff.selectors import staff_name
 from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 Applicator = get_class("offer.applicator", "Applicator")
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -373,7 +374,7 @@ def till_sale_create(
             order=order, name=SOURCE_TYPE_WALLET, amount=total, reference=f"wallet:{wallet.pk}"
         )
         if total > 0:
-            loyalty_services.wallet_pay_order(
+            wallet_services.wallet_pay_order(
                 wallet_id=wallet.pk, amount=total, order_id=order.pk, created_by=cashier
             )
     else:

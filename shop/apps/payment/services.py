@@ -5,8 +5,8 @@ import logging
 from django.db import IntegrityError, transaction
 from oscar.core.loading import get_class, get_model
 
-from loyalty import services as wallet_services
 from shop.apps.payment import stripe_gateway
+from wallet import services as wallet_services
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,11 @@ from django.conf import settings as django_settings
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from loyalty.models import PointsTransaction, WalletTransaction
+from loyalty.models import PointsTransaction
 from ops.servers import free_loopback_port
 from tests.factories.loyalty import earning_rules, member_card
 from tests.factories.payments import CARD_OK, CheckoutDriver, funded_wallet, shop_product
+from wallet.models import WalletTransaction
 
 pytestmark = pytest.mark.integration
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from oscar.core.loading import get_model
 
-from loyalty.models import Wallet, WalletTransaction
 from tests.factories import till as f
 from till import services
 from till.models import TillSale
+from wallet.models import Wallet, WalletTransaction
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

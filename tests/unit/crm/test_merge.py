@@ -9,10 +9,12 @@ from oscar.core.loading import get_model
 from crm import services
 from crm.models import ContactLogEntry, PrivacyLog, Ticket
 from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, PointsAccount, PointsTransaction, Wallet
+from loyalty.models import MemberCard, PointsAccount, PointsTransaction
 from loyalty.selectors import points_ledger_sum
 from tests.factories.crm import CustomerFactory, marketing_manager, profile_viewer, ticket
 from tests.factories.loyalty import earning_rules, member_card, paid_order
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +86,12 @@ def test_merge_keeps_every_order_and_point_and_moves_them_through_the_ledger():
 def test_merge_moves_wallet_money_through_the_wallet_ledger():
     manager = marketing_manager()
     keep, duplicate = CustomerFactory(), CustomerFactory()
-    keep_wallet = loyalty_services.wallet_get_or_create_for_user(user=keep)
-    duplicate_wallet = loyalty_services.wallet_get_or_create_for_user(user=duplicate)
-    loyalty_services.wallet_adjust(
+    keep_wallet = wallet_services.wallet_get_or_create_for_user(user=keep)
+    duplicate_wallet = wallet_services.wallet_get_or_create_for_user(user=duplicate)
+    wallet_services.wallet_adjust(
         wallet_id=duplicate_wallet.pk, amount=Decimal("30.00"), created_by=manager, note="top-up"
     )
-    loyalty_services.wallet_adjust(
+    wallet_services.wallet_adjust(
         wallet_id=keep_wallet.pk, amount=Decimal("5.00"), created_by=manager, note="top-up"
     )
 

@@ -15,6 +15,7 @@ from loyalty import selectors, services
 from loyalty.models import MemberCard, MemberType, Tier
 from tests.factories.loyalty import member_card
 from tests.factories.loyalty_admin import marketing_manager, marketing_user, viewer_user
+from wallet import services as wallet_services
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_member_list_query_count_does_not_grow_with_members(client, members):
     for number in range(30):
         user = UserFactory(first_name=f"N{number}")
         card = member_card(user=user)
-        services.wallet_get_or_create_for_user(user=user)
+        wallet_services.wallet_get_or_create_for_user(user=user)
         _give_points(card, 10 + number)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
@@ -133,8 +134,10 @@ def test_member_list_query_count_does_not_grow_with_members(client, members):
 def test_member_detail_shows_cards_ledger_wallet_and_adjust_form(client, members):
     li = members["li"]
     replacement = services.card_replace(card_id=li.pk)
-    wallet = services.wallet_get_or_create_for_user(user=li.user)
-    services.wallet_adjust(wallet_id=wallet.pk, amount=25, created_by=_admin_user(), note="gift")
+    wallet = wallet_services.wallet_get_or_create_for_user(user=li.user)
+    wallet_services.wallet_adjust(
+        wallet_id=wallet.pk, amount=25, created_by=_admin_user(), note="gift"
+    )
     _give_points(replacement, 120)
     client.force_login(marketing_user())
 

@@ -11,6 +11,7 @@ from loyalty import selectors, services
 from loyalty.models import MemberCard, MemberType, luhn_check_digit, luhn_is_valid
 from tests.factories.loyalty import CARD_PIN, earning_rules, member_card, paid_order
 from tests.factories.payments import funded_wallet
+from wallet.selectors import wallet_get_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_replacement_carries_points_wallet_tier_and_history():
     assert new.account.tier == card.account.tier
     assert list(selectors.points_history(account_id=new.account_id)) == history
     assert new.member_type.code == "staff" and new.user == user
-    assert selectors.wallet_get_for_user(user=new.user) == wallet
+    assert wallet_get_for_user(user=new.user) == wallet
     assert check_password(CARD_PIN, new.pin_hash)
     assert selectors.card_get_for_user(user=user) == new
     with pytest.raises(ValidationError, match="already replaced"):

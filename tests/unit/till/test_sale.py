@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from oscar.core.loading import get_model
 
 from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, PointsTransaction, Wallet, WalletTransaction
+from loyalty.models import MemberCard, PointsTransaction
 from operations.models import StockMovement
 from shop.apps.order.services import SOURCE_TYPE_WALLET
 from tests.factories import till as f
 from tests.factories.loyalty import earning_rules
 from till import selectors, services
 from till.models import TillSale
+from wallet.models import Wallet, WalletTransaction
 
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
