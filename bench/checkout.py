@@ -323,8 +323,8 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
     from oscar.core.loading import get_model
 
     from loyalty import services as loyalty_services
+    from loyalty.economy import points_redeemable_maximum
     from loyalty.models import EarningRules, MemberCard
-    from loyalty.selectors import points_redeemable_maximum
     from shop.demo.constants import DEMO_STAFF_ACCOUNTS
     from shop.demo.services import demo_shipping_country_ensure
     from wallet import services as wallet_services
@@ -347,7 +347,11 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
         raise SystemExit("no product has enough stock for this run")
     rules = EarningRules.load()
     cheapest = min(record.price for record in records)
-    maximum_points = points_redeemable_maximum(order_total=cheapest, rules=rules)
+    maximum_points = points_redeemable_maximum(
+        order_total=cheapest,
+        maximum_share_percent=rules.maximum_order_share_percent,
+        points_per_cny=rules.points_per_cny_redeemed,
+    )
     if points_per_order > maximum_points:
         raise SystemExit(
             f"--points-per-order {points_per_order} is above what a {cheapest} order allows "

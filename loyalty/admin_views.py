@@ -31,7 +31,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from loyalty import selectors, services
+from loyalty import economy, selectors, services
 from loyalty.models import MemberCard, MemberType, PointsTransaction, Tier
 from shop.csv_export import csv_cell
 from wallet.selectors import wallet_statement
@@ -527,7 +527,7 @@ class AdjustmentFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_card(self, queryset, name, value):
-        number = services.card_number_normalize(number=value)
+        number = economy.card_number_normalize(number=value)
         return queryset.filter(account__cards__number=number) if number else queryset
 
     def filter_direction(self, queryset, name, value):

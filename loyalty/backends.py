@@ -13,7 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from loyalty import services
-from loyalty.models import CARD_NUMBER_LENGTH
+from loyalty.economy import CARD_NUMBER_LENGTH, card_number_normalize
 from shop.apps.customer.login_throttle import THROTTLED_REQUEST_ATTRIBUTE, login_failures_clear
 from shop.throttle import client_ip
 
@@ -28,7 +28,7 @@ def looks_like_card_number(value: str) -> bool:
     value = (value or "").strip()
     return bool(
         _CARD_NUMBER_TYPED.fullmatch(value)
-        and len(services.card_number_normalize(number=value)) == CARD_NUMBER_LENGTH
+        and len(card_number_normalize(number=value)) == CARD_NUMBER_LENGTH
     )
 
 

@@ -13,37 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from loyalty.economy import CARD_NUMBER_LENGTH, card_number_is_valid
+
 # --------------------------------------------------------------------------- member cards
 
-CARD_NUMBER_PREFIX = "8860"
-CARD_NUMBER_LENGTH = 16
 # How long a new or renewed card is valid unless its member type says otherwise.
 CARD_VALID_YEARS = 4
-
-
-def luhn_check_digit(digits: str) -> str:
-    """The Luhn digit that makes ``digits + check`` valid: catches one mistyped digit and
-    most swapped neighbours when a cashier types a card number by hand."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
-
-
-def luhn_is_valid(number: str) -> bool:
-    return len(number) > 1 and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
-
-
-def years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class MemberType(models.Model):
@@ -283,7 +258,7 @@ class MemberCard(models.Model):
 
     def clean(self):
         super().clean()
-        if not (len(self.number or "") == CARD_NUMBER_LENGTH and luhn_is_valid(self.number or "")):
+        if not card_number_is_valid(number=self.number or ""):
             raise ValidationError(
                 {"number": _("This is not a valid card number (check digit mismatch).")}
             )

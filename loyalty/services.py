@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -31,8 +31,6 @@ from oscar.templatetags.currency_filters import currency
 
 from loyalty import economy, selectors
 from loyalty.models import (
-    CARD_NUMBER_LENGTH,
-    CARD_NUMBER_PREFIX,
     BasketPointsRedemption,
     EarningRules,
     MemberCard,
@@ -44,9 +42,6 @@ from loyalty.models import (
     PointsTransaction,
     Referral,
     Tier,
-    luhn_check_digit,
-    luhn_is_valid,
-    years_later,
 )
 from shop.throttle import (
     throttle_attempt_claim,
@@ -69,27 +64,16 @@ CARD_BLOCKED_STATUSES = frozenset(
 )
 
 
-def card_number_normalize(*, number: str) -> str:
-    """Cashiers and members type card numbers with spaces or dashes; compare digits only."""
-    return "".join(ch for ch in (number or "") if ch.isdigit())
-
-
-def card_number_for_serial(*, serial: int) -> str:
-    if not 0 <= serial < 10 ** (CARD_NUMBER_LENGTH - len(CARD_NUMBER_PREFIX) - 1):
-        raise ValidationError(_("Card serial out of range."), code="card_serial_out_of_range")
-    body = f"{CARD_NUMBER_PREFIX}{serial:0{CARD_NUMBER_LENGTH - len(CARD_NUMBER_PREFIX) - 1}d}"
-    return body + luhn_check_digit(body)
-
-
 def _pin_validate(*, pin: str) -> None:
     if not CARD_PIN_PATTERN.fullmatch(pin or ""):
         raise ValidationError(_("A PIN is 4 to 8 digits."), code="pin_invalid")
 
 
 def _card_number_new() -> str:
-    serial_digits = CARD_NUMBER_LENGTH - len(CARD_NUMBER_PREFIX) - 1
     for _attempt in range(10):
-        number = card_number_for_serial(serial=secrets.randbelow(10**serial_digits))
+        number = economy.card_number_for_serial(
+            serial=secrets.randbelow(10**economy.CARD_SERIAL_DIGITS)
+        )
         if not MemberCard.objects.filter(number=number).exists():
             return number
     raise RuntimeError("Could not find a free card number in 10 attempts.")
@@ -121,7 +105,7 @@ def card_issue(
         )
     if user is not None and selectors.card_get_for_user(user=user) is not None:
         raise ValidationError(_("This customer already holds a member card."), code="user_has_card")
-    number = card_number_normalize(number=number) if number else _card_number_new()
+    number = economy.card_number_normalize(number=number) if number else _card_number_new()
     if MemberCard.objects.filter(number=number).exists():
         raise ValidationError(_("This card number is already in use."), code="card_number_taken")
     issued_on = issued_on or timezone.localdate()
@@ -131,7 +115,7 @@ def card_issue(
         account=_account_new(),
         pin_hash=make_password(pin),
         issued_on=issued_on,
-        expires_on=years_later(issued_on, member_type.card_validity_years),
+        expires_on=economy.years_later(day=issued_on, years=member_type.card_validity_years),
         user=user,
         campus_id=campus_id,
     )
@@ -143,8 +127,8 @@ def card_issue(
 @transaction.atomic
 def card_claim(*, user, number: str, pin: str) -> MemberCard:
     """Link a card that was issued in store to the logged-in account (card number + PIN)."""
-    number = card_number_normalize(number=number)
-    if not luhn_is_valid(number):
+    number = economy.card_number_normalize(number=number)
+    if not economy.luhn_is_valid(number=number):
         raise ValidationError(
             _("This is not a valid card number: please check the digits."), code="card_invalid"
         )
@@ -199,7 +183,7 @@ def card_replace(*, card_id: int, number: str | None = None, pin: str | None = N
         )
     if pin is not None:
         _pin_validate(pin=pin)
-    number = card_number_normalize(number=number) if number else _card_number_new()
+    number = economy.card_number_normalize(number=number) if number else _card_number_new()
     if MemberCard.objects.filter(number=number).exists():
         raise ValidationError(_("This card number is already in use."), code="card_number_taken")
     old.status = MemberCard.Status.REPLACED
@@ -211,7 +195,7 @@ def card_replace(*, card_id: int, number: str | None = None, pin: str | None = N
         account_id=old.account_id,
         pin_hash=make_password(pin) if pin is not None else old.pin_hash,
         issued_on=today,
-        expires_on=max(old.expires_on, years_later(today, 1)),
+        expires_on=max(old.expires_on, economy.years_later(day=today, years=1)),
         user_id=old.user_id,
         campus_id=old.campus_id,
     )
@@ -268,7 +252,7 @@ def card_renew(*, card_id: int, renewed_by, expires_on: dt.date | None = None) -
             % {"date": card.expires_on},
             code="renewal_date_not_later",
         )
-    if expires_on > years_later(today, CARD_RENEWAL_MAX_YEARS):
+    if expires_on > economy.years_later(day=today, years=CARD_RENEWAL_MAX_YEARS):
         raise ValidationError(
             ngettext(
                 "A card can be renewed for at most %(years)s year.",
@@ -408,13 +392,6 @@ def _debit(*, account: PointsAccount, kind: str, points: int, **fields) -> Point
     return movement
 
 
-def add_months(moment: dt.datetime, months: int) -> dt.datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 def points_account_for_user(*, user) -> PointsAccount | None:
     card = selectors.card_get_for_user(user=user) if getattr(user, "pk", None) else None
     return card.account if card is not None else None
@@ -449,8 +426,8 @@ def points_earn_for_order(*, order_id: int) -> PointsTransaction | None:
         account=account,
         kind=PointsTransaction.Kind.EARN,
         points=points,
-        available_at=placed + dt.timedelta(days=rules.pending_days),
-        expires_at=add_months(placed, rules.expiry_months),
+        available_at=economy.points_available_at(earned_at=placed, pending_days=rules.pending_days),
+        expires_at=economy.points_expire_at(earned_at=placed, expiry_months=rules.expiry_months),
         order=order,
         created_at=timezone.now(),
     )
@@ -507,10 +484,8 @@ def points_reverse_for_refund(*, refund_id: int) -> PointsTransaction | None:
     ).aggregate(points=Sum("points"), shortfall=Sum("shortfall"))
     # What earlier refunds of this order meant to take back, taken or owed.
     already = -(earlier["points"] or 0) + (earlier["shortfall"] or 0)
-    wanted = int(
-        (Decimal(earned.points) * refund.amount / paid).to_integral_value(ROUND_HALF_UP)
-        if paid > 0
-        else earned.points
+    wanted = economy.points_reversed_for_refund(
+        earned=earned.points, refunded=refund.amount, paid=paid
     )
     wanted = max(0, min(wanted, earned.points - already))
     if wanted == 0:
@@ -583,7 +558,11 @@ def points_redeem(
             % {"balance": account.balance, "points": points},
             code="points_insufficient",
         )
-    maximum = selectors.points_redeemable_maximum(order_total=order_total, rules=rules)
+    maximum = economy.points_redeemable_maximum(
+        order_total=order_total,
+        maximum_share_percent=rules.maximum_order_share_percent,
+        points_per_cny=rules.points_per_cny_redeemed,
+    )
     if points > maximum:
         raise ValidationError(
             _("At most %(maximum)s points can be used on this order.") % {"maximum": maximum},
@@ -636,7 +615,9 @@ def points_adjust(*, account_id: int, points: int, reason: str, created_by) -> P
             kind=PointsTransaction.Kind.ADJUST,
             points=points,
             available_at=now,
-            expires_at=add_months(now, EarningRules.load().expiry_months),
+            expires_at=economy.points_expire_at(
+                earned_at=now, expiry_months=EarningRules.load().expiry_months
+            ),
             created_by=created_by,
             reason=reason,
         )
@@ -895,7 +876,7 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
     Five wrong PINs lock the card, and the IP address, out for 15 minutes; the counters live
     in the cache (Redis in production) so every web worker shares them.
     """
-    number = card_number_normalize(number=number)
+    number = economy.card_number_normalize(number=number)
     keys = _lookup_failure_keys(number=number, ip=ip or "unknown")
     locked_message = _(
         "Too many wrong PINs: card lookup is locked for 15 minutes. Please try again later."
@@ -911,7 +892,7 @@ def card_authenticate(*, number: str, pin: str, ip: str) -> MemberCard:
         MemberCard.objects.select_related("account__tier", "member_type")
         .filter(number=number)
         .first()
-        if luhn_is_valid(number)
+        if economy.luhn_is_valid(number=number)
         else None
     )
     if card is None or not check_password(pin or "", card.pin_hash):
@@ -1125,9 +1106,9 @@ def _cards_import_parse(*, content: bytes) -> tuple[list[CardImportRow], list[Ca
         def error(column: str, message: str, line: int = line_number) -> None:
             errors.append(CardImportError(line, column, message))
 
-        number = card_number_normalize(number=values["card_number"])
+        number = economy.card_number_normalize(number=values["card_number"])
         if values["card_number"]:
-            if len(number) != CARD_NUMBER_LENGTH or not luhn_is_valid(number):
+            if not economy.card_number_is_valid(number=number):
                 error("card_number", _("Not a valid card number (16 digits, check digit)."))
             elif number in seen_numbers:
                 error(
@@ -1355,7 +1336,11 @@ def points_redemption_choose(
             % {"balance": balance, "points": points},
             code="points_insufficient",
         )
-    maximum = selectors.points_redeemable_maximum(order_total=goods_value, rules=rules)
+    maximum = economy.points_redeemable_maximum(
+        order_total=goods_value,
+        maximum_share_percent=rules.maximum_order_share_percent,
+        points_per_cny=rules.points_per_cny_redeemed,
+    )
     if points > maximum:
         raise ValidationError(
             _("At most %(maximum)s points can be used on this order.") % {"maximum": maximum},
@@ -1445,7 +1430,9 @@ def _bonus_credit(
         kind=PointsTransaction.Kind.BONUS,
         points=points,
         available_at=now,
-        expires_at=add_months(now, EarningRules.load().expiry_months),
+        expires_at=economy.points_expire_at(
+            earned_at=now, expiry_months=EarningRules.load().expiry_months
+        ),
         bonus_type=bonus_type,
         reason=reason,
         **cause,
@@ -1765,7 +1752,7 @@ def card_pin_reset_request(*, number: str, ip: str, link_for_token: Callable[[st
     card numbers exist or have an email. Throttled like the lookup: five requests per card
     and per IP address in 15 minutes.
     """
-    number = card_number_normalize(number=number)
+    number = economy.card_number_normalize(number=number)
     keys = [f"loyalty:pin-reset:card:{number}", f"loyalty:pin-reset:ip:{ip or 'unknown'}"]
     if throttle_is_locked(keys=keys, limit=PIN_RESET_MAX_REQUESTS):
         raise ValidationError(
@@ -1775,7 +1762,7 @@ def card_pin_reset_request(*, number: str, ip: str, link_for_token: Callable[[st
     throttle_failure_record(
         keys=keys, limit=PIN_RESET_MAX_REQUESTS, window_seconds=CARD_LOOKUP_LOCK_SECONDS
     )
-    if not luhn_is_valid(number):
+    if not economy.luhn_is_valid(number=number):
         return
     card = (
         MemberCard.objects.current()

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from loyalty.economy import card_number_normalize
 from preorders.models import Preorder, PreorderSettings
 
 PREORDER_PRODUCT_IDS_CACHE_KEY = "preorders:open-product-ids"
@@ -103,7 +104,6 @@ def preorders_to_hand_over(*, user_ids) -> QuerySet[Preorder]:
 
 def preorder_user_ids_for_card_number(*, number: str) -> list[int]:
     from loyalty.models import MemberCard
-    from loyalty.services import card_number_normalize
 
     normalized = card_number_normalize(number=number)
     return list(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from loyalty import services
+from loyalty import economy, services
 from loyalty.models import MemberCard
 from tests.factories.loyalty import member_card
 from tests.factories.loyalty_admin import marketing_user, viewer_user
@@ -23,7 +23,7 @@ HEADER = "card_number,member_type,name,email,campus_id,issued_on,expires_on,pin\
 
 
 def _number(serial: int) -> str:
-    return services.card_number_for_serial(serial=serial)
+    return economy.card_number_for_serial(serial=serial)
 
 
 @pytest.fixture
