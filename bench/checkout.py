@@ -322,9 +322,9 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
     from django.db.models import F
     from oscar.core.loading import get_model
 
-    from loyalty import services as loyalty_services
     from loyalty.economy import points_redeemable_maximum
     from loyalty.models import EarningRules, MemberCard
+    from loyalty.services.ledger import points_adjust
     from shop.demo.constants import DEMO_STAFF_ACCOUNTS
     from shop.demo.services import demo_shipping_country_ensure
     from wallet import services as wallet_services
@@ -386,7 +386,7 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
             needed = rules.minimum_balance_to_redeem + points_per_order * orders
             missing = needed - card.account.balance
             if missing > 0:
-                loyalty_services.points_adjust(
+                points_adjust(
                     account_id=card.account_id,
                     points=missing,
                     reason="bench/checkout.py: points for the checkout benchmark",
@@ -657,7 +657,7 @@ def run(*, args: argparse.Namespace, base_url: str, localstripe_url: str | None)
         orders=args.orders,
         points_per_order=args.points_per_order,
     )
-    print("set-up (through loyalty.services):", *setup.log, sep="\n  ", flush=True)
+    print("set-up (through the loyalty and wallet services):", *setup.log, sep="\n  ", flush=True)
     since = timezone.now()
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes=args.buyers) as pool:

@@ -31,8 +31,9 @@ from crm.models import (
     TicketCategory,
     TicketMessage,
 )
-from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, PointsAccount
+from loyalty.services.ledger import points_adjust, points_release_due
+from loyalty.services.tiers import tier_recompute_for_account
 from shop.staff.roles import MARKETING_MANAGERS_GROUP
 from wallet import services as wallet_services
 from wallet.models import Wallet
@@ -546,7 +547,7 @@ def _merge_points(*, keep: User, merge: User, performed_by, result: MergeResult)
     if merge_card is None or keep_card is None or keep_card.account_id == merge_card.account_id:
         # At most one usable card: re-pointing the cards (below) keeps the account whole.
         return
-    loyalty_services.points_release_due(account_id=merge_card.account_id)
+    points_release_due(account_id=merge_card.account_id)
     account = PointsAccount.objects.select_for_update().get(pk=merge_card.account_id)
     if account.pending_balance or account.points_owed:
         raise ValidationError(
@@ -560,10 +561,8 @@ def _merge_points(*, keep: User, merge: User, performed_by, result: MergeResult)
     reason = _("Customer merge: %(merged)s into %(kept)s") % {"merged": merge.pk, "kept": keep.pk}
     if account.balance:
         moved = account.balance
-        loyalty_services.points_adjust(
-            account_id=account.pk, points=-moved, reason=reason, created_by=performed_by
-        )
-        loyalty_services.points_adjust(
+        points_adjust(account_id=account.pk, points=-moved, reason=reason, created_by=performed_by)
+        points_adjust(
             account_id=keep_card.account_id, points=moved, reason=reason, created_by=performed_by
         )
         result.points_moved = moved
@@ -653,7 +652,7 @@ def customers_merge(*, keep_user_id: int, merge_user_id: int, performed_by) -> M
     _merge_relations(keep=keep, merge=merge, result=result)
     keep_card = _usable_card(user_id=keep.pk)
     if keep_card is not None:
-        loyalty_services.tier_recompute_for_account(account_id=keep_card.account_id)
+        tier_recompute_for_account(account_id=keep_card.account_id)
     merge.is_active = False
     merge.save(update_fields=["is_active"])
     contact_log_add(

@@ -4,7 +4,7 @@ An authentication backend rather than a view of its own, so that the storefront'
 ``/accounts/login/`` (and any form that calls ``authenticate()``) accepts a card with no extra
 page, and the login throttle (``shop.apps.customer.login_throttle``: the backend before this
 one and the ``user_login_failed`` receivers) counts wrong PINs exactly as wrong passwords.
-The PIN check itself, with the card's own failure counter, is ``loyalty.services``'.
+The PIN check itself, with the card's own failure counter, is ``loyalty.services.cards``'.
 """
 
 import re
@@ -12,8 +12,8 @@ import re
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from loyalty import services
 from loyalty.economy import CARD_NUMBER_LENGTH, card_number_normalize
+from loyalty.services.cards import card_sign_in_user
 from shop.apps.customer.login_throttle import THROTTLED_REQUEST_ATTRIBUTE, login_failures_clear
 from shop.throttle import client_ip
 
@@ -42,7 +42,7 @@ class MemberCardBackend(ModelBackend):
             return None
         ip = client_ip(request)
         try:
-            user = services.card_sign_in_user(number=username, pin=password, ip=ip)
+            user = card_sign_in_user(number=username, pin=password, ip=ip)
         except ValidationError as error:
             if error.code == "lookup_locked":
                 # The card's own counter is full: the same 429 answer as the login throttle.

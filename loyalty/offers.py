@@ -126,9 +126,9 @@ class PointsRedemptionBenefit(Benefit):
         return BasketDiscount(applied)
 
     def apply_deferred(self, basket, order, application):
-        from loyalty import services
+        from loyalty.services.redemption import points_redeem_for_order
 
-        redemption = services.points_redeem_for_order(
+        redemption = points_redeem_for_order(
             order_id=order.pk,
             discount=application["discount"],
             goods_value=basket_goods_value(basket=basket) + application["discount"],

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from loyalty import economy
 from loyalty.models import (
+    BasketPointsRedemption,
     CategoryEarningMultiplier,
     EarningCampaign,
     EarningRules,
@@ -178,8 +180,6 @@ def card_usable_for_user(*, user) -> MemberCard | None:
 def card_unusable_reason(*, card: MemberCard) -> str:
     """Why ``card`` gives no member price and no points today, for the member or the cashier;
     "" when it is usable. Says where an expired card is renewed."""
-    from django.utils.translation import gettext as _
-
     if card.is_usable():
         return ""
     if card.status == MemberCard.Status.REPLACED:
@@ -440,8 +440,6 @@ def points_discount_value(*, points: int, rules: EarningRules) -> Decimal:
 
 def basket_points_chosen(*, basket) -> int:
     """The points the basket's owner chose to spend on it (0: none)."""
-    from loyalty.models import BasketPointsRedemption
-
     owner = getattr(basket, "owner", None)
     if not basket.pk or owner is None or not owner.is_authenticated:
         return 0
@@ -507,8 +505,6 @@ def points_redemption_options(
     *, user, basket, goods_value: Decimal
 ) -> PointsRedemptionOptions | None:
     """None for shoppers without a card; else the balance, limits and why they cannot redeem."""
-    from django.utils.translation import gettext as _
-
     card = card_get_for_user(user=user)
     if card is None:
         return None

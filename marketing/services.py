@@ -719,8 +719,8 @@ def campaign_recipient_deliver(*, recipient_id: int, now: dt.datetime | None = N
     The row is locked and must still be pending; the email, the bonus points, the voucher and
     the "sent" mark commit together, so a failure rolls everything back for the retry.
     """
-    from loyalty import services as loyalty_services
     from loyalty.selectors import card_get_for_user
+    from loyalty.services.ledger import points_adjust
 
     recipient = (
         # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins below.
@@ -742,7 +742,7 @@ def campaign_recipient_deliver(*, recipient_id: int, now: dt.datetime | None = N
     if campaign.bonus_points and recipient.bonus_transaction is None:
         card = card_get_for_user(user=user)
         if card is not None:
-            recipient.bonus_transaction = loyalty_services.points_adjust(
+            recipient.bonus_transaction = points_adjust(
                 account_id=card.account_id,
                 points=campaign.bonus_points,
                 reason=_("Campaign bonus: %(name)s") % {"name": campaign.name},
@@ -821,8 +821,8 @@ def campaign_multiplier_award_for_order(*, order_id: int) -> int:
     Runs after loyalty earned the order's points (same order_paid transaction) and adds
     ``earned x (multiplier - 1)``; the unique (recipient, order) row makes it once per order.
     """
-    from loyalty import services as loyalty_services
     from loyalty.models import PointsTransaction
+    from loyalty.services.ledger import points_adjust
 
     order = Order.objects.filter(pk=order_id).values("user_id", "date_placed").first()
     if order is None or order["user_id"] is None:
@@ -844,7 +844,7 @@ def campaign_multiplier_award_for_order(*, order_id: int) -> int:
         extra = int(earn.points * (recipient.campaign.points_multiplier - 1))
         if extra <= 0 or recipient.campaign.created_by is None:
             continue
-        points = loyalty_services.points_adjust(
+        points = points_adjust(
             account_id=earn.account_id,
             points=extra,
             reason=_("Campaign multiplier: %(name)s") % {"name": recipient.campaign.name},

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
-from loyalty.services import PointsRedemptionRefused
+from loyalty.services.redemption import PointsRedemptionRefused
 from shop.apps.order.services import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET, order_mark_paid
 from shop.apps.order.tasks import order_confirmation_email_send
 from shop.apps.payment import stripe_gateway

@@ -4,7 +4,7 @@ import pytest
 from oscar.test.factories import UserFactory
 
 from tests.factories.credit import credit_account, credit_staff
-from tests.factories.payments import CheckoutDriver, shop_product
+from tests.factories.payments import CheckoutDriver
 
 
 @pytest.fixture
@@ -39,25 +39,10 @@ def buyer_checkout(client, buyer):
 
 
 @pytest.fixture
-def product(db):
-    return shop_product(price="12.00")
-
-
-@pytest.fixture
 def on_account_at_payment(buyer_checkout, product):
     buyer_checkout.add_to_basket(product)
     buyer_checkout.enter_shipping_address()
     return buyer_checkout
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Tests run inside a transaction: run what the code queued for after commit."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
 
 
 def ledger_sum(account) -> Decimal:

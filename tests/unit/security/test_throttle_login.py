@@ -132,11 +132,11 @@ def test_username_case_and_spaces_do_not_reset_the_count(client, staff_user):
 
 def test_card_pin_lookup_and_logins_share_one_throttle():
     # One way to throttle: the PIN lookup and reset call the same functions as the logins.
-    from loyalty import services as loyalty_services
+    from loyalty.services import cards as card_services
     from shop.apps.customer import login_throttle
 
     for name in ("throttle_attempt_claim", "throttle_clear"):
-        assert getattr(loyalty_services, name) is getattr(throttle, name)
+        assert getattr(card_services, name) is getattr(throttle, name)
         assert getattr(login_throttle, name) is getattr(throttle, name)
 
 

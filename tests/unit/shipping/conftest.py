@@ -24,11 +24,3 @@ def checkout(client, shopper):
     shipping_country()
     client.force_login(shopper)
     return CheckoutDriver(client)
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
