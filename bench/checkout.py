@@ -360,12 +360,13 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
     most_expensive = max(record.price for record in records)
     staff = User.objects.get(username=DEMO_STAFF_ACCOUNTS[0].username)
     cards = list(
-        MemberCard.objects.filter(status=MemberCard.Status.ACTIVE, user__isnull=False)
+        MemberCard.objects.usable()
+        .filter(user__isnull=False)
         .select_related("user", "account")
         .order_by("pk")[:buyers]
     )
     if len(cards) < buyers:
-        raise SystemExit(f"only {len(cards)} demo members have an active card")
+        raise SystemExit(f"only {len(cards)} demo members have a usable card")
     setup = Setup(tasks=[], user_ids={}, product_ids=[record.product_id for record in records])
     # A demo loaded before load_demo made the shipping country has none: no order possible.
     country = demo_shipping_country_ensure()

@@ -80,11 +80,10 @@ def demo_card_sample() -> str | None:
     the website for whoever tries the demo in the coming weeks.
     """
     busiest = (
-        MemberCard.objects.filter(
-            user__username__startswith=demo_constants.MEMBER_USERNAME_PREFIX,
-            status=MemberCard.Status.ACTIVE,
-            expires_on__gt=timezone.localdate() + dt.timedelta(days=EXPIRING_WITHIN_DAYS),
+        MemberCard.objects.usable(
+            on=timezone.localdate() + dt.timedelta(days=EXPIRING_WITHIN_DAYS + 1)
         )
+        .filter(user__username__startswith=demo_constants.MEMBER_USERNAME_PREFIX)
         .annotate(order_count=Count("user__orders"))
         .order_by("-order_count", "number")
         .values_list("number", flat=True)
