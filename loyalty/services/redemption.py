@@ -24,6 +24,39 @@ from loyalty.services.ledger import (
 Order = get_model("order", "Order")
 
 
+def _redemption_limits_check(
+    *, points: int, balance: int, order_total: Decimal, rules: EarningRules
+) -> None:
+    """The limits of every redemption, refused with the reason: the minimum balance, the
+    balance itself and the rules' maximum share of the order."""
+    if balance < rules.minimum_balance_to_redeem:
+        raise ValidationError(
+            _("You need at least %(minimum)s points to redeem them.")
+            % {"minimum": rules.minimum_balance_to_redeem},
+            code="points_below_minimum",
+        )
+    if points > balance:
+        raise PointsBalanceInsufficient(
+            ngettext(
+                "You have %(balance)s point, fewer than %(points)s.",
+                "You have %(balance)s points, fewer than %(points)s.",
+                balance,
+            )
+            % {"balance": balance, "points": points},
+            code="points_insufficient",
+        )
+    maximum = economy.points_redeemable_maximum(
+        order_total=order_total,
+        maximum_share_percent=rules.maximum_order_share_percent,
+        points_per_cny=rules.points_per_cny_redeemed,
+    )
+    if points > maximum:
+        raise ValidationError(
+            _("At most %(maximum)s points can be used on this order.") % {"maximum": maximum},
+            code="points_above_order_share",
+        )
+
+
 @transaction.atomic
 def points_redeem(
     *,
@@ -46,32 +79,9 @@ def points_redeem(
         raise ValidationError(
             _("Points can only be spent with an active card."), code="card_not_active"
         )
-    if account.balance < rules.minimum_balance_to_redeem:
-        raise ValidationError(
-            _("You need at least %(minimum)s points to redeem them.")
-            % {"minimum": rules.minimum_balance_to_redeem},
-            code="points_below_minimum",
-        )
-    if points > account.balance:
-        raise PointsBalanceInsufficient(
-            ngettext(
-                "You have %(balance)s point, fewer than %(points)s.",
-                "You have %(balance)s points, fewer than %(points)s.",
-                account.balance,
-            )
-            % {"balance": account.balance, "points": points},
-            code="points_insufficient",
-        )
-    maximum = economy.points_redeemable_maximum(
-        order_total=order_total,
-        maximum_share_percent=rules.maximum_order_share_percent,
-        points_per_cny=rules.points_per_cny_redeemed,
+    _redemption_limits_check(
+        points=points, balance=account.balance, order_total=order_total, rules=rules
     )
-    if points > maximum:
-        raise ValidationError(
-            _("At most %(maximum)s points can be used on this order.") % {"maximum": maximum},
-            code="points_above_order_share",
-        )
     return points_debit(
         account=account,
         kind=PointsTransaction.Kind.REDEEM,
@@ -131,33 +141,9 @@ def points_redemption_choose(
     if not card.is_usable():
         raise ValidationError(selectors.card_unusable_reason(card=card), code="card_not_active")
     rules = EarningRules.load()
-    balance = card.account.balance
-    if balance < rules.minimum_balance_to_redeem:
-        raise ValidationError(
-            _("You need at least %(minimum)s points to redeem them.")
-            % {"minimum": rules.minimum_balance_to_redeem},
-            code="points_below_minimum",
-        )
-    if points > balance:
-        raise ValidationError(
-            ngettext(
-                "You have %(balance)s point, fewer than %(points)s.",
-                "You have %(balance)s points, fewer than %(points)s.",
-                balance,
-            )
-            % {"balance": balance, "points": points},
-            code="points_insufficient",
-        )
-    maximum = economy.points_redeemable_maximum(
-        order_total=goods_value,
-        maximum_share_percent=rules.maximum_order_share_percent,
-        points_per_cny=rules.points_per_cny_redeemed,
+    _redemption_limits_check(
+        points=points, balance=card.account.balance, order_total=goods_value, rules=rules
     )
-    if points > maximum:
-        raise ValidationError(
-            _("At most %(maximum)s points can be used on this order.") % {"maximum": maximum},
-            code="points_above_order_share",
-        )
     if selectors.points_discount_value(points=points, rules=rules) <= 0:
         raise ValidationError(
             ngettext(
