@@ -322,11 +322,12 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
     from django.db.models import F
     from oscar.core.loading import get_model
 
-    from loyalty import services as loyalty_services
+    from loyalty.economy import points_redeemable_maximum
     from loyalty.models import EarningRules, MemberCard
-    from loyalty.selectors import points_redeemable_maximum
+    from loyalty.services.ledger import points_adjust
     from shop.demo.constants import DEMO_STAFF_ACCOUNTS
     from shop.demo.services import demo_shipping_country_ensure
+    from wallet import services as wallet_services
 
     User = get_user_model()
     StockRecord = get_model("partner", "StockRecord")
@@ -346,7 +347,11 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
         raise SystemExit("no product has enough stock for this run")
     rules = EarningRules.load()
     cheapest = min(record.price for record in records)
-    maximum_points = points_redeemable_maximum(order_total=cheapest, rules=rules)
+    maximum_points = points_redeemable_maximum(
+        order_total=cheapest,
+        maximum_share_percent=rules.maximum_order_share_percent,
+        points_per_cny=rules.points_per_cny_redeemed,
+    )
     if points_per_order > maximum_points:
         raise SystemExit(
             f"--points-per-order {points_per_order} is above what a {cheapest} order allows "
@@ -355,12 +360,13 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
     most_expensive = max(record.price for record in records)
     staff = User.objects.get(username=DEMO_STAFF_ACCOUNTS[0].username)
     cards = list(
-        MemberCard.objects.filter(status=MemberCard.Status.ACTIVE, user__isnull=False)
+        MemberCard.objects.usable()
+        .filter(user__isnull=False)
         .select_related("user", "account")
         .order_by("pk")[:buyers]
     )
     if len(cards) < buyers:
-        raise SystemExit(f"only {len(cards)} demo members have an active card")
+        raise SystemExit(f"only {len(cards)} demo members have a usable card")
     setup = Setup(tasks=[], user_ids={}, product_ids=[record.product_id for record in records])
     # A demo loaded before load_demo made the shipping country has none: no order possible.
     country = demo_shipping_country_ensure()
@@ -381,7 +387,7 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
             needed = rules.minimum_balance_to_redeem + points_per_order * orders
             missing = needed - card.account.balance
             if missing > 0:
-                loyalty_services.points_adjust(
+                points_adjust(
                     account_id=card.account_id,
                     points=missing,
                     reason="bench/checkout.py: points for the checkout benchmark",
@@ -389,12 +395,12 @@ def buyers_prepare(*, base_url: str, buyers: int, orders: int, points_per_order:
                 )
                 note += f", +{missing} points (points_adjust)"
         if kind == "wallet":
-            wallet = loyalty_services.wallet_get_or_create_for_user(user=user)
+            wallet = wallet_services.wallet_get_or_create_for_user(user=user)
             # Shipping is free on campus today; the margin covers a shipping charge if not.
             needed = (most_expensive + Decimal("20.00")) * orders
             missing = needed - wallet.balance
             if missing > 0:
-                loyalty_services.wallet_adjust(
+                wallet_services.wallet_adjust(
                     wallet_id=wallet.pk,
                     amount=missing,
                     created_by=staff,
@@ -439,8 +445,9 @@ def consistency_check(
     from django.db.models import Count, F, Q, Sum
     from oscar.core.loading import get_model
 
-    from loyalty.models import PointsAccount, PointsTransaction, Wallet, WalletTransaction
+    from loyalty.models import PointsAccount, PointsTransaction
     from shop.apps.order.constants import SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
+    from wallet.models import Wallet, WalletTransaction
 
     Order = get_model("order", "Order")
     Source = get_model("payment", "Source")
@@ -651,7 +658,7 @@ def run(*, args: argparse.Namespace, base_url: str, localstripe_url: str | None)
         orders=args.orders,
         points_per_order=args.points_per_order,
     )
-    print("set-up (through loyalty.services):", *setup.log, sep="\n  ", flush=True)
+    print("set-up (through the loyalty and wallet services):", *setup.log, sep="\n  ", flush=True)
     since = timezone.now()
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes=args.buyers) as pool:

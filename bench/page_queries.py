@@ -118,9 +118,11 @@ def member_user():
 
     if apps.is_installed("loyalty"):
         MemberCard = apps.get_model("loyalty", "MemberCard")
-        cards = MemberCard.objects.filter(
-            status=MemberCard.Status.ACTIVE, user__isnull=False, user__is_staff=False
-        ).select_related("user")
+        cards = (
+            MemberCard.objects.usable()
+            .filter(user__isnull=False, user__is_staff=False)
+            .select_related("user")
+        )
         if apps.is_installed("recommendations"):
             RecommendationList = apps.get_model("recommendations", "RecommendationList")
             personal = RecommendationList.objects.filter(

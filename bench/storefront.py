@@ -146,11 +146,12 @@ def _probe_member(project: str):
     from django.contrib.auth import get_user_model
 
     if project == "ours":
-        # A demo member with an active card and stored recommendations: the busiest member page.
+        # A demo member with a usable card and stored recommendations: the busiest member page.
         from loyalty.models import MemberCard
 
         card = (
-            MemberCard.objects.filter(status=MemberCard.Status.ACTIVE, user__isnull=False)
+            MemberCard.objects.usable()
+            .filter(user__isnull=False)
             .select_related("user")
             .order_by("pk")
             .first()

@@ -58,7 +58,7 @@ def campus_card_link(*, user, campus_id: str) -> CardLink:
     """Link the member card that carries this campus ID to the account, if that is safe.
 
     The campus portal vouching for the campus ID stands in for the card PIN of
-    ``loyalty.services.card_claim``; every other rule of claiming a card is the same: a card
+    ``loyalty.services.cards.card_claim``; every other rule of claiming a card is the same: a card
     linked to another account is never taken from it, and only a usable card
     (``MemberCard.is_usable``: active and in date) is linked.
     """

@@ -34,9 +34,10 @@ from oscar.core.loading import get_model
 from core.money import money_round
 from crm.models import ContactLogEntry, ListEntry, SurveyInvitation, Ticket
 from loyalty.economy import points_money_value
-from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction, Wallet
+from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction
 from marketing.choices import ValueGroup
 from shop.apps.order.selectors import lines_paid, orders_paid
+from wallet.models import Wallet
 
 User = get_user_model()
 Order = get_model("order", "Order")

@@ -33,10 +33,13 @@ from crm.models import (
     TicketCategory,
     TicketMessage,
 )
-from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, PointsAccount, Wallet
+from loyalty.models import MemberCard, PointsAccount
+from loyalty.services.ledger import points_adjust, points_release_due
+from loyalty.services.tiers import tier_recompute_for_account
 from shop.apps.order.selectors import orders_paid
 from staff.roles import MARKETING_MANAGERS_GROUP
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 User = get_user_model()
 Order = get_model("order", "Order")
@@ -537,7 +540,7 @@ def _merge_points(*, keep: User, merge: User, performed_by, result: MergeResult)
     if merge_card is None or keep_card is None or keep_card.account_id == merge_card.account_id:
         # At most one usable card: re-pointing the cards (below) keeps the account whole.
         return
-    loyalty_services.points_release_due(account_id=merge_card.account_id)
+    points_release_due(account_id=merge_card.account_id)
     account = PointsAccount.objects.select_for_update().get(pk=merge_card.account_id)
     if account.pending_balance or account.points_owed:
         raise ValidationError(
@@ -551,10 +554,8 @@ def _merge_points(*, keep: User, merge: User, performed_by, result: MergeResult)
     reason = _("Customer merge: %(merged)s into %(kept)s") % {"merged": merge.pk, "kept": keep.pk}
     if account.balance:
         moved = account.balance
-        loyalty_services.points_adjust(
-            account_id=account.pk, points=-moved, reason=reason, created_by=performed_by
-        )
-        loyalty_services.points_adjust(
+        points_adjust(account_id=account.pk, points=-moved, reason=reason, created_by=performed_by)
+        points_adjust(
             account_id=keep_card.account_id, points=moved, reason=reason, created_by=performed_by
         )
         result.points_moved = moved
@@ -578,10 +579,10 @@ def _merge_wallet(*, keep: User, merge: User, performed_by, result: MergeResult)
             "kept": keep.pk,
         }
         amount = merge_wallet.balance
-        loyalty_services.wallet_adjust(
+        wallet_services.wallet_adjust(
             wallet_id=merge_wallet.pk, amount=-amount, created_by=performed_by, note=note
         )
-        loyalty_services.wallet_adjust(
+        wallet_services.wallet_adjust(
             wallet_id=keep_wallet.pk, amount=amount, created_by=performed_by, note=note
         )
         result.wallet_moved = str(amount)
@@ -644,7 +645,7 @@ def customers_merge(*, keep_user_id: int, merge_user_id: int, performed_by) -> M
     _merge_relations(keep=keep, merge=merge, result=result)
     keep_card = _usable_card(user_id=keep.pk)
     if keep_card is not None:
-        loyalty_services.tier_recompute_for_account(account_id=keep_card.account_id)
+        tier_recompute_for_account(account_id=keep_card.account_id)
     merge.is_active = False
     merge.save(update_fields=["is_active"])
     contact_log_add(

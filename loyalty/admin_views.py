@@ -32,8 +32,18 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.csv_export import csv_cell
-from loyalty import selectors, services
+from loyalty import economy, selectors
 from loyalty.models import MemberCard, MemberType, PointsTransaction, Tier
+from loyalty.services.card_import import (
+    CARDS_IMPORT_COLUMNS,
+    CARDS_IMPORT_MAX_BYTES,
+    CARDS_IMPORT_MAX_ROWS,
+    cards_import_csv,
+)
+from loyalty.services.cards import card_renew
+from loyalty.services.ledger import points_adjust_by_staff
+from loyalty.services.member_export import members_export_record
+from wallet.selectors import wallet_statement
 
 # CRM's 360° customer profile (a Wagtail admin URL taking the user's id). Where crm is not
 # installed the member page shows no link.
@@ -162,7 +172,7 @@ class MemberIndexView(IndexView):
             for key in self.request.GET
             if key not in {"export", self.page_kwarg}
         }
-        services.members_export_record(
+        members_export_record(
             user=self.request.user,
             filters=filters,
             row_count=queryset.count(),
@@ -215,7 +225,7 @@ class MemberDetailView(InspectView):
             cards=selectors.account_cards(account_id=account.pk),
             wallet=wallet,
             wallet_statement=(
-                selectors.wallet_statement(wallet_id=wallet.pk, limit=WALLET_STATEMENT_SIZE)
+                wallet_statement(wallet_id=wallet.pk, limit=WALLET_STATEMENT_SIZE)
                 if wallet is not None
                 else []
             ),
@@ -310,7 +320,7 @@ class PointsAdjustView(MemberCardFormView):
 
     def form_valid(self, form):
         try:
-            movement = services.points_adjust_by_staff(
+            movement = points_adjust_by_staff(
                 account_id=self.card.account_id,
                 points=form.cleaned_data["points"],
                 reason=form.cleaned_data["reason"],
@@ -354,7 +364,7 @@ class CardRenewView(MemberCardFormView):
 
     def form_valid(self, form):
         try:
-            renewal = services.card_renew(
+            renewal = card_renew(
                 card_id=self.card.pk,
                 renewed_by=self.request.user,
                 expires_on=form.cleaned_data["expires_on"],
@@ -384,7 +394,7 @@ class CardsImportForm(forms.Form):
         # Checked on the upload's size, before form_valid reads the file into memory: the
         # service's own check only runs after the whole file has been read.
         csv_file = self.cleaned_data["csv_file"]
-        if csv_file.size > services.CARDS_IMPORT_MAX_BYTES:
+        if csv_file.size > CARDS_IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than 2 MB."), code="csv_too_large")
         return csv_file
 
@@ -403,16 +413,16 @@ class CardsImportView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            columns=services.CARDS_IMPORT_COLUMNS,
+            columns=CARDS_IMPORT_COLUMNS,
             member_types=MemberType.objects.order_by("code"),
-            max_rows=services.CARDS_IMPORT_MAX_ROWS,
+            max_rows=CARDS_IMPORT_MAX_ROWS,
             index_url=reverse(MemberViewSet.index_url_name_full),
         )
         return context
 
     def form_valid(self, form):
         dry_run = "import" not in self.request.POST
-        result = services.cards_import_csv(
+        result = cards_import_csv(
             content=form.cleaned_data["csv_file"].read(), dry_run=dry_run, user=self.request.user
         )
         if result.ok and not dry_run:
@@ -526,7 +536,7 @@ class AdjustmentFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_card(self, queryset, name, value):
-        number = services.card_number_normalize(number=value)
+        number = economy.card_number_normalize(number=value)
         return queryset.filter(account__cards__number=number) if number else queryset
 
     def filter_direction(self, queryset, name, value):

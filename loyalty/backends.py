@@ -4,7 +4,7 @@ An authentication backend rather than a view of its own, so that the storefront'
 ``/accounts/login/`` (and any form that calls ``authenticate()``) accepts a card with no extra
 page, and the login throttle (``shop.apps.customer.login_throttle``: the backend before this
 one and the ``user_login_failed`` receivers) counts wrong PINs exactly as wrong passwords.
-The PIN check itself, with the card's own failure counter, is ``loyalty.services``'.
+The PIN check itself, with the card's own failure counter, is ``loyalty.services.cards``'.
 """
 
 import re
@@ -13,8 +13,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.throttle import THROTTLED_REQUEST_ATTRIBUTE, client_ip, login_failures_clear
-from loyalty import services
-from loyalty.models import CARD_NUMBER_LENGTH
+from loyalty.economy import CARD_NUMBER_LENGTH, card_number_normalize
+from loyalty.services.cards import card_sign_in_user
 
 # Why a card sign-in with the right PIN was refused (a frozen card, one not linked to an
 # account...): the login form shows it instead of "wrong card number or PIN", which would lie.
@@ -27,7 +27,7 @@ def looks_like_card_number(value: str) -> bool:
     value = (value or "").strip()
     return bool(
         _CARD_NUMBER_TYPED.fullmatch(value)
-        and len(services.card_number_normalize(number=value)) == CARD_NUMBER_LENGTH
+        and len(card_number_normalize(number=value)) == CARD_NUMBER_LENGTH
     )
 
 
@@ -41,7 +41,7 @@ class MemberCardBackend(ModelBackend):
             return None
         ip = client_ip(request)
         try:
-            user = services.card_sign_in_user(number=username, pin=password, ip=ip)
+            user = card_sign_in_user(number=username, pin=password, ip=ip)
         except ValidationError as error:
             if error.code == "lookup_locked":
                 # The card's own counter is full: the same 429 answer as the login throttle.

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views import generic
 
 from core.throttle import client_ip
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.forms import (
     CardHistoryFilterForm,
     CardPinChangeForm,
@@ -28,6 +28,21 @@ from loyalty.forms import (
 from loyalty.models import MemberCard, Referral
 from loyalty.offers import basket_goods_value_before_points
 from loyalty.receivers import REFERRAL_SESSION_KEY
+from loyalty.services.bonuses import (
+    member_profile_get_or_create,
+    member_profile_set_date_of_birth,
+    referral_register,
+)
+from loyalty.services.cards import (
+    CARD_BLOCKED_STATUSES,
+    card_authenticate,
+    card_claim,
+    card_pin_change,
+    card_pin_reset_card_for_token,
+    card_pin_reset_confirm,
+    card_pin_reset_request,
+)
+from loyalty.services.redemption import points_redemption_choose
 
 # After a correct PIN the lookup stays open in this browser session for a while, so paging
 # and filtering do not ask for the PIN again.
@@ -43,7 +58,7 @@ def _lookup_card(request) -> MemberCard | None:
     return (
         MemberCard.objects.select_related("account__tier", "member_type")
         .filter(pk=entry["card_id"])
-        .exclude(status__in=services.CARD_BLOCKED_STATUSES)
+        .exclude(status__in=CARD_BLOCKED_STATUSES)
         .first()
     )
 
@@ -58,7 +73,7 @@ class CardLookupView(generic.View):
         form = CardPinForm(request.POST)
         if form.is_valid():
             try:
-                card = services.card_authenticate(
+                card = card_authenticate(
                     number=form.cleaned_data["number"],
                     pin=form.cleaned_data["pin"],
                     ip=client_ip(request),
@@ -130,14 +145,12 @@ class CardClaimView(LoginRequiredMixin, generic.View):
             messages.error(request, _("Enter the card number and its PIN."))
         else:
             try:
-                card = services.card_authenticate(
+                card = card_authenticate(
                     number=form.cleaned_data["number"],
                     pin=form.cleaned_data["pin"],
                     ip=client_ip(request),
                 )
-                services.card_claim(
-                    user=request.user, number=card.number, pin=form.cleaned_data["pin"]
-                )
+                card_claim(user=request.user, number=card.number, pin=form.cleaned_data["pin"])
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
@@ -164,7 +177,7 @@ class CheckoutPointsView(LoginRequiredMixin, generic.View):
                     messages.error(request, message)
         else:
             try:
-                choice = services.points_redemption_choose(
+                choice = points_redemption_choose(
                     user=request.user,
                     basket=request.basket,
                     points=form.cleaned_data["points"],
@@ -211,10 +224,10 @@ class CardPinChangeView(generic.View):
         if form.is_valid():
             try:
                 # Through the throttled check: this page must not be a way to guess PINs.
-                services.card_authenticate(
+                card_authenticate(
                     number=self.card.number, pin=form.cleaned_data["pin"], ip=client_ip(request)
                 )
-                services.card_pin_change(
+                card_pin_change(
                     card_id=self.card.pk,
                     old_pin=form.cleaned_data["pin"],
                     new_pin=form.cleaned_data["new_pin"],
@@ -239,7 +252,7 @@ class CardPinResetRequestView(generic.View):
         form = CardPinResetRequestForm(request.POST)
         if form.is_valid():
             try:
-                services.card_pin_reset_request(
+                card_pin_reset_request(
                     number=form.cleaned_data["number"],
                     ip=client_ip(request),
                     link_for_token=lambda token: request.build_absolute_uri(
@@ -259,7 +272,7 @@ class CardPinResetView(generic.View):
 
     def get(self, request, token, *args, **kwargs):
         try:
-            card = services.card_pin_reset_card_for_token(token=token)
+            card = card_pin_reset_card_for_token(token=token)
         except ValidationError as error:
             return render(request, self.template_name, {"invalid": error.messages[0]})
         return render(request, self.template_name, {"form": CardPinResetForm(), "card": card})
@@ -268,7 +281,7 @@ class CardPinResetView(generic.View):
         form = CardPinResetForm(request.POST)
         if form.is_valid():
             try:
-                services.card_pin_reset_confirm(token=token, new_pin=form.cleaned_data["new_pin"])
+                card_pin_reset_confirm(token=token, new_pin=form.cleaned_data["new_pin"])
             except ValidationError as error:
                 if error.code == "pin_reset_link_invalid":
                     return render(request, self.template_name, {"invalid": error.messages[0]})
@@ -285,7 +298,7 @@ class MemberSettingsView(LoginRequiredMixin, generic.View):
     template_name = "loyalty/member_settings.html"
 
     def _render(self, request, **forms_given):
-        profile = services.member_profile_get_or_create(user=request.user)
+        profile = member_profile_get_or_create(user=request.user)
         context = {
             "profile": profile,
             "card": selectors.card_get_for_user(user=request.user),
@@ -309,9 +322,7 @@ class MemberSettingsView(LoginRequiredMixin, generic.View):
             form = ReferralCodeForm(request.POST)
             if form.is_valid():
                 try:
-                    services.referral_register(
-                        newcomer=request.user, code=form.cleaned_data["code"]
-                    )
+                    referral_register(newcomer=request.user, code=form.cleaned_data["code"])
                 except ValidationError as error:
                     form.add_error("code", error)
                 else:
@@ -321,7 +332,7 @@ class MemberSettingsView(LoginRequiredMixin, generic.View):
         form = DateOfBirthForm(request.POST)
         if form.is_valid():
             try:
-                services.member_profile_set_date_of_birth(
+                member_profile_set_date_of_birth(
                     user=request.user, date_of_birth=form.cleaned_data["date_of_birth"]
                 )
             except ValidationError as error:

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from loyalty import selectors, services
+from loyalty import economy, selectors
 from loyalty.models import (
     EarningCampaign,
     EarningRules,
@@ -71,7 +71,7 @@ class LoyaltyDemoSummary:
 
 
 def demo_card_number(*, member_number: int) -> str:
-    return services.card_number_for_serial(serial=member_number)
+    return economy.card_number_for_serial(serial=member_number)
 
 
 def demo_card_sample() -> str | None:
@@ -81,11 +81,10 @@ def demo_card_sample() -> str | None:
     the website for whoever tries the demo in the coming weeks.
     """
     busiest = (
-        MemberCard.objects.filter(
-            user__username__startswith=demo_constants.MEMBER_USERNAME_PREFIX,
-            status=MemberCard.Status.ACTIVE,
-            expires_on__gt=timezone.localdate() + dt.timedelta(days=EXPIRING_WITHIN_DAYS),
+        MemberCard.objects.usable(
+            on=timezone.localdate() + dt.timedelta(days=EXPIRING_WITHIN_DAYS + 1)
         )
+        .filter(user__username__startswith=demo_constants.MEMBER_USERNAME_PREFIX)
         .annotate(order_count=Count("user__orders"))
         .order_by("-order_count", "number")
         .values_list("number", flat=True)
@@ -129,9 +128,9 @@ def demo_card_dates(
         expires_on = today + dt.timedelta(days=1 + int(fraction * EXPIRING_WITHIN_DAYS))
     else:
         earliest = today + dt.timedelta(days=EXPIRING_WITHIN_DAYS + 1)
-        latest = max(services.years_later(first_visit, validity_years), earliest)
+        latest = max(economy.years_later(day=first_visit, years=validity_years), earliest)
         expires_on = earliest + dt.timedelta(days=int(fraction * (latest - earliest).days))
-    return services.years_later(expires_on, -validity_years), expires_on
+    return economy.years_later(day=expires_on, years=-validity_years), expires_on
 
 
 def _demo_members_without_card() -> dict[int, int]:
@@ -245,18 +244,21 @@ def loyalty_demo_install(*, as_of: dt.datetime | None = None) -> LoyaltyDemoSumm
         goods = total - shipping
         window.append((placed, goods))
         card_type = member_types[demo_member_type_code(member_number=members[user_id])]
-        points = selectors.points_compute(
+        points = economy.points_earned(
             goods_paid=goods,
             line_amounts=lines_of_order.get(order_id, []),
-            rules=rules,
+            points_per_cny=rules.points_per_cny,
+            minimum_order_value=rules.minimum_order_value,
             campaign_multiplier=_campaign_multiplier_at(campaigns, placed),
             member_type_multiplier=card_type.earn_multiplier,
             tier_multiplier=tier.earn_multiplier if tier else Decimal("1"),
         )
         if points <= 0:
             continue
-        available_at = placed + dt.timedelta(days=rules.pending_days)
-        expires_at = services.add_months(placed, rules.expiry_months)
+        available_at = economy.points_available_at(
+            earned_at=placed, pending_days=rules.pending_days
+        )
+        expires_at = economy.points_expire_at(earned_at=placed, expiry_months=rules.expiry_months)
         expired = expires_at <= as_of
         pending = available_at > as_of
         rows.append(

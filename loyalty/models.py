@@ -1,9 +1,4 @@
-"""Loyalty models. For now: the campus-card wallet (stored value) and its ledger.
-
-The wallet is its own row rather than a balance column on a user or card so that it can be
-handed from the customer account to the member card (loyalty issue) by re-pointing one link,
-without touching a single ledger row.
-"""
+"""Loyalty models: member types, tiers, member cards, the points ledger and its earning rules."""
 
 import datetime as dt
 from decimal import Decimal
@@ -16,149 +11,14 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from oscar.core.utils import get_default_currency
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-
-class Wallet(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wallet",
-        verbose_name=_("Customer"),
-    )
-    # Always equal to the sum of this wallet's transactions; only services.py writes it,
-    # under select_for_update and in the same transaction as the movement.
-    balance = models.DecimalField(
-        _("Balance"), max_digits=12, decimal_places=2, default=Decimal("0.00")
-    )
-    currency = models.CharField(_("Currency"), max_length=12, default=get_default_currency)
-    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("Campus-card wallet")
-        verbose_name_plural = _("Campus-card wallets")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(balance__gte=0), name="loyalty_wallet_balance_not_negative"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return _("Wallet #%(id)s (%(balance)s %(currency)s)") % {
-            "id": self.pk,
-            "balance": self.balance,
-            "currency": self.currency,
-        }
-
-
-class WalletTransaction(models.Model):
-    """One signed movement of wallet money; rows are only ever added, never changed."""
-
-    class Kind(models.TextChoices):
-        TOP_UP = "top_up", _("Top-up")
-        ORDER_PAYMENT = "order_payment", _("Order payment")
-        ORDER_REFUND = "order_refund", _("Order refund")
-        ADJUSTMENT = "adjustment", _("Staff adjustment")
-
-    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="transactions")
-    kind = models.CharField(_("Kind"), max_length=32, choices=Kind.choices)
-    amount = models.DecimalField(_("Amount"), max_digits=12, decimal_places=2)
-    balance_after = models.DecimalField(_("Balance after"), max_digits=12, decimal_places=2)
-    order = models.ForeignKey(
-        "order.Order",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wallet_transactions",
-    )
-    refund = models.ForeignKey(
-        "order.OrderRefund",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wallet_transactions",
-    )
-    # The card payment that funded a top-up.
-    payment_intent_id = models.CharField(_("Stripe PaymentIntent"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.CharField(_("Note"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("Created"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("Wallet transaction")
-        verbose_name_plural = _("Wallet transactions")
-        constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="loyalty_wallettx_amount_not_zero"),
-            models.CheckConstraint(
-                condition=Q(balance_after__gte=0),
-                name="loyalty_wallettx_balance_after_not_negative",
-            ),
-            # The unique constraints are the idempotency keys of the ledger: a replayed webhook
-            # or a double-clicked button hits them instead of moving money twice.
-            models.UniqueConstraint(
-                fields=["payment_intent_id"],
-                condition=Q(kind="top_up"),
-                name="loyalty_wallettx_one_top_up_per_payment_intent",
-            ),
-            models.UniqueConstraint(
-                fields=["order"],
-                condition=Q(kind="order_payment"),
-                name="loyalty_wallettx_one_payment_per_order",
-            ),
-            models.UniqueConstraint(
-                fields=["refund"],
-                condition=Q(kind="order_refund"),
-                name="loyalty_wallettx_one_credit_per_refund",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount:+}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Wallet transactions are append-only.")
-        super().save(*args, **kwargs)
-
+from loyalty.economy import CARD_NUMBER_LENGTH, card_number_is_valid
 
 # --------------------------------------------------------------------------- member cards
 
-CARD_NUMBER_PREFIX = "8860"
-CARD_NUMBER_LENGTH = 16
 # How long a new or renewed card is valid unless its member type says otherwise.
 CARD_VALID_YEARS = 4
-
-
-def luhn_check_digit(digits: str) -> str:
-    """The Luhn digit that makes ``digits + check`` valid: catches one mistyped digit and
-    most swapped neighbours when a cashier types a card number by hand."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
-
-
-def luhn_is_valid(number: str) -> bool:
-    return len(number) > 1 and number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
-
-
-def years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class MemberType(models.Model):
@@ -398,7 +258,7 @@ class MemberCard(models.Model):
 
     def clean(self):
         super().clean()
-        if not (len(self.number or "") == CARD_NUMBER_LENGTH and luhn_is_valid(self.number or "")):
+        if not card_number_is_valid(number=self.number or ""):
             raise ValidationError(
                 {"number": _("This is not a valid card number (check digit mismatch).")}
             )

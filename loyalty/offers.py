@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_classes, get_model
 
-from loyalty import selectors, services
+from loyalty import selectors
+from loyalty.services.redemption import points_redeem_for_order
 
 Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
@@ -214,7 +215,7 @@ class PointsRedemptionBenefit(Benefit):
         return BasketDiscount(applied)
 
     def apply_deferred(self, basket, order, application):
-        redemption = services.points_redeem_for_order(
+        redemption = points_redeem_for_order(
             order_id=order.pk,
             discount=application["discount"],
             goods_value=basket_goods_value(basket=basket) + application["discount"],

@@ -1,12 +1,15 @@
-"""Signal receivers: thin callers of loyalty.services."""
+"""Signal receivers: thin callers of loyalty's services and tasks."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.dispatch import receiver
 from oscar.apps.customer.signals import user_registered
 from oscar.apps.order.signals import order_status_changed
 
-from loyalty import services
+from loyalty.services import bonuses, ledger, redemption, tiers
+from loyalty.signals import tier_changed
+from loyalty.tasks import loyalty_tier_change_notify
 from shop.apps.order.constants import ORDER_STATUS_CANCELLED, ORDER_STATUS_REFUNDED
 from shop.apps.order.signals import order_paid, order_refunded
 
@@ -17,26 +20,26 @@ REFERRAL_SESSION_KEY = "loyalty_referral_code"
 @receiver(order_paid, dispatch_uid="loyalty.points_earn_for_paid_order")
 def points_earn_for_paid_order(sender, order, **kwargs):
     # Inside order_mark_paid's transaction: the points commit (or roll back) with the payment.
-    services.points_earn_for_order(order_id=order.pk)
-    services.referral_reward_for_order(order_id=order.pk)
-    account = services.points_account_for_user(user=order.user) if order.user_id else None
+    ledger.points_earn_for_order(order_id=order.pk)
+    bonuses.referral_reward_for_order(order_id=order.pk)
+    account = ledger.points_account_for_user(user=order.user) if order.user_id else None
     if account is not None:
-        services.tier_recompute_for_account(account_id=account.pk)
+        tiers.tier_recompute_for_account(account_id=account.pk)
 
 
 @receiver(order_refunded, dispatch_uid="loyalty.points_reverse_for_refund")
 def points_reverse_for_refund(sender, order, refund, **kwargs):
-    services.points_reverse_for_refund(refund_id=refund.pk)
-    account = services.points_account_for_user(user=order.user) if order.user_id else None
+    ledger.points_reverse_for_refund(refund_id=refund.pk)
+    account = ledger.points_account_for_user(user=order.user) if order.user_id else None
     if account is not None:
-        services.tier_recompute_for_account(account_id=account.pk)
+        tiers.tier_recompute_for_account(account_id=account.pk)
 
 
 @receiver(order_status_changed, dispatch_uid="loyalty.points_release_for_cancelled_order")
 def points_release_for_cancelled_order(sender, order, old_status, new_status, **kwargs):
     # A cancelled order, or one refunded in full, gives back the points it was paid with.
     if new_status in (ORDER_STATUS_CANCELLED, ORDER_STATUS_REFUNDED):
-        services.points_redeem_release_for_order(order_id=order.pk)
+        redemption.points_redeem_release_for_order(order_id=order.pk)
 
 
 @receiver(user_registered, dispatch_uid="loyalty.referral_register_on_sign_up")
@@ -45,6 +48,12 @@ def referral_register_on_sign_up(sender, request, user, **kwargs):
     if not code:
         return
     try:
-        services.referral_register(newcomer=user, code=code)
+        bonuses.referral_register(newcomer=user, code=code)
     except ValidationError as error:
         messages.warning(request, error.messages[0])
+
+
+@receiver(tier_changed, dispatch_uid="loyalty.tier_change_notify_on_commit")
+def tier_change_notify_on_commit(sender, account_id, **kwargs):
+    # After the commit: the email reads the new tier, and a rolled-back change sends none.
+    transaction.on_commit(lambda: loyalty_tier_change_notify.delay(account_id))

@@ -3,14 +3,16 @@
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from loyalty.economy import money_points_cost, points_money_value
+from loyalty import economy
 from loyalty.models import (
+    BasketPointsRedemption,
     CategoryEarningMultiplier,
     EarningCampaign,
     EarningRules,
@@ -19,38 +21,10 @@ from loyalty.models import (
     PointsTransaction,
     ProductEarningMultiplier,
     Tier,
-    Wallet,
-    WalletTransaction,
-    years_later,
 )
 from staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
 
 orders_paid = get_class("order.selectors", "orders_paid")
-
-
-def wallet_get_for_user(*, user) -> Wallet | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Wallet.objects.filter(user=user).first()
-
-
-def wallet_statement(*, wallet_id: int, limit: int = 100) -> QuerySet[WalletTransaction]:
-    return (
-        WalletTransaction.objects.filter(wallet_id=wallet_id)
-        .select_related("order", "refund")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-
-
-def wallet_ledger_sum(*, wallet_id: int) -> Decimal:
-    """The sum of every movement: must always equal the wallet's stored balance."""
-    total = WalletTransaction.objects.filter(wallet_id=wallet_id).aggregate(total=Sum("amount"))[
-        "total"
-    ]
-    return total if total is not None else Decimal("0.00")
-
-
-# --------------------------------------------------------------------------- points
 
 
 def campaign_multiplier(*, at: dt.datetime) -> Decimal:
@@ -111,61 +85,22 @@ def order_amount_paid(*, order) -> Decimal:
     return order.total_incl_tax
 
 
-def points_compute(
-    *,
-    goods_paid: Decimal,
-    line_amounts: list[tuple[Decimal, Decimal]],
-    rules: EarningRules,
-    campaign_multiplier: Decimal,
-    member_type_multiplier: Decimal,
-    tier_multiplier: Decimal,
-) -> int:
-    """The points for ``goods_paid``; ``line_amounts`` are (line price, line multiplier).
-
-    Line prices only weight the product and category multipliers: the base is what was
-    actually paid, so offers and discounts on the order earn nothing. 0 below the minimum
-    order value. The one formula both live earning and the demo replay use.
-    """
-    if goods_paid <= 0 or goods_paid < rules.minimum_order_value:
-        return 0
-    weights = sum((amount for amount, _multiplier in line_amounts), Decimal("0"))
-    if weights > 0:
-        weighted = sum((amount * multiplier for amount, multiplier in line_amounts), Decimal("0"))
-        line_multiplier = weighted / weights
-    else:
-        line_multiplier = Decimal("1")
-    points = (
-        goods_paid
-        * rules.points_per_cny
-        * line_multiplier
-        * campaign_multiplier
-        * member_type_multiplier
-        * tier_multiplier
-    )
-    return int(points.to_integral_value(rounding=ROUND_DOWN))
-
-
 def order_points_quote(*, order, rules: EarningRules, card, account) -> int:
     """The points a paid order earns under the rules, for the card's type and tier."""
     lines = list(order.lines.select_related("product"))
     multipliers = line_multipliers(products=[line.product for line in lines if line.product_id])
-    return points_compute(
+    return economy.points_earned(
         goods_paid=order_goods_paid(order=order),
         line_amounts=[
             (line.line_price_incl_tax, multipliers.get(line.product_id, Decimal("1")))
             for line in lines
         ],
-        rules=rules,
+        points_per_cny=rules.points_per_cny,
+        minimum_order_value=rules.minimum_order_value,
         campaign_multiplier=campaign_multiplier(at=order.date_placed),
         member_type_multiplier=card.member_type.earn_multiplier,
         tier_multiplier=account.tier.earn_multiplier if account.tier_id else Decimal("1"),
     )
-
-
-def points_redeemable_maximum(*, order_total: Decimal, rules: EarningRules) -> int:
-    """The most points an order of ``order_total`` may take, under the maximum share."""
-    share = order_total * rules.maximum_order_share_percent / 100
-    return int((share * rules.points_per_cny_redeemed).to_integral_value(rounding=ROUND_DOWN))
 
 
 def points_ledger_sum(*, account_id: int) -> int:
@@ -242,8 +177,6 @@ def card_usable_for_user(*, user) -> MemberCard | None:
 def card_unusable_reason(*, card: MemberCard) -> str:
     """Why ``card`` gives no member price and no points today, for the member or the cashier;
     "" when it is usable. Says where an expired card is renewed."""
-    from django.utils.translation import gettext as _
-
     if card.is_usable():
         return ""
     if card.status == MemberCard.Status.REPLACED:
@@ -465,7 +398,7 @@ def card_renewal_expiry_default(*, card: MemberCard, today: dt.date | None = Non
     current expiry date for one renewed early (early renewal loses no days)."""
     today = today or timezone.localdate()
     start = card.expires_on if card.expires_on >= today else today
-    return years_later(start, card.member_type.card_validity_years)
+    return economy.years_later(day=start, years=card.member_type.card_validity_years)
 
 
 def card_renewals(*, account_id: int) -> QuerySet[MemberCardRenewal]:
@@ -499,13 +432,11 @@ class PointsRedemptionQuote:
 
 def points_discount_value(*, points: int, rules: EarningRules) -> Decimal:
     """What ``points`` are worth in CNY, rounded down to the cent (never in the member's favour)."""
-    return points_money_value(points=points, points_per_cny=rules.points_per_cny_redeemed)
+    return economy.points_money_value(points=points, points_per_cny=rules.points_per_cny_redeemed)
 
 
 def basket_points_chosen(*, basket) -> int:
     """The points the basket's owner chose to spend on it (0: none)."""
-    from loyalty.models import BasketPointsRedemption
-
     owner = getattr(basket, "owner", None)
     if not basket.pk or owner is None or not owner.is_authenticated:
         return 0
@@ -534,13 +465,21 @@ def basket_points_redemption_quote(*, basket, goods_value: Decimal) -> PointsRed
     balance = card.account.balance
     if balance < rules.minimum_balance_to_redeem:
         return None
-    points = min(chosen, balance, points_redeemable_maximum(order_total=goods_value, rules=rules))
+    points = min(
+        chosen,
+        balance,
+        economy.points_redeemable_maximum(
+            order_total=goods_value,
+            maximum_share_percent=rules.maximum_order_share_percent,
+            points_per_cny=rules.points_per_cny_redeemed,
+        ),
+    )
     discount = points_discount_value(points=points, rules=rules)
     if discount <= 0:
         return None
     points = min(
         points,
-        money_points_cost(amount=discount, points_per_cny=rules.points_per_cny_redeemed),
+        economy.money_points_cost(amount=discount, points_per_cny=rules.points_per_cny_redeemed),
     )
     return PointsRedemptionQuote(points=points, discount=discount)
 
@@ -563,14 +502,19 @@ def points_redemption_options(
     *, user, basket, goods_value: Decimal
 ) -> PointsRedemptionOptions | None:
     """None for shoppers without a card; else the balance, limits and why they cannot redeem."""
-    from django.utils.translation import gettext as _
-
     card = card_get_for_user(user=user)
     if card is None:
         return None
     rules = EarningRules.load()
     account = card.account
-    maximum = min(account.balance, points_redeemable_maximum(order_total=goods_value, rules=rules))
+    maximum = min(
+        account.balance,
+        economy.points_redeemable_maximum(
+            order_total=goods_value,
+            maximum_share_percent=rules.maximum_order_share_percent,
+            points_per_cny=rules.points_per_cny_redeemed,
+        ),
+    )
     reason = ""
     if not card.is_usable():
         reason = card_unusable_reason(card=card)

@@ -31,9 +31,9 @@ from oscar.core.loading import get_model
 from wagtail.rich_text import expand_db_html
 
 from core.links import site_url
-from loyalty import services as loyalty_services
 from loyalty.models import PointsTransaction
 from loyalty.selectors import card_get_for_user
+from loyalty.services.ledger import points_adjust
 from marketing import links, segmentation, tasks
 from marketing.models import (
     Campaign,
@@ -729,7 +729,7 @@ def campaign_recipient_deliver(*, recipient_id: int, now: dt.datetime | None = N
     if campaign.bonus_points and recipient.bonus_transaction is None:
         card = card_get_for_user(user=user)
         if card is not None:
-            recipient.bonus_transaction = loyalty_services.points_adjust(
+            recipient.bonus_transaction = points_adjust(
                 account_id=card.account_id,
                 points=campaign.bonus_points,
                 reason=_("Campaign bonus: %(name)s") % {"name": campaign.name},
@@ -828,7 +828,7 @@ def campaign_multiplier_award_for_order(*, order_id: int) -> int:
         extra = int(earn.points * (recipient.campaign.points_multiplier - 1))
         if extra <= 0 or recipient.campaign.created_by is None:
             continue
-        points = loyalty_services.points_adjust(
+        points = points_adjust(
             account_id=earn.account_id,
             points=extra,
             reason=_("Campaign multiplier: %(name)s") % {"name": recipient.campaign.name},

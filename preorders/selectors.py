@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from loyalty.economy import card_number_normalize
 from loyalty.models import MemberCard
-from loyalty.services import card_number_normalize
 from preorders.models import Preorder, PreorderSettings
 
 PREORDER_PRODUCT_IDS_CACHE_KEY = "preorders:open-product-ids"
@@ -104,6 +104,7 @@ def preorders_to_hand_over(*, user_ids) -> QuerySet[Preorder]:
 
 
 def preorder_user_ids_for_card_number(*, number: str) -> list[int]:
+
     normalized = card_number_normalize(number=number)
     return list(
         MemberCard.objects.filter(number=normalized, user__isnull=False).values_list(

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "shop.demo.apps.DemoConfig",
     # Tasks the broker refused (Redis down) wait here until it is back.
     "shop.outbox.apps.OutboxConfig",
+    "wallet.apps.WalletConfig",
     "loyalty.apps.LoyaltyConfig",
     "recommendations.apps.RecommendationsConfig",
     "operations.apps.OperationsConfig",

@@ -22,8 +22,8 @@ urlpatterns = [
     # The home page is a Wagtail page; it must win over Oscar's "" redirect to
     # OSCAR_HOMEPAGE, which would otherwise point at itself.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
-    # Campus-card wallet pages and dashboard refunds.
-    path("wallet/", include("loyalty.urls")),
+    # The campus-card wallet: statement and top-ups.
+    path("wallet/", include("wallet.urls")),
     # Member card + PIN lookup (no login) and claiming a card.
     path("member-card/", include("loyalty.card_urls")),
     # CRM: members' complaints, their replies, and the survey link.

@@ -12,12 +12,13 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from loyalty.models import MemberCard, PointsTransaction, Wallet
+from loyalty.economy import card_number_normalize
+from loyalty.models import MemberCard, PointsTransaction
 from loyalty.selectors import card_unusable_reason
-from loyalty.services import card_number_normalize
 from shop.apps.order.services import order_line_refundable_quantities, order_refundable_amount
 from staff import roles
 from till.models import RotaAssignment, RotaPost, Shift, TillSale
+from wallet.models import Wallet
 
 Product = get_model("catalogue", "Product")
 ZERO = Decimal("0.00")

@@ -24,13 +24,18 @@ from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
 
 from core.money import money_round
-from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, Wallet
+from loyalty.models import MemberCard
 from shop.apps.order.constants import PAYMENT_EVENT_PAID, SOURCE_TYPE_CASH, SOURCE_TYPE_WALLET
-from shop.apps.order.services import order_mark_paid, order_refund, order_refundable_amount
+from shop.apps.order.services import (
+    order_mark_paid,
+    order_refund,
+    order_refundable_amount,
+)
 from staff.selectors import staff_name
 from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 Applicator = get_class("offer.applicator", "Applicator")
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -370,7 +375,7 @@ def till_sale_create(
             order=order, name=SOURCE_TYPE_WALLET, amount=total, reference=f"wallet:{wallet.pk}"
         )
         if total > 0:
-            loyalty_services.wallet_pay_order(
+            wallet_services.wallet_pay_order(
                 wallet_id=wallet.pk, amount=total, order_id=order.pk, created_by=cashier
             )
     else:

@@ -9,8 +9,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order, create_product
 
-from loyalty import services
 from loyalty.models import EarningRules, MemberCard
+from loyalty.services.cards import card_issue
+from loyalty.services.ledger import points_adjust
 
 Order = get_model("order", "Order")
 
@@ -18,7 +19,7 @@ CARD_PIN = "4321"
 
 
 def member_card(*, user=None, member_type_code: str = "student", pin: str = CARD_PIN) -> MemberCard:
-    return services.card_issue(member_type_code=member_type_code, pin=pin, user=user)
+    return card_issue(member_type_code=member_type_code, pin=pin, user=user)
 
 
 def member_with_points(*, user, points: int) -> MemberCard:
@@ -27,7 +28,7 @@ def member_with_points(*, user, points: int) -> MemberCard:
     from oscar.test.factories import UserFactory
 
     card = member_card(user=user, member_type_code="public")
-    services.points_adjust(
+    points_adjust(
         account_id=card.account_id,
         points=points,
         reason="test points",

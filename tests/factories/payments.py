@@ -16,7 +16,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory, create_product
 
-from loyalty.models import Wallet
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 Country = get_model("address", "Country")
 
@@ -46,11 +47,9 @@ def shop_product(*, price: str = "12.00", title: str = "Rice 1kg"):
 
 def funded_wallet(*, user, amount: str, staff=None):
     """A wallet with ``amount`` on it, put there the way staff would (a ledger row)."""
-    from loyalty import services
-
-    wallet = services.wallet_get_or_create_for_user(user=user)
+    wallet = wallet_services.wallet_get_or_create_for_user(user=user)
     if Decimal(amount):
-        services.wallet_adjust(
+        wallet_services.wallet_adjust(
             wallet_id=wallet.pk, amount=Decimal(amount), created_by=staff, note="test funds"
         )
     wallet.refresh_from_db()

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from oscar.test.factories import UserFactory, create_product
 
-from loyalty import services as loyalty_services
 from loyalty.models import MemberType
 from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.staff import staff_user
 from till import services
 from till.models import Register, RotaPost
+from wallet import services as wallet_services
 
 _ean_serial = itertools.count(1)
 
@@ -60,9 +60,9 @@ def member(*, member_type_code: str = "staff", wallet: str | None = "0.00"):
     )
     card = member_card(user=user, member_type_code=member_type_code)
     if wallet is not None:
-        purse = loyalty_services.wallet_get_or_create_for_user(user=user)
+        purse = wallet_services.wallet_get_or_create_for_user(user=user)
         if Decimal(wallet) > 0:
-            loyalty_services.wallet_adjust(
+            wallet_services.wallet_adjust(
                 wallet_id=purse.pk, amount=Decimal(wallet), created_by=None, note="test float"
             )
     return user, card

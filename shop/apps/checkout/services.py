@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core.loading import get_class, get_model
 
-from loyalty import services as wallet_services
-from loyalty.models import Wallet
+from loyalty.services.redemption import PointsRedemptionRefused
 from shop.apps.order.constants import PAYMENT_EVENT_PAID, SOURCE_TYPE_STRIPE, SOURCE_TYPE_WALLET
 from shop.apps.order.services import order_mark_paid
 from shop.apps.order.tasks import order_confirmation_email_send
 from shop.apps.payment import stripe_gateway
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 logger = logging.getLogger(__name__)
 
@@ -538,7 +539,7 @@ def checkout_attempt_place_order(
     except (
         _PlacementRefused,
         wallet_services.WalletBalanceInsufficient,
-        wallet_services.PointsRedemptionRefused,  # points spent elsewhere since the choice
+        PointsRedemptionRefused,  # points spent elsewhere since the choice
     ) as exc:
         message = exc.messages[0] if hasattr(exc, "messages") else str(exc)
         attempt = CheckoutAttempt.objects.get(pk=attempt_id)

@@ -28,8 +28,7 @@ from credit import selectors as credit_selectors
 from credit import services as credit_services
 from loyalty import offers as loyalty_offers
 from loyalty import selectors as loyalty_selectors
-from loyalty.selectors import wallet_get_for_user
-from loyalty.services import PointsRedemptionRefused
+from loyalty.services.redemption import PointsRedemptionRefused
 from preorders import checkout as preorder_checkout
 from shop.apps.checkout import services
 from shop.apps.checkout.delivery_views import (  # noqa: F401  (Oscar's get_class finds them here)
@@ -44,6 +43,7 @@ from shop.apps.payment.services import (
     stripe_webhook_event_is_well_formed,
     stripe_webhook_event_process,
 )
+from wallet.selectors import wallet_get_for_user
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from oscar.apps.customer import forms as oscar_forms
 from oscar.core.compat import get_user_model
 
 from core.throttle import login_attempt_claim, login_failures_clear
-from loyalty import services as loyalty_services
 from loyalty.backends import CARD_SIGN_IN_REFUSED_ATTRIBUTE
+from loyalty.services.cards import card_authenticate
 
 User = get_user_model()
 
@@ -61,7 +61,7 @@ class EmailAuthenticationForm(CardSignInErrorsMixin, oscar_forms.EmailAuthentica
 class ConfirmCardPinForm(forms.Form):
     """Oscar's ``ConfirmPasswordForm`` for an account without a password: its card's PIN.
 
-    The PIN is checked by ``loyalty.services.card_authenticate``, so wrong PINs here count
+    The PIN is checked by ``loyalty.services.cards.card_authenticate``, so wrong PINs here count
     towards the same per-card and per-address locks as on the login form and the card lookup.
     """
 
@@ -81,7 +81,7 @@ class ConfirmCardPinForm(forms.Form):
 
     def clean_pin(self) -> str:
         pin = self.cleaned_data["pin"]
-        loyalty_services.card_authenticate(number=self.card.number, pin=pin, ip=self.ip)
+        card_authenticate(number=self.card.number, pin=pin, ip=self.ip)
         return pin
 
 

@@ -16,8 +16,9 @@ from oscar.templatetags.currency_filters import currency
 from credit.models import CreditAccount
 from crm.models import PrivacyLog, Ticket
 from crm.services import privacy_log
-from loyalty.models import MemberCard, Referral, Wallet
+from loyalty.models import MemberCard, Referral
 from preorders.models import Preorder
+from wallet.models import Wallet
 
 # Pre-orders still holding money or a unit for the customer.
 _PREORDER_OPEN = (
@@ -73,7 +74,7 @@ def profile_delete(*, user) -> None:
         raise ValidationError(refusal, code="profile_delete_refused")
     kept_unlinked = {
         "loyalty.MemberCard": MemberCard.objects.filter(user=user).update(user=None),
-        "loyalty.Wallet": Wallet.objects.filter(user=user).update(user=None),
+        "wallet.Wallet": Wallet.objects.filter(user=user).update(user=None),
         "crm.Ticket": Ticket.objects.filter(customer=user).update(customer=None),
         "preorders.Preorder": Preorder.objects.filter(user=user).update(user=None),
     }

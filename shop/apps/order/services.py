@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
-from loyalty import services as wallet_services
 from shop.apps.order.constants import (
     ORDER_STATUS_PAID,
     ORDER_STATUS_PENDING,
@@ -31,6 +30,7 @@ from shop.apps.order.constants import (
 from shop.apps.order.signals import order_paid, order_refund_requested, order_refunded
 from shop.apps.order.tasks import order_refund_email_send
 from shop.apps.payment import stripe_gateway
+from wallet import services as wallet_services
 
 logger = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ class CheckoutAttempt(models.Model):
     currency = models.CharField(max_length=12)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     wallet = models.ForeignKey(
-        "loyalty.Wallet", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "wallet.Wallet", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     wallet_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     card_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))

@@ -5,11 +5,11 @@ import logging
 from django.db import IntegrityError, transaction
 from oscar.core.loading import get_class, get_model
 
-from loyalty import services as wallet_services
 from preorders import services as preorder_services
 from shop.apps.checkout import services as checkout_services
 from shop.apps.order.services import order_refund_reconcile_with_stripe
 from shop.apps.payment import stripe_gateway
+from wallet import services as wallet_services
 
 logger = logging.getLogger(__name__)
 

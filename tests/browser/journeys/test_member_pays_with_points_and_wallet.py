@@ -9,9 +9,10 @@ import pytest
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from loyalty.models import MemberCard, PointsTransaction, WalletTransaction
+from loyalty.models import MemberCard, PointsTransaction
 from tests.browser.steps import enter_card, place_order, sign_in, snapshot
 from tests.factories.payments import CARD_OK
+from wallet.models import WalletTransaction
 
 Order = get_model("order", "Order")
 

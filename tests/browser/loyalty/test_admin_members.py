@@ -4,7 +4,7 @@ import pytest
 from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
-from loyalty import services
+from loyalty.services.ledger import points_adjust
 from staff import roles
 from tests.factories.loyalty import member_card
 from tests.factories.staff import staff_user
@@ -29,7 +29,7 @@ def member(transactional_db):
     card = member_card(
         user=UserFactory(first_name="Wei", last_name="Li", email="li.wei@campus.example")
     )
-    services.points_adjust(
+    points_adjust(
         account_id=card.account_id,
         points=400,
         reason="Opening balance",

@@ -9,8 +9,8 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 from playwright.sync_api import expect
 
-from loyalty import services
 from loyalty.models import MemberCard, PointsTransaction
+from loyalty.services.ledger import points_adjust
 from tests.browser.payments.test_card_checkout_browser import choose_pick_up
 from tests.factories.loyalty import CARD_PIN, earning_rules, member_card, paid_order
 from tests.factories.payments import CARD_OK, shipping_country, shop_product
@@ -91,7 +91,7 @@ def test_member_redeems_points_at_checkout_and_pays_the_rest_by_card(
     shipping_country()
     rice = shop_product(price="12.00", title="Jasmine rice 1kg")
     account = MemberCard.objects.get(user=member).account
-    services.points_adjust(
+    points_adjust(
         account_id=account.pk,
         points=800,
         reason="welcome points",

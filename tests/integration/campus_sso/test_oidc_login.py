@@ -17,8 +17,8 @@ from django.urls import clear_url_caches, reverse
 from oidc_provider_mock import run_server_in_thread
 
 from campus_sso.models import CampusIdentity
-from loyalty import services as loyalty_services
 from loyalty.models import MemberCard
+from loyalty.services.cards import card_issue
 
 User = get_user_model()
 
@@ -87,9 +87,7 @@ def messages_of(response) -> list[str]:
 
 
 def card_for(campus_id: str, *, user=None) -> MemberCard:
-    return loyalty_services.card_issue(
-        member_type_code="staff", pin="4321", campus_id=campus_id, user=user
-    )
+    return card_issue(member_type_code="staff", pin="4321", campus_id=campus_id, user=user)
 
 
 def test_login_page_shows_the_campus_button(sso_on, client):

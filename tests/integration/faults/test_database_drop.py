@@ -19,10 +19,11 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from loyalty.models import PointsTransaction, WalletTransaction
+from loyalty.models import PointsTransaction
 from operations.models import StockMovement
 from tests.factories.loyalty import earning_rules, member_card
 from tests.factories.payments import CheckoutDriver, funded_wallet, shop_product
+from wallet.models import WalletTransaction
 
 pytestmark = pytest.mark.integration
 

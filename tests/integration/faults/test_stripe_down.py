@@ -16,9 +16,10 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
 from deploy.servers import free_loopback_port
-from loyalty.models import PointsTransaction, WalletTransaction
+from loyalty.models import PointsTransaction
 from tests.factories.loyalty import earning_rules, member_card
 from tests.factories.payments import CARD_OK, CheckoutDriver, funded_wallet, shop_product
+from wallet.models import WalletTransaction
 
 pytestmark = pytest.mark.integration
 

@@ -23,8 +23,8 @@ import pytest
 from django.utils import timezone
 from oscar.test.factories import UserFactory
 
-from loyalty import services as loyalty_services
 from loyalty.models import MemberCard, PointsTransaction
+from loyalty.services.bonuses import member_profile_set_date_of_birth
 from loyalty.tasks import loyalty_birthday_bonuses_award
 from shop.celery import app
 from tests.factories.loyalty import earning_rules, member_card
@@ -51,7 +51,7 @@ def birthday_member(transactional_db):
     user.save(update_fields=["date_joined"])
     member_card(user=user)
     # Born today, in a leap year so that 29 February works too.
-    loyalty_services.member_profile_set_date_of_birth(
+    member_profile_set_date_of_birth(
         user=user, date_of_birth=timezone.localdate().replace(year=2000)
     )
     return user

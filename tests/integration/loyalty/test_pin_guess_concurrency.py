@@ -15,7 +15,7 @@ from oscar.test.factories import UserFactory
 
 from bench.checkout import _csrf
 from core import throttle
-from loyalty import services
+from loyalty.services.cards import CARD_LOOKUP_MAX_FAILURES
 from tests.factories.loyalty import member_card
 from tests.fixtures.shopper import PASSWORD, Tab, together
 
@@ -58,7 +58,7 @@ def test_fifteen_wrong_pins_at_once_check_at_most_five(live_store):
 
     assert all(page.status == 200 for page in pages), [getattr(p, "status", p) for p in pages]
     checked = cache.get(f"loyalty:pin-failures:card:{card.number}")
-    assert checked == services.CARD_LOOKUP_MAX_FAILURES, checked
+    assert checked == CARD_LOOKUP_MAX_FAILURES, checked
     tab, token = tabs[0]
     right = tab.send(
         "POST", path, {"csrfmiddlewaretoken": token, "number": card.number, "pin": RIGHT_PIN}

@@ -8,8 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import MemberType, PointsAccount, PointsTransaction
+from loyalty.services.ledger import points_adjust
+from loyalty.services.redemption import (
+    PointsRedemptionRefused,
+    points_redeem,
+    points_redeem_for_order,
+)
 from tests.factories.loyalty import earning_rules, member_card
 
 REDEMPTIONS = 50
@@ -24,7 +30,7 @@ def test_fifty_concurrent_redemptions_never_spend_more_than_the_balance():
     earning_rules(minimum_balance_to_redeem=0, maximum_order_share_percent=Decimal("100"))
     staff = UserFactory(is_staff=True)
     account = member_card(user=UserFactory()).account
-    services.points_adjust(
+    points_adjust(
         account_id=account.pk, points=BALANCE, reason="concurrency test", created_by=staff
     )
 
@@ -36,7 +42,7 @@ def test_fifty_concurrent_redemptions_never_spend_more_than_the_balance():
         try:
             start.wait()
             try:
-                services.points_redeem(
+                points_redeem(
                     account_id=account.pk, points=POINTS_EACH, order_total=Decimal("1000.00")
                 )
                 outcome = "redeemed"
@@ -84,7 +90,7 @@ def test_fifty_concurrent_checkout_holds_never_spend_more_than_the_balance():
     # Transactional tests flush the migration's member types: bring back the one used here.
     MemberType.objects.get_or_create(code="public", defaults={"name": "Public"})
     account = member_card(user=member, member_type_code="public").account
-    services.points_adjust(
+    points_adjust(
         account_id=account.pk, points=BALANCE, reason="concurrency test", created_by=staff
     )
     orders = [create_order(user=member) for _ in range(REDEMPTIONS)]
@@ -98,11 +104,11 @@ def test_fifty_concurrent_checkout_holds_never_spend_more_than_the_balance():
             start.wait()
             try:
                 # 1.00 CNY of discount = 100 points, on a 10.00 order.
-                services.points_redeem_for_order(
+                points_redeem_for_order(
                     order_id=order_id, discount=Decimal("1.00"), goods_value=Decimal("10.00")
                 )
                 outcome = "held"
-            except services.PointsRedemptionRefused:
+            except PointsRedemptionRefused:
                 outcome = "refused"
             except Exception as exc:  # any other error is a failure of the test
                 outcome = f"error: {exc!r}"

@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from oscar.core.loading import get_model
 
-from loyalty.models import Wallet, WalletTransaction
 from tests.factories import till as f
 from tests.integration.concurrency import run_at_once
 from till import services
 from till.models import TillSale
+from wallet.models import Wallet, WalletTransaction
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

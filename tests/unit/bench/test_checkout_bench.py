@@ -12,8 +12,8 @@ from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory, create_product
 
 from bench.checkout import OrderResult, _form, consistency_check, results_table
-from loyalty.models import Wallet
 from tests.factories.payments import funded_wallet
+from wallet.models import Wallet
 
 StockRecord = get_model("partner", "StockRecord")
 

@@ -8,8 +8,8 @@ from oscar.test.factories import UserFactory
 from campus_sso import selectors, services
 from campus_sso.models import CampusIdentity
 from campus_sso.services import CardLinkOutcome
-from loyalty import services as loyalty_services
 from loyalty.models import MemberCard
+from loyalty.services.cards import card_issue, card_report_lost
 
 User = get_user_model()
 
@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def card_for(campus_id: str, *, user=None) -> MemberCard:
-    return loyalty_services.card_issue(
-        member_type_code="student", pin="4321", campus_id=campus_id, user=user
-    )
+    return card_issue(member_type_code="student", pin="4321", campus_id=campus_id, user=user)
 
 
 def test_first_login_creates_the_account_and_links_the_card():
@@ -91,7 +89,7 @@ def test_a_card_claimed_by_another_account_is_not_taken():
 
 def test_a_lost_card_is_not_linked():
     card = card_for("2023001")
-    loyalty_services.card_report_lost(card_id=card.pk)
+    card_report_lost(card_id=card.pk)
 
     login = services.campus_login(campus_id="2023001", email="li.wei@campus.example")
 

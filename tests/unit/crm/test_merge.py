@@ -8,11 +8,13 @@ from oscar.core.loading import get_model
 
 from crm import services
 from crm.models import ContactLogEntry, PrivacyLog, Ticket
-from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, PointsAccount, PointsTransaction, Wallet
+from loyalty.models import MemberCard, PointsAccount, PointsTransaction
 from loyalty.selectors import points_ledger_sum
+from loyalty.services.ledger import points_release_due
 from tests.factories.crm import CustomerFactory, marketing_manager, profile_viewer, ticket
 from tests.factories.loyalty import earning_rules, member_card, paid_order
+from wallet import services as wallet_services
+from wallet.models import Wallet
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +32,8 @@ def test_merge_keeps_every_order_and_point_and_moves_them_through_the_ledger():
     keep_card, duplicate_card = member_card(user=keep), member_card(user=duplicate)
     keep_orders = [paid_order(user=keep, price="40.00") for _ in range(2)]
     duplicate_orders = [paid_order(user=duplicate, price="25.00") for _ in range(3)]
-    loyalty_services.points_release_due(account_id=duplicate_card.account_id)
-    loyalty_services.points_release_due(account_id=keep_card.account_id)
+    points_release_due(account_id=duplicate_card.account_id)
+    points_release_due(account_id=keep_card.account_id)
     keep_points = PointsAccount.objects.get(pk=keep_card.account_id).balance
     duplicate_points = PointsAccount.objects.get(pk=duplicate_card.account_id).balance
     assert keep_points > 0 and duplicate_points > 0
@@ -84,12 +86,12 @@ def test_merge_keeps_every_order_and_point_and_moves_them_through_the_ledger():
 def test_merge_moves_wallet_money_through_the_wallet_ledger():
     manager = marketing_manager()
     keep, duplicate = CustomerFactory(), CustomerFactory()
-    keep_wallet = loyalty_services.wallet_get_or_create_for_user(user=keep)
-    duplicate_wallet = loyalty_services.wallet_get_or_create_for_user(user=duplicate)
-    loyalty_services.wallet_adjust(
+    keep_wallet = wallet_services.wallet_get_or_create_for_user(user=keep)
+    duplicate_wallet = wallet_services.wallet_get_or_create_for_user(user=duplicate)
+    wallet_services.wallet_adjust(
         wallet_id=duplicate_wallet.pk, amount=Decimal("30.00"), created_by=manager, note="top-up"
     )
-    loyalty_services.wallet_adjust(
+    wallet_services.wallet_adjust(
         wallet_id=keep_wallet.pk, amount=Decimal("5.00"), created_by=manager, note="top-up"
     )
 

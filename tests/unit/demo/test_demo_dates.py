@@ -16,8 +16,8 @@ from credit import selectors as credit_selectors
 from crm import selectors as crm_selectors
 from loyalty import selectors as loyalty_selectors
 from loyalty.demo import EXPIRING_WITHIN_DAYS, demo_card_sample
+from loyalty.economy import years_later
 from loyalty.models import MemberCard, MemberType, PointsAccount, PointsTransaction
-from loyalty.services import years_later
 from marketing.models import SegmentationRun
 from operations import services as operations_services
 from operations.demo import DEMO_COVER_DAYS, DEMO_LOW_PRODUCTS
@@ -284,7 +284,7 @@ def test_each_card_runs_its_member_types_validity_with_the_same_spread(tmp_path)
     assert {card.member_type.code for card in cards} == set(validity)
     for card in cards:
         years = validity[card.member_type.code]
-        assert years_later(card.expires_on, -years) == card.issued_on, card.number
+        assert years_later(day=card.expires_on, years=-years) == card.issued_on, card.number
     expired = cards.filter(expires_on__lt=today)
     assert 0 < expired.count() <= cards.count() * 5 / 100
     expiring = cards.filter(expires_on__gte=today, expires_on__lte=month)

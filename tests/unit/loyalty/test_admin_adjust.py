@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import PointsAccount, PointsTransaction
+from loyalty.services.ledger import PointsBalanceInsufficient, points_adjust, points_adjust_by_staff
 from tests.factories.loyalty import member_card
 from tests.factories.loyalty_admin import cashier_user, marketing_user, viewer_user
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def card():
     card = member_card(user=UserFactory(first_name="Wei", last_name="Li"))
-    services.points_adjust(
+    points_adjust(
         account_id=card.account_id,
         points=300,
         reason="opening balance",
@@ -33,7 +34,7 @@ def _state(card):
 def test_adjustment_records_who_and_why(card):
     user = marketing_user()
 
-    movement = services.points_adjust_by_staff(
+    movement = points_adjust_by_staff(
         account_id=card.account_id, points=-120, reason="  Duplicate earn  ", user=user
     )
 
@@ -47,7 +48,7 @@ def test_adjustment_records_who_and_why(card):
 def test_reason_is_mandatory_and_nothing_is_written_without_it(card, reason):
     before = _state(card)
     with pytest.raises(ValidationError):
-        services.points_adjust_by_staff(
+        points_adjust_by_staff(
             account_id=card.account_id, points=10, reason=reason, user=marketing_user()
         )
     assert _state(card) == before
@@ -55,8 +56,8 @@ def test_reason_is_mandatory_and_nothing_is_written_without_it(card, reason):
 
 def test_taking_more_than_the_balance_is_refused_and_writes_nothing(card):
     before = _state(card)
-    with pytest.raises(services.PointsBalanceInsufficient, match="only 300 points"):
-        services.points_adjust_by_staff(
+    with pytest.raises(PointsBalanceInsufficient, match="only 300 points"):
+        points_adjust_by_staff(
             account_id=card.account_id, points=-301, reason="typo", user=marketing_user()
         )
     assert _state(card) == before
@@ -66,7 +67,7 @@ def test_taking_more_than_the_balance_is_refused_and_writes_nothing(card):
 def test_users_without_the_right_cannot_adjust(card, make_user):
     before = _state(card)
     with pytest.raises(PermissionDenied):
-        services.points_adjust_by_staff(
+        points_adjust_by_staff(
             account_id=card.account_id, points=10, reason="goodwill", user=make_user()
         )
     assert _state(card) == before
@@ -124,7 +125,7 @@ def test_adjust_form_is_forbidden_without_the_right(client, card, make_user):
 def test_adjustments_have_their_own_filterable_list(client, card):
     other = member_card(user=UserFactory())
     author = marketing_user(username="mkt-zhang")
-    services.points_adjust_by_staff(
+    points_adjust_by_staff(
         account_id=other.account_id, points=70, reason="Survey reward", user=author
     )
     client.force_login(viewer_user())
@@ -137,7 +138,7 @@ def test_adjustments_have_their_own_filterable_list(client, card):
         only_other = client.get(url, params).content.decode()
         assert "Survey reward" in only_other and "opening balance" not in only_other
 
-    services.points_adjust_by_staff(
+    points_adjust_by_staff(
         account_id=other.account_id, points=-20, reason="Correction", user=author
     )
     taken = client.get(url, {"direction": "taken"}).content.decode()

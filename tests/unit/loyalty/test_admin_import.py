@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from loyalty import services
+from loyalty import economy
 from loyalty.models import MemberCard
+from loyalty.services.card_import import cards_import_csv
 from tests.factories.loyalty import member_card
 from tests.factories.loyalty_admin import marketing_user, viewer_user
 
@@ -23,7 +24,7 @@ HEADER = "card_number,member_type,name,email,campus_id,issued_on,expires_on,pin\
 
 
 def _number(serial: int) -> str:
-    return services.card_number_for_serial(serial=serial)
+    return economy.card_number_for_serial(serial=serial)
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def importer():
 
 
 def _import(text: str, *, user, dry_run: bool = False):
-    return services.cards_import_csv(content=text.encode(), dry_run=dry_run, user=user)
+    return cards_import_csv(content=text.encode(), dry_run=dry_run, user=user)
 
 
 def _counts():

@@ -11,10 +11,13 @@ from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from crm.models import PrivacyLog
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import MemberCard, MemberType, Tier
+from loyalty.services.cards import card_issue, card_replace, card_report_lost
+from loyalty.services.ledger import points_adjust
 from tests.factories.loyalty import member_card
 from tests.factories.loyalty_admin import marketing_manager, marketing_user, viewer_user
+from wallet import services as wallet_services
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +29,7 @@ def _admin_user():
 
 
 def _give_points(card: MemberCard, points: int) -> None:
-    services.points_adjust(
+    points_adjust(
         account_id=card.account_id, points=points, reason="test", created_by=_admin_user()
     )
 
@@ -38,7 +41,7 @@ def members():
         user=UserFactory(first_name="Min", last_name="Zhang", email="zm@uni.test"),
         member_type_code="staff",
     )
-    unclaimed = services.card_issue(member_type_code="faculty", pin="1234", campus_id="F-77")
+    unclaimed = card_issue(member_type_code="faculty", pin="1234", campus_id="F-77")
     _give_points(zhang, 800)
     _give_points(unclaimed, 50)
     return {"li": li, "zhang": zhang, "unclaimed": unclaimed}
@@ -77,7 +80,7 @@ def test_filters_by_type_tier_status_and_points(members):
     assert _filter(points_min=100) == {zhang}
     assert _filter(points_min=10, points_max=100) == {unclaimed}
     assert _filter(points_max=0) == {li}
-    services.card_report_lost(card_id=li.pk)
+    card_report_lost(card_id=li.pk)
     assert _filter(statuses=["lost"]) == {li}
     tier = Tier.objects.order_by("minimum_spend").first()
     assert _filter(tier_ids=[tier.pk]) == {li, zhang, unclaimed}
@@ -85,7 +88,7 @@ def test_filters_by_type_tier_status_and_points(members):
 
 def test_replaced_cards_are_listed_only_when_asked_for(members):
     li = members["li"]
-    new = services.card_replace(card_id=li.pk)
+    new = card_replace(card_id=li.pk)
 
     assert li not in _filter() and new in _filter()
     assert _filter(statuses=["replaced"]) == {MemberCard.objects.get(pk=li.pk)}
@@ -122,7 +125,7 @@ def test_member_list_query_count_does_not_grow_with_members(client, members):
     for number in range(30):
         user = UserFactory(first_name=f"N{number}")
         card = member_card(user=user)
-        services.wallet_get_or_create_for_user(user=user)
+        wallet_services.wallet_get_or_create_for_user(user=user)
         _give_points(card, 10 + number)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
@@ -132,9 +135,11 @@ def test_member_list_query_count_does_not_grow_with_members(client, members):
 
 def test_member_detail_shows_cards_ledger_wallet_and_adjust_form(client, members):
     li = members["li"]
-    replacement = services.card_replace(card_id=li.pk)
-    wallet = services.wallet_get_or_create_for_user(user=li.user)
-    services.wallet_adjust(wallet_id=wallet.pk, amount=25, created_by=_admin_user(), note="gift")
+    replacement = card_replace(card_id=li.pk)
+    wallet = wallet_services.wallet_get_or_create_for_user(user=li.user)
+    wallet_services.wallet_adjust(
+        wallet_id=wallet.pk, amount=25, created_by=_admin_user(), note="gift"
+    )
     _give_points(replacement, 120)
     client.force_login(marketing_user())
 

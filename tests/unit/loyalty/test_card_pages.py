@@ -132,10 +132,10 @@ def test_five_wrong_pins_from_one_address_lock_that_address(client, member):
 
 
 def test_a_lost_card_cannot_be_looked_up(client, member):
-    from loyalty import services
+    from loyalty.services.cards import card_report_lost
 
     _user, card = member
-    services.card_report_lost(card_id=card.pk)
+    card_report_lost(card_id=card.pk)
     response = lookup(client, card.number, CARD_PIN)
     assert "frozen" in response.content.decode()
 

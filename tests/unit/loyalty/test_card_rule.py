@@ -13,7 +13,7 @@ from oscar.test.factories import UserFactory
 
 from campus_sso import services as sso_services
 from campus_sso.services import CardLinkOutcome
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import (
     MemberCard,
     MemberCardRenewal,
@@ -21,6 +21,9 @@ from loyalty.models import (
     PointsAccount,
     PointsTransaction,
 )
+from loyalty.services.cards import card_claim, card_issue, card_renew, card_report_lost
+from loyalty.services.ledger import points_adjust
+from loyalty.services.redemption import points_redeem
 from tests.factories.loyalty import (
     CARD_PIN,
     card_expire,
@@ -108,12 +111,10 @@ def test_expired_card_earns_no_points(expired_member):
 
 def test_expired_card_cannot_spend_points(expired_member):
     user, card = expired_member
-    services.points_adjust(
-        account_id=card.account_id, points=900, reason="test", created_by=UserFactory()
-    )
+    points_adjust(account_id=card.account_id, points=900, reason="test", created_by=UserFactory())
 
     with pytest.raises(ValidationError, match="Points can only be spent with an active card"):
-        services.points_redeem(account_id=card.account_id, points=500, order_total=Decimal("100"))
+        points_redeem(account_id=card.account_id, points=500, order_total=Decimal("100"))
     assert PointsAccount.objects.get(pk=card.account_id).balance == 900
 
 
@@ -131,13 +132,9 @@ def test_the_till_refuses_an_expired_card_and_says_where_to_renew(expired_member
 
 def test_an_expired_card_is_not_linked_by_pin_or_by_campus_sign_on():
     with pytest.raises(ValidationError, match="cannot be linked. This card expired on"):
-        services.card_claim(
-            user=UserFactory(), number=card_expire(member_card()).number, pin=CARD_PIN
-        )
+        card_claim(user=UserFactory(), number=card_expire(member_card()).number, pin=CARD_PIN)
 
-    card = card_expire(
-        services.card_issue(member_type_code="student", pin="4321", campus_id="2023009")
-    )
+    card = card_expire(card_issue(member_type_code="student", pin="4321", campus_id="2023009"))
     login = sso_services.campus_login(campus_id="2023009", email="li@campus.example")
     assert login.card_link.outcome == CardLinkOutcome.CARD_NOT_ACTIVE
     assert "This card expired on" in login.card_link.message
@@ -184,7 +181,7 @@ def test_renewal_uses_the_member_type_validity_and_records_who(expired_member):
     staff = marketing_user()
     previous = card.expires_on
 
-    renewal = services.card_renew(card_id=card.pk, renewed_by=staff)
+    renewal = card_renew(card_id=card.pk, renewed_by=staff)
 
     card.refresh_from_db()
     today = timezone.localdate()
@@ -199,7 +196,7 @@ def test_renewal_uses_the_member_type_validity_and_records_who(expired_member):
 def test_renewal_to_a_chosen_date_and_early_renewal_keeps_the_remaining_days():
     card = member_card()
     chosen = card.expires_on + dt.timedelta(days=30)
-    services.card_renew(card_id=card.pk, renewed_by=marketing_user(), expires_on=chosen)
+    card_renew(card_id=card.pk, renewed_by=marketing_user(), expires_on=chosen)
     card.refresh_from_db()
     assert card.expires_on == chosen
     assert selectors.card_renewal_expiry_default(card=card) == chosen.replace(year=chosen.year + 4)
@@ -209,7 +206,7 @@ def test_renewal_to_a_chosen_date_and_early_renewal_keeps_the_remaining_days():
 def test_renewal_to_a_past_date_is_refused_and_changes_nothing(expired_member, days):
     _user, card = expired_member
     with pytest.raises(ValidationError, match="after today"):
-        services.card_renew(
+        card_renew(
             card_id=card.pk,
             renewed_by=marketing_user(),
             expires_on=timezone.localdate() + dt.timedelta(days=days),
@@ -219,9 +216,9 @@ def test_renewal_to_a_past_date_is_refused_and_changes_nothing(expired_member, d
 
 
 def test_a_lost_card_is_replaced_not_renewed():
-    card = services.card_report_lost(card_id=member_card().pk)
+    card = card_report_lost(card_id=member_card().pk)
     with pytest.raises(ValidationError, match="cannot be renewed"):
-        services.card_renew(card_id=card.pk, renewed_by=marketing_user())
+        card_renew(card_id=card.pk, renewed_by=marketing_user())
     assert not MemberCardRenewal.objects.exists()
 
 
@@ -229,7 +226,7 @@ def test_a_lost_card_is_replaced_not_renewed():
 def test_only_marketing_may_renew(expired_member, who):
     _user, card = expired_member
     with pytest.raises(PermissionDenied):
-        services.card_renew(card_id=card.pk, renewed_by=who())
+        card_renew(card_id=card.pk, renewed_by=who())
     assert MemberCard.objects.get(pk=card.pk).is_expired()
 
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from oscar.test.factories import UserFactory
 
-from loyalty import services
 from loyalty.models import MemberCard
+from loyalty.services.cards import CARD_LOOKUP_MAX_FAILURES, card_authenticate, card_report_lost
 from tests.factories.loyalty import CARD_PIN, member_card
 
 pytestmark = pytest.mark.django_db
@@ -115,9 +115,9 @@ def test_wrong_pin_is_refused_and_counted_by_the_login_throttle(client, member):
 def test_a_card_locked_by_wrong_pins_elsewhere_does_not_sign_in(client, member):
     # The card's own counter (lookup page, any address) guards the login form too.
     _user, card = member
-    for attempt in range(services.CARD_LOOKUP_MAX_FAILURES):
+    for attempt in range(CARD_LOOKUP_MAX_FAILURES):
         with pytest.raises(ValidationError):  # a mismatch, then the lock
-            services.card_authenticate(number=card.number, pin="0000", ip=f"10.9.9.{attempt}")
+            card_authenticate(number=card.number, pin="0000", ip=f"10.9.9.{attempt}")
 
     response = _login(client, card.number, CARD_PIN, ip="10.1.1.1")
 
@@ -175,7 +175,7 @@ def test_a_card_never_opens_a_staff_account(client, flag):
 
 def test_a_frozen_card_says_why_it_cannot_sign_in(client, member):
     user, card = member
-    services.card_report_lost(card_id=card.pk)
+    card_report_lost(card_id=card.pk)
 
     response = _login(client, card.number, CARD_PIN)
 

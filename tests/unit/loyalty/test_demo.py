@@ -8,9 +8,10 @@ from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.demo import DEMO_CARD_PIN, demo_card_number, loyalty_demo_install
 from loyalty.models import MemberCard, PointsAccount, PointsTransaction
+from loyalty.services.ledger import points_expire_due
 from tests.factories.loyalty import earning_rules, member_card, paid_order
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_demo_cards_carry_the_history_like_live_earning_would():
     live_card = member_card(user=live_member)
     for when in placed:
         paid_order(user=live_member, price="30.00", placed_at=when)
-    services.points_expire_due()
+    points_expire_due()
     live = PointsAccount.objects.get(pk=live_card.account_id)
     assert (live.balance, live.pending_balance) == (account.balance, account.pending_balance)
     assert live.tier == account.tier

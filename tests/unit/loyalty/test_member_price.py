@@ -9,9 +9,9 @@ from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import UserFactory, create_product
 
-from loyalty import services
 from loyalty.models import MemberType
 from loyalty.offers import ActiveMemberCardCondition, MemberTypeDiscountBenefit
+from loyalty.services.cards import card_report_lost
 from tests.factories.loyalty import member_card
 
 Applicator = get_class("offer.applicator", "Applicator")
@@ -78,7 +78,7 @@ def test_no_card_a_frozen_card_or_a_zero_discount_type_gets_no_member_price():
 
     lost = UserFactory()
     card = member_card(user=lost)
-    services.card_report_lost(card_id=card.pk)
+    card_report_lost(card_id=card.pk)
     assert basket_for(lost).total_discount == Decimal("0")
 
     public = UserFactory()

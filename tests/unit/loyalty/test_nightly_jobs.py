@@ -7,8 +7,12 @@ import pytest
 from django.utils import timezone
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import PointsAccount, PointsTransaction, Tier
+from loyalty.services.cards import card_replace
+from loyalty.services.ledger import points_expire_due
+from loyalty.services.redemption import points_redeem
+from loyalty.services.tiers import tiers_recompute_all
 from shop.apps.order import services as order_services
 from tests.factories.loyalty import earning_rules, member_card, paid_order
 from tests.unit.loyalty.test_points import paid_from_wallet
@@ -53,7 +57,7 @@ def assert_balances_equal_ledger() -> None:
 
 def test_expiry_over_several_accounts_and_batches_expires_what_is_left(rules, monkeypatch):
     # Batches of 2 accounts: the 3 accounts below span two transactions.
-    monkeypatch.setattr(services, "NIGHTLY_ACCOUNTS_PER_BATCH", 2)
+    monkeypatch.setattr("loyalty.services.ledger.NIGHTLY_ACCOUNTS_PER_BATCH", 2)
     now = timezone.now()
     spender, saver, fresh = member(), member(), member()
     # spender: 30 + 40 due, 20 spent (from the soonest-expiring: the 30), 50 not due.
@@ -63,13 +67,13 @@ def test_expiry_over_several_accounts_and_batches_expires_what_is_left(rules, mo
     expire_on(due_old, now - dt.timedelta(days=2))
     expire_on(due_new, now - dt.timedelta(days=1))
     expire_on(not_due, now + dt.timedelta(days=30))
-    services.points_redeem(account_id=account_of(spender).pk, points=20, order_total=Decimal("99"))
+    points_redeem(account_id=account_of(spender).pk, points=20, order_total=Decimal("99"))
     # saver: 60 due, untouched.
     expire_on(paid_order(user=saver, price="60.00"), now - dt.timedelta(hours=1))
     # fresh: nothing due.
     expire_on(paid_order(user=fresh, price="10.00"), now + dt.timedelta(days=1))
 
-    assert services.points_expire_due(now=now) == 10 + 40 + 60
+    assert points_expire_due(now=now) == 10 + 40 + 60
 
     spender_expiries = list(
         account_of(spender)
@@ -96,11 +100,11 @@ def test_a_second_expiry_run_changes_nothing(rules):
     users = [member() for _ in range(3)]
     for user in users:
         expire_on(paid_order(user=user, price="25.00"), now - dt.timedelta(days=1))
-    assert services.points_expire_due(now=now) == 75
+    assert points_expire_due(now=now) == 75
     rows = PointsTransaction.objects.count()
     balances = list(PointsAccount.objects.order_by("pk").values_list("balance", "updated_at"))
 
-    assert services.points_expire_due(now=now) == 0
+    assert points_expire_due(now=now) == 0
     assert PointsTransaction.objects.count() == rows
     assert list(PointsAccount.objects.order_by("pk").values_list("balance", "updated_at")) == (
         balances
@@ -119,12 +123,12 @@ def test_expiry_releases_pending_points_first_then_expires_those_due(rules):
     expire_on(paid_order(user=other, price="5.00"), later)  # pending too, due at ``later``
 
     # Released (pending period over) and not yet expired: spendable, nothing expired.
-    assert services.points_expire_due(now=later - dt.timedelta(seconds=1)) == 0
+    assert points_expire_due(now=later - dt.timedelta(seconds=1)) == 0
     account.refresh_from_db()
     assert (account.balance, account.pending_balance) == (70, 0)
 
     # Released and past its date in the same night: released, then expired.
-    assert services.points_expire_due(now=later) == 5
+    assert points_expire_due(now=later) == 5
     assert (account_of(other).balance, account_of(other).pending_balance) == (0, 0)
     assert PointsTransaction.objects.get(order=order).remaining == 70
     assert_balances_equal_ledger()
@@ -133,7 +137,7 @@ def test_expiry_releases_pending_points_first_then_expires_those_due(rules):
 def test_expiry_query_count_does_not_grow_with_credits(
     rules, django_assert_max_num_queries, monkeypatch
 ):
-    monkeypatch.setattr(services, "NIGHTLY_ACCOUNTS_PER_BATCH", 500)
+    monkeypatch.setattr("loyalty.services.ledger.NIGHTLY_ACCOUNTS_PER_BATCH", 500)
     now = timezone.now()
     for _ in range(4):
         user = member()
@@ -141,7 +145,7 @@ def test_expiry_query_count_does_not_grow_with_credits(
             expire_on(paid_order(user=user, price=price), now - dt.timedelta(days=1))
     # 4 accounts, 12 credits: the same handful of statements as for one credit.
     with django_assert_max_num_queries(12):
-        assert services.points_expire_due(now=now) == 4 * 36
+        assert points_expire_due(now=now) == 4 * 36
     assert_balances_equal_ledger()
 
 
@@ -157,7 +161,7 @@ def test_spend_for_all_accounts_matches_the_per_account_definition(rules):
     order_services.order_refund(order_id=refunded.pk, amount=Decimal("25.00"), reason="bruised")
     paid_order(user=big, price="500.00", placed_at=now - dt.timedelta(days=400))  # out of window
     # A replaced card leaves two cards of the holder in one account: counted once.
-    services.card_replace(card_id=account_of(replaced).cards.get().pk)
+    card_replace(card_id=account_of(replaced).cards.get().pk)
     paid_order(user=replaced, price="80.00")
     paid_order(user=small, price="30.00")
 
@@ -177,7 +181,7 @@ def test_spend_for_all_accounts_matches_the_per_account_definition(rules):
 def test_tiers_recompute_all_changes_only_moved_accounts_and_queues_their_notices(
     rules, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "NIGHTLY_ACCOUNTS_PER_BATCH", 2)
+    monkeypatch.setattr("loyalty.services.ledger.NIGHTLY_ACCOUNTS_PER_BATCH", 2)
     up, down, steady, idle = member(), member(), member(), member()
     later = timezone.now() + dt.timedelta(days=200)
     paid_order(user=down, price="200.00", placed_at=later - dt.timedelta(days=400))
@@ -200,7 +204,7 @@ def test_tiers_recompute_all_changes_only_moved_accounts_and_queues_their_notice
         lambda account_id: queued.append(account_id),
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.tiers_recompute_all(now=later) == 2
+        assert tiers_recompute_all(now=later) == 2
 
     assert sorted(queued) == sorted([account_of(up).pk, account_of(down).pk])
     assert len(callbacks) == 2
@@ -216,7 +220,7 @@ def test_tiers_recompute_all_changes_only_moved_accounts_and_queues_their_notice
     # A second run finds nothing to change and queues nothing.
     queued.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.tiers_recompute_all(now=later) == 0
+        assert tiers_recompute_all(now=later) == 0
     assert queued == []
 
 
@@ -227,4 +231,4 @@ def test_tiers_recompute_all_query_count_does_not_grow_with_accounts(
         paid_order(user=member(), price=price)
     # 5 accounts, no tier changes: one batch of a fixed number of statements.
     with django_assert_max_num_queries(10):
-        assert services.tiers_recompute_all() == 0
+        assert tiers_recompute_all() == 0

@@ -10,8 +10,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from loyalty import services
 from loyalty.models import MemberCard
+from loyalty.services.cards import (
+    PIN_RESET_MAX_REQUESTS,
+    PIN_RESET_SALT,
+    card_pin_change,
+    card_pin_reset_card_for_token,
+    card_pin_reset_confirm,
+    card_pin_reset_token_make,
+)
 from tests.factories.loyalty import CARD_PIN, member_card
 
 pytestmark = pytest.mark.django_db
@@ -66,35 +73,35 @@ def test_the_link_works_once(client, card, mailoutbox):
 
 
 def test_the_link_expires(card, monkeypatch):
-    token = services.card_pin_reset_token_make(card=card)
-    services.card_pin_reset_card_for_token(token=token)  # valid now
+    token = card_pin_reset_token_make(card=card)
+    card_pin_reset_card_for_token(token=token)  # valid now
 
     # As if the hour had passed: any age is now too old.
-    monkeypatch.setattr(services, "PIN_RESET_MAX_AGE_SECONDS", -1)
+    monkeypatch.setattr("loyalty.services.cards.PIN_RESET_MAX_AGE_SECONDS", -1)
     with pytest.raises(ValidationError, match="has expired"):
-        services.card_pin_reset_confirm(token=token, new_pin="97531")
+        card_pin_reset_confirm(token=token, new_pin="97531")
     card.refresh_from_db()
     assert check_password(CARD_PIN, card.pin_hash)
 
 
 def test_a_forged_or_tampered_link_is_refused(card):
-    token = services.card_pin_reset_token_make(card=card)
+    token = card_pin_reset_token_make(card=card)
     other = member_card(user=UserFactory(email="other@campus.example"))
     # Another card's id with this card's fingerprint, even correctly signed, is refused.
-    payload = signing.loads(token, salt=services.PIN_RESET_SALT)
-    forged = signing.dumps({**payload, "card": other.pk}, salt=services.PIN_RESET_SALT)
+    payload = signing.loads(token, salt=PIN_RESET_SALT)
+    forged = signing.dumps({**payload, "card": other.pk}, salt=PIN_RESET_SALT)
 
     for bad in (forged, token[:-2] + "xx", "nonsense"):
         with pytest.raises(ValidationError, match="invalid"):
-            services.card_pin_reset_confirm(token=bad, new_pin="97531")
+            card_pin_reset_confirm(token=bad, new_pin="97531")
 
 
 def test_changing_the_pin_another_way_kills_an_outstanding_link(card):
-    token = services.card_pin_reset_token_make(card=card)
-    services.card_pin_change(card_id=card.pk, old_pin=CARD_PIN, new_pin="2468")
+    token = card_pin_reset_token_make(card=card)
+    card_pin_change(card_id=card.pk, old_pin=CARD_PIN, new_pin="2468")
 
     with pytest.raises(ValidationError, match="invalid"):
-        services.card_pin_reset_card_for_token(token=token)
+        card_pin_reset_card_for_token(token=token)
 
 
 def test_the_page_gives_the_same_answer_whether_or_not_the_card_exists(client, card, mailoutbox):
@@ -111,14 +118,14 @@ def test_the_page_gives_the_same_answer_whether_or_not_the_card_exists(client, c
 
 
 def test_reset_requests_are_throttled_per_card_and_per_ip(client, card, mailoutbox):
-    for attempt in range(services.PIN_RESET_MAX_REQUESTS):
+    for attempt in range(PIN_RESET_MAX_REQUESTS):
         request_reset(client, card.number, ip=f"10.0.1.{attempt}")
 
     refused = request_reset(client, card.number, ip="10.0.2.1").content.decode()
     assert "Too many PIN reset requests" in refused
-    assert len(mailoutbox) == services.PIN_RESET_MAX_REQUESTS
+    assert len(mailoutbox) == PIN_RESET_MAX_REQUESTS
 
-    for attempt in range(services.PIN_RESET_MAX_REQUESTS):
+    for attempt in range(PIN_RESET_MAX_REQUESTS):
         request_reset(client, f"88600000000{attempt:05d}", ip="10.0.3.1")
     assert (
         "Too many PIN reset requests"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import CategoryFactory, UserFactory, create_product
 
-from loyalty import economy, selectors, services, tasks
+from loyalty import economy, selectors, tasks
 from loyalty.models import (
     CategoryEarningMultiplier,
     EarningCampaign,
@@ -19,6 +19,16 @@ from loyalty.models import (
     ProductEarningMultiplier,
     Tier,
 )
+from loyalty.services.cards import card_report_lost
+from loyalty.services.ledger import (
+    points_adjust,
+    points_earn_for_order,
+    points_expire_due,
+    points_release_due,
+    points_reverse_for_refund,
+)
+from loyalty.services.redemption import points_redeem, points_redeem_release
+from loyalty.services.tiers import tier_recompute_for_account, tiers_recompute_all
 from shop.apps.order import services as order_services
 from shop.apps.order.constants import SOURCE_TYPE_WALLET
 from tests.factories.loyalty import earning_rules, member_card, paid_order
@@ -82,7 +92,7 @@ def test_paid_order_earns_the_base_rate_on_what_was_paid(member):
 
 def test_earning_is_idempotent_per_order(member):
     order = paid_order(user=member, price="50.00")
-    again = services.points_earn_for_order(order_id=order.pk)
+    again = points_earn_for_order(order_id=order.pk)
     assert PointsTransaction.objects.filter(order=order).count() == 1
     assert again.points == 50 and account_of(member).balance == 50
 
@@ -158,7 +168,7 @@ def test_member_type_and_tier_multipliers(member):
         name="Platinum", minimum_spend=Decimal("99999"), earn_multiplier=Decimal("2")
     )
     account.save()
-    services.points_earn_for_order(
+    points_earn_for_order(
         order_id=paid_order(user=UserFactory(), price="10").pk
     )  # no card: nothing
     order = paid_order(user=member, price="10")
@@ -177,7 +187,7 @@ def test_points_are_pending_until_the_pending_period_is_over(member):
     PointsTransaction.objects.filter(pk=earned.pk).update(
         available_at=timezone.now() - dt.timedelta(seconds=1)
     )
-    assert services.points_release_due(account_id=account.pk) == 80
+    assert points_release_due(account_id=account.pk) == 80
     account.refresh_from_db()
     assert (account.balance, account.pending_balance) == (80, 0)
     assert_ledger_consistent(account)
@@ -186,7 +196,7 @@ def test_points_are_pending_until_the_pending_period_is_over(member):
 def test_the_nightly_run_releases_pending_points(member):
     earning_rules(pending_days=14)
     paid_order(user=member, price="25")
-    assert services.points_expire_due(now=timezone.now() + dt.timedelta(days=15)) == 0
+    assert points_expire_due(now=timezone.now() + dt.timedelta(days=15)) == 0
     account = account_of(member)
     assert (account.balance, account.pending_balance) == (25, 0)
 
@@ -204,7 +214,7 @@ def test_refund_reverses_points_in_proportion(member):
     assert reversal.points == -25 and reversal.shortfall == 0 and reversal.refund is not None
     assert account_of(member).balance == 75
     # Replaying the signal for the same refund takes nothing more.
-    services.points_reverse_for_refund(refund_id=reversal.refund_id)
+    points_reverse_for_refund(refund_id=reversal.refund_id)
     assert account_of(member).balance == 75
 
     order_services.order_refund(order_id=order.pk, amount=Decimal("75.00"))
@@ -217,7 +227,7 @@ def test_refund_of_spent_points_records_a_shortfall_collected_later(member):
     order = paid_order(user=member, price="100.00")
     paid_from_wallet(order, member)
     account = account_of(member)
-    services.points_redeem(account_id=account.pk, points=90, order_total=Decimal("100"))
+    points_redeem(account_id=account.pk, points=90, order_total=Decimal("100"))
 
     order_services.order_refund(order_id=order.pk, amount=Decimal("100.00"))
 
@@ -259,17 +269,15 @@ def rich_member(member):
 
 def test_redeem_debits_and_release_gives_back_once(rich_member):
     account = account_of(rich_member)
-    redemption = services.points_redeem(
-        account_id=account.pk, points=400, order_total=Decimal("20.00")
-    )
+    redemption = points_redeem(account_id=account.pk, points=400, order_total=Decimal("20.00"))
     account.refresh_from_db()
     assert redemption.points == -400 and account.balance == 600
     assert economy.points_money_value(
         points=400, points_per_cny=earning_rules().points_per_cny_redeemed
     ) == Decimal("4.00")
 
-    released = services.points_redeem_release(redemption_id=redemption.pk)
-    again = services.points_redeem_release(redemption_id=redemption.pk)
+    released = points_redeem_release(redemption_id=redemption.pk)
+    again = points_redeem_release(redemption_id=redemption.pk)
     account.refresh_from_db()
     assert released == again and released.points == 400
     assert account.balance == 1000
@@ -287,9 +295,7 @@ def test_redeem_debits_and_release_gives_back_once(rich_member):
 def test_redeem_refusals_change_nothing(rich_member, points, order_total, message):
     account = account_of(rich_member)
     with pytest.raises(ValidationError, match=message):
-        services.points_redeem(
-            account_id=account.pk, points=points, order_total=Decimal(order_total)
-        )
+        points_redeem(account_id=account.pk, points=points, order_total=Decimal(order_total))
     account.refresh_from_db()
     assert account.balance == 1000
     assert not PointsTransaction.objects.filter(kind=PointsTransaction.Kind.REDEEM).exists()
@@ -300,10 +306,10 @@ def test_redeem_needs_the_minimum_balance_and_an_active_card(member):
     paid_order(user=member, price="499.00")
     account = account_of(member)
     with pytest.raises(ValidationError, match="at least 500 points"):
-        services.points_redeem(account_id=account.pk, points=100, order_total=Decimal("100"))
-    services.card_report_lost(card_id=account.cards.get().pk)
+        points_redeem(account_id=account.pk, points=100, order_total=Decimal("100"))
+    card_report_lost(card_id=account.cards.get().pk)
     with pytest.raises(ValidationError, match="active card"):
-        services.points_redeem(account_id=account.pk, points=100, order_total=Decimal("100"))
+        points_redeem(account_id=account.pk, points=100, order_total=Decimal("100"))
 
 
 # --------------------------------------------------------------------------- adjusting
@@ -313,18 +319,16 @@ def test_adjust_needs_a_reason_and_an_author(member):
     account = account_of(member)
     staff = UserFactory(is_staff=True)
     with pytest.raises(ValidationError, match="Say why"):
-        services.points_adjust(account_id=account.pk, points=10, reason=" ", created_by=staff)
+        points_adjust(account_id=account.pk, points=10, reason=" ", created_by=staff)
     with pytest.raises(ValidationError, match="author"):
-        services.points_adjust(account_id=account.pk, points=10, reason="x", created_by=None)
+        points_adjust(account_id=account.pk, points=10, reason="x", created_by=None)
     with pytest.raises(ValidationError, match="only 0 points"):
-        services.points_adjust(account_id=account.pk, points=-1, reason="x", created_by=staff)
+        points_adjust(account_id=account.pk, points=-1, reason="x", created_by=staff)
 
-    credit = services.points_adjust(
+    credit = points_adjust(
         account_id=account.pk, points=50, reason="Till was down", created_by=staff
     )
-    debit = services.points_adjust(
-        account_id=account.pk, points=-20, reason="Duplicate", created_by=staff
-    )
+    debit = points_adjust(account_id=account.pk, points=-20, reason="Duplicate", created_by=staff)
     assert (credit.created_by, credit.reason) == (staff, "Till was down")
     assert debit.points == -20
     account.refresh_from_db()
@@ -344,9 +348,9 @@ def test_expiry_takes_the_oldest_credits_first(member):
     account = account_of(member)
     earning_rules(minimum_balance_to_redeem=0, maximum_order_share_percent=Decimal("100"))
     # Spending consumes the soonest-expiring points first: 20 of the old 30.
-    services.points_redeem(account_id=account.pk, points=20, order_total=Decimal("100"))
+    points_redeem(account_id=account.pk, points=20, order_total=Decimal("100"))
 
-    assert services.points_expire_due() == 10
+    assert points_expire_due() == 10
     assert tasks.loyalty_points_expire_due() == 0  # idempotent
 
     expired = PointsTransaction.objects.get(kind=PointsTransaction.Kind.EXPIRE)
@@ -376,7 +380,7 @@ def test_tier_follows_the_rolling_12_month_spend(member):
 
     # A year later the spend has left the window: the nightly run moves the member down.
     later = timezone.now() + dt.timedelta(days=400)
-    assert services.tiers_recompute_all(now=later) == 1
+    assert tiers_recompute_all(now=later) == 1
     account.refresh_from_db()
     assert account.tier.name == "Bronze"
     assert tasks.loyalty_tiers_recompute_all() == 1
@@ -403,10 +407,10 @@ def test_members_are_told_when_they_move_up_or_down_once(
     account = account_of(member)
     assert tasks.loyalty_tier_change_notify(account.pk) is False
     with django_capture_on_commit_callbacks(execute=True):
-        services.tier_recompute_for_account(account_id=account.pk)
+        tier_recompute_for_account(account_id=account.pk)
     assert len(mailoutbox) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.tiers_recompute_all(now=timezone.now() + dt.timedelta(days=400))
+        tiers_recompute_all(now=timezone.now() + dt.timedelta(days=400))
     assert mailoutbox[-1].subject == "Your member tier is now Bronze"
     assert "below the Silver threshold" in mailoutbox[-1].body

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import PointsTransaction
+from loyalty.services.ledger import points_adjust
 from tests.factories.loyalty import earning_rules, member_card, paid_order
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +43,7 @@ def member(rules, staff):
     paid_order(user=user, price="40.00", placed_at=now - dt.timedelta(days=340))
     # Still pending: placed today, spendable in 14 days.
     paid_order(user=user, price="25.00")
-    services.points_adjust(
-        account_id=card.account_id, points=100, reason="Welcome gift", created_by=staff
-    )
+    points_adjust(account_id=card.account_id, points=100, reason="Welcome gift", created_by=staff)
     return user
 
 
@@ -76,7 +75,7 @@ def test_other_members_rows_are_never_shown(client, member, staff):
     other = UserFactory()
     card = member_card(user=other, member_type_code="public")
     other_order = paid_order(user=other, price="77.00")
-    services.points_adjust(
+    points_adjust(
         account_id=card.account_id, points=5, reason="Someone else's gift", created_by=staff
     )
     client.force_login(member)
@@ -105,9 +104,7 @@ def test_pending_points_past_their_date_count_as_spendable(client, member):
 def test_history_is_paginated_newest_first(client, member, staff):
     account_id = selectors.card_get_for_user(user=member).account_id
     for number in range(25):
-        services.points_adjust(
-            account_id=account_id, points=1, reason=f"gift {number}", created_by=staff
-        )
+        points_adjust(account_id=account_id, points=1, reason=f"gift {number}", created_by=staff)
     client.force_login(member)
 
     first = client.get(PAGE).context["history_page"]

@@ -15,8 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import PointsAccount, PointsTransaction
+from loyalty.services.bonuses import member_profile_set_date_of_birth, points_birthday_bonus_award
+from loyalty.services.ledger import points_expire_due, points_release_due
+from loyalty.services.redemption import points_redeem, points_redeem_release
 from shop.apps.order import services as order_services
 from tests.factories.loyalty import earning_rules, member_card, paid_order
 from tests.unit.loyalty.test_points import paid_from_wallet
@@ -71,7 +74,7 @@ def test_any_sequence_keeps_balance_equal_to_the_ledger(steps):
     )
     user = UserFactory(date_joined=timezone.now() - dt.timedelta(days=400))
     account = member_card(user=user).account
-    services.member_profile_set_date_of_birth(user=user, date_of_birth=BIRTHDAY)
+    member_profile_set_date_of_birth(user=user, date_of_birth=BIRTHDAY)
     orders = []
     for action, amount, pending in steps:
         if action == "earn":
@@ -82,9 +85,7 @@ def test_any_sequence_keeps_balance_equal_to_the_ledger(steps):
         elif action == "redeem":
             account.refresh_from_db()
             if amount <= account.balance:
-                services.points_redeem(
-                    account_id=account.pk, points=amount, order_total=Decimal(amount)
-                )
+                points_redeem(account_id=account.pk, points=amount, order_total=Decimal(amount))
         elif action == "refund" and orders:
             order = orders[amount % len(orders)]
             refundable = order_services.order_refundable_amount(order=order)
@@ -92,9 +93,9 @@ def test_any_sequence_keeps_balance_equal_to_the_ledger(steps):
             if share > 0:
                 order_services.order_refund(order_id=order.pk, amount=share)
         elif action == "expire":
-            services.points_expire_due(now=timezone.now() + dt.timedelta(days=200 * amount))
+            points_expire_due(now=timezone.now() + dt.timedelta(days=200 * amount))
         elif action == "bonus":
-            services.points_birthday_bonus_award(
+            points_birthday_bonus_award(
                 user_id=user.pk, birthday=BIRTHDAY.replace(year=2020 + amount)
             )
         elif action == "unredeem":
@@ -105,10 +106,10 @@ def test_any_sequence_keeps_balance_equal_to_the_ledger(steps):
                 .first()
             )
             if latest is not None:
-                services.points_redeem_release(redemption_id=latest.pk)
+                points_redeem_release(redemption_id=latest.pk)
         elif action == "release":
             PointsTransaction.objects.filter(account=account, is_pending=True).update(
                 available_at=timezone.now()
             )
-            services.points_release_due(account_id=account.pk)
+            points_release_due(account_id=account.pk)
         assert_invariants(account)

@@ -7,8 +7,15 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import BasketPointsRedemption, MemberCard, MemberType, PointsTransaction
+from loyalty.services.cards import card_report_lost
+from loyalty.services.redemption import (
+    PointsRedemptionRefused,
+    points_redeem,
+    points_redeem_for_order,
+    points_redeem_release_for_order,
+)
 from tests.factories.loyalty import card_expire, earning_rules, member_with_points
 from tests.factories.payments import (
     CARD_DECLINED,
@@ -157,7 +164,7 @@ def test_points_spent_elsewhere_after_the_choice_refuse_the_order(checkout, memb
     preview = checkout.preview(use_wallet=True)
     # Meanwhile, at the till, most of the points are spent.
     account = account_of(member)
-    services.points_redeem(account_id=account.pk, points=900, order_total=Decimal("1000"))
+    points_redeem(account_id=account.pk, points=900, order_total=Decimal("1000"))
 
     with run_on_commit():
         response = checkout.place_order(preview)
@@ -176,8 +183,8 @@ def test_hold_refused_when_the_balance_no_longer_covers_it(member):
 
     order = create_order(user=member)
 
-    with pytest.raises(services.PointsRedemptionRefused, match="could not be used"):
-        services.points_redeem_for_order(
+    with pytest.raises(PointsRedemptionRefused, match="could not be used"):
+        points_redeem_for_order(
             order_id=order.pk, discount=Decimal("15.00"), goods_value=Decimal("40.00")
         )
     assert not PointsTransaction.objects.filter(kind="redeem").exists()
@@ -204,7 +211,7 @@ def test_bad_choices_are_refused_with_a_message_and_hold_nothing(checkout, membe
 
 def test_below_the_minimum_balance_is_refused(checkout, member):
     account = account_of(member)
-    services.points_redeem(account_id=account.pk, points=600, order_total=Decimal("1000"))
+    points_redeem(account_id=account.pk, points=600, order_total=Decimal("1000"))
 
     assert choose(checkout, "100") == ["You need at least 500 points to redeem them."]
     assert not BasketPointsRedemption.objects.exists()
@@ -212,7 +219,7 @@ def test_below_the_minimum_balance_is_refused(checkout, member):
 
 def test_frozen_card_cannot_spend_points(checkout, member):
     card = MemberCard.objects.get(user=member)
-    services.card_report_lost(card_id=card.pk)
+    card_report_lost(card_id=card.pk)
 
     assert choose(checkout, "500") == [
         "This card is lost. There are no member prices or points on it until it is replaced "
@@ -236,7 +243,7 @@ def test_expired_card_cannot_spend_points(checkout, member):
 
 def test_frozen_after_the_choice_gives_no_discount(checkout, member):
     choose(checkout, "500")
-    services.card_report_lost(card_id=MemberCard.objects.get(user=member).pk)
+    card_report_lost(card_id=MemberCard.objects.get(user=member).pk)
 
     basket = Basket.objects.get()
     assert (
@@ -268,7 +275,7 @@ def test_cancelled_order_gives_the_points_back_once(checkout, member, run_on_com
     before = account.balance
 
     order.set_status("Cancelled")
-    services.points_redeem_release_for_order(order_id=order.pk)  # a second try changes nothing
+    points_redeem_release_for_order(order_id=order.pk)  # a second try changes nothing
 
     account.refresh_from_db()
     assert account.balance == before + 600
@@ -281,22 +288,12 @@ def test_hold_is_once_per_order(member):
     from oscar.test.factories import create_order
 
     order = create_order(user=member)
-    first = services.points_redeem_for_order(
+    first = points_redeem_for_order(
         order_id=order.pk, discount=Decimal("5.00"), goods_value=Decimal("20.00")
     )
-    again = services.points_redeem_for_order(
+    again = points_redeem_for_order(
         order_id=order.pk, discount=Decimal("5.00"), goods_value=Decimal("20.00")
     )
 
     assert first == again and first.points == -500
     assert PointsTransaction.objects.filter(kind="redeem").count() == 1
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Tests run inside a transaction: run what the code queued for after commit."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run

@@ -7,8 +7,9 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import MINIMUM_BALANCE_TO_REDEEM, EarningRules
+from loyalty.services.ledger import points_adjust
 from tests.factories.loyalty import member_card
 
 Basket = get_model("basket", "Basket")
@@ -20,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def member_with_40_points():
     user = UserFactory()
     card = member_card(user=user, member_type_code="public")
-    services.points_adjust(
-        account_id=card.account_id, points=40, reason="a month", created_by=UserFactory()
-    )
+    points_adjust(account_id=card.account_id, points=40, reason="a month", created_by=UserFactory())
     return user
 
 

@@ -133,7 +133,7 @@ def test_the_test_shows_the_sample_members_points_and_keeps_their_consent_link_o
     marketer, segment, students
 ):
     from loyalty.models import MemberCard
-    from loyalty.services import points_adjust
+    from loyalty.services.ledger import points_adjust
     from marketing import links
 
     sample = students[0]

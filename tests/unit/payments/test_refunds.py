@@ -9,10 +9,10 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors
-from loyalty.models import WalletTransaction
 from shop.apps.order import services
 from tests.factories.payments import CARD_OK, funded_wallet, signed_webhook, stripe_event
+from wallet import selectors
+from wallet.models import WalletTransaction
 
 Order = get_model("order", "Order")
 OrderRefund = get_model("order", "OrderRefund")

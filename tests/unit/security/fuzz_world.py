@@ -19,7 +19,6 @@ from oscar.test.factories import UserFactory, create_product
 
 from credit import services as credit_services
 from crm.models import ListEntry, SurveyInvitation
-from loyalty import services as loyalty_services
 from loyalty.models import (
     CategoryEarningMultiplier,
     EarningCampaign,
@@ -27,6 +26,8 @@ from loyalty.models import (
     ProductEarningMultiplier,
     Tier,
 )
+from loyalty.services.cards import card_pin_reset_token_make
+from loyalty.services.ledger import points_adjust
 from marketing import links as marketing_links
 from marketing.models import Campaign
 from operations.models import PurchaseOrder
@@ -74,7 +75,7 @@ class FuzzWorld:
     def shopper(self):
         user = UserFactory(email="fuzz-shopper@campus.example")
         card = member_card(user=user)
-        loyalty_services.points_adjust(
+        points_adjust(
             account_id=card.account_id, points=2000, reason="fuzz points", created_by=self.staff
         )
         funded_wallet(user=user, amount="50.00")
@@ -117,7 +118,7 @@ class FuzzWorld:
 
     @cached_property
     def pin_reset_token(self) -> str:
-        return loyalty_services.card_pin_reset_token_make(card=self.card)
+        return card_pin_reset_token_make(card=self.card)
 
     @cached_property
     def survey_token(self) -> str:

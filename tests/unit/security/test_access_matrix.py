@@ -166,15 +166,15 @@ RULES: dict[str, Rule] = {
     # PIN change and card settings act on the logged-in member's own card.
     "membercard:pin-change": Rule(SHOPPERS, refused_to=("/member-card/",)),
     "membercard:settings": Rule(LOGGED_IN),
-    "loyalty:wallet": Rule(LOGGED_IN),
+    "wallet:wallet": Rule(LOGGED_IN),
     # The signed-in person's own points (staff without a card see how to link one).
     "customer:points": Rule(LOGGED_IN),
     # Sets a first password on a card-only account, changes it otherwise: one's own only.
     "customer:change-password": Rule(LOGGED_IN),
     # Deletes one's own account; staff and members with money or open orders are told why not.
     "customer:profile-delete": Rule(LOGGED_IN),
-    "loyalty:wallet-top-up": Rule(LOGGED_IN),
-    "loyalty:wallet-top-up-return": Rule(LOGGED_IN),
+    "wallet:wallet-top-up": Rule(LOGGED_IN),
+    "wallet:wallet-top-up-return": Rule(LOGGED_IN),
     "crm-support:ticket-list": Rule(LOGGED_IN),
     "crm-support:ticket-create": Rule(LOGGED_IN),
     "crm-support:ticket": Rule(frozenset({SHOPPER}), _pk("ticket")),

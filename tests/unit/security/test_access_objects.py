@@ -120,10 +120,10 @@ def test_another_shoppers_pre_order_cannot_be_cancelled(world, as_role):
 
 
 def test_the_wallet_page_shows_only_the_own_wallet(world, as_role):
-    own = as_role(SHOPPER).get(reverse("loyalty:wallet")).context["wallet"]
+    own = as_role(SHOPPER).get(reverse("wallet:wallet")).context["wallet"]
     assert own.user == world.shopper
     assert own.balance == 50
-    theirs = as_role(OTHER_SHOPPER).get(reverse("loyalty:wallet")).context["wallet"]
+    theirs = as_role(OTHER_SHOPPER).get(reverse("wallet:wallet")).context["wallet"]
     assert theirs is None or theirs.user == world.other_shopper
 
 

@@ -107,7 +107,7 @@ FUZZ_CASES: dict[str, Case] = {
     "customer:change-password": Case(SHOPPER),
     "customer:profile-delete": Case(SHOPPER),
     # ---------------------------------------------------------------- wallet, checkout
-    "loyalty:wallet-top-up": Case(SHOPPER, form_page=_page("loyalty:wallet")),
+    "wallet:wallet-top-up": Case(SHOPPER, form_page=_page("wallet:wallet")),
     "checkout:index": Case(IN_CHECKOUT),
     "checkout:shipping-method": Case(IN_CHECKOUT, fields=("method_code",)),
     "checkout:shipping-address": Case(

@@ -19,8 +19,8 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from crm.models import Ticket
-from loyalty import services as loyalty_services
 from loyalty.models import MemberCard
+from loyalty.services.card_import import CARDS_IMPORT_MAX_BYTES, cards_import_csv
 from tests.factories.crm import TicketCategoryFactory
 from tests.unit.security.fuzz_world import FuzzWorld, log_in
 from tests.unit.security.fuzzkit import FUZZ_SETTINGS, DatabaseFingerprint, fingerprint_diff
@@ -92,18 +92,15 @@ def test_bad_csv_imports_say_why_and_write_no_card(staff_client, content, messag
 def test_a_file_over_the_limit_is_refused_before_it_is_read(staff_client, monkeypatch):
     """The size is checked on the upload's metadata: the view never reads a huge file."""
     read_sizes = []
-    original = loyalty_services.cards_import_csv
 
     def spy(*, content, **kwargs):
         read_sizes.append(len(content))
-        return original(content=content, **kwargs)
+        return cards_import_csv(content=content, **kwargs)
 
-    monkeypatch.setattr(loyalty_services, "cards_import_csv", spy)
+    monkeypatch.setattr("loyalty.admin_views.cards_import_csv", spy)
     cards_before = MemberCard.objects.count()
 
-    response = _import(
-        staff_client, b"member_type\n" + b"x" * (loyalty_services.CARDS_IMPORT_MAX_BYTES + 1)
-    )
+    response = _import(staff_client, b"member_type\n" + b"x" * (CARDS_IMPORT_MAX_BYTES + 1))
 
     assert response.status_code == 200
     assert "larger than 2 MB" in response.content.decode()

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.cache.backends import locmem
 
 from core import throttle
-from loyalty import services as loyalty_services
+from loyalty.services import cards as card_services
 from shop.apps.customer import login_throttle
 
 PASSWORD = "right-horse-battery-staple"  # noqa: S105
@@ -135,7 +135,7 @@ def test_username_case_and_spaces_do_not_reset_the_count(client, staff_user):
 def test_card_pin_lookup_and_logins_share_one_throttle():
     # One way to throttle: the PIN lookup and reset call the same functions as the logins.
     for name in ("throttle_attempt_claim", "throttle_clear"):
-        assert getattr(loyalty_services, name) is getattr(throttle, name)
+        assert getattr(card_services, name) is getattr(throttle, name)
     assert login_throttle.login_attempt_claim is throttle.login_attempt_claim
 
 

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 OUR_PACKAGES = (
     "shop",
     "loyalty",
+    "wallet",
     "recommendations",
     "operations",
     "credit",

@@ -6,14 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from oscar.core.loading import get_model
 
-from loyalty import services as loyalty_services
-from loyalty.models import MemberCard, PointsTransaction, Wallet, WalletTransaction
+from loyalty.models import MemberCard, PointsTransaction
+from loyalty.services.cards import card_issue
 from operations.models import StockMovement
 from shop.apps.order.constants import SOURCE_TYPE_CASH, SOURCE_TYPE_WALLET
 from tests.factories import till as f
 from tests.factories.loyalty import earning_rules
 from till import selectors, services
 from till.models import TillSale
+from wallet.models import Wallet, WalletTransaction
 
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
@@ -216,7 +217,7 @@ def test_frozen_or_lost_card_is_refused_and_nothing_written(shift, status):
 
 
 def test_unclaimed_card_is_refused_with_the_way_out(shift):
-    card = loyalty_services.card_issue(member_type_code="staff", pin="1234")
+    card = card_issue(member_type_code="staff", pin="1234")
     refused(
         shift,
         "not linked to a customer account",

@@ -6,13 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from oscar.core.loading import get_model
 
-from loyalty.models import PointsTransaction, Wallet, WalletTransaction
+from loyalty.models import PointsTransaction
 from staff import roles
 from tests.factories import till as f
 from tests.factories.loyalty import earning_rules
 from tests.factories.staff import staff_user
 from till import selectors, services
 from till.models import TillRefund
+from wallet.models import Wallet, WalletTransaction
 
 OrderRefund = get_model("order", "OrderRefund")
 StockRecord = get_model("partner", "StockRecord")

@@ -8,11 +8,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from loyalty.models import WalletTransaction
 from tests.factories import till as f
 from tests.factories.loyalty import paid_order
 from till import selectors
 from till.models import RotaAssignment, Shift, TillSale
+from wallet.models import WalletTransaction
 
 pytestmark = pytest.mark.django_db
 

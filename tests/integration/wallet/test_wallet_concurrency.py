@@ -8,10 +8,10 @@ from django.db import connection
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import UserFactory
 
-from loyalty import selectors
-from loyalty.models import Wallet, WalletTransaction
 from shop.apps.checkout import services as checkout_services
 from tests.factories.payments import funded_wallet, shipping_country, shop_product
+from wallet import selectors
+from wallet.models import Wallet, WalletTransaction
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

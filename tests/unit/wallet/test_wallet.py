@@ -9,8 +9,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from loyalty import selectors, services
-from loyalty.models import Wallet, WalletTransaction
 from tests.factories.payments import (
     CARD_3DS,
     CARD_DECLINED,
@@ -19,6 +17,8 @@ from tests.factories.payments import (
     signed_webhook,
     stripe_event,
 )
+from wallet import selectors, services
+from wallet.models import Wallet, WalletTransaction
 
 Order = get_model("order", "Order")
 
@@ -102,11 +102,11 @@ def test_top_up_by_card_credits_once_even_when_the_webhook_replays(shopper, loca
 
 
 def test_top_up_page_with_a_preset_amount(shopper_client, shopper, localstripe):
-    page = shopper_client.get(reverse("loyalty:wallet"))
+    page = shopper_client.get(reverse("wallet:wallet"))
     assert page.status_code == 200
 
     response = shopper_client.post(
-        reverse("loyalty:wallet-top-up"),
+        reverse("wallet:wallet-top-up"),
         {
             "preset": "50.00",
             "payment_method_id": localstripe.payment_method_create(CARD_OK),
@@ -116,7 +116,7 @@ def test_top_up_page_with_a_preset_amount(shopper_client, shopper, localstripe):
 
     assert response.status_code == 302
     assert shopper.wallet.balance == Decimal("50.00")
-    statement = shopper_client.get(reverse("loyalty:wallet")).content.decode()
+    statement = shopper_client.get(reverse("wallet:wallet")).content.decode()
     assert "Top-up" in statement
     # The amount in the message is written as money, as everywhere else.
     assert "¥50.00 was added to your campus card." in statement
@@ -125,7 +125,7 @@ def test_top_up_page_with_a_preset_amount(shopper_client, shopper, localstripe):
 @pytest.mark.parametrize("amount", ["9.99", "2000.01", "-50"])
 def test_custom_top_up_outside_the_limits_is_refused(shopper_client, shopper, localstripe, amount):
     response = shopper_client.post(
-        reverse("loyalty:wallet-top-up"),
+        reverse("wallet:wallet-top-up"),
         {
             "custom_amount": amount,
             "payment_method_id": localstripe.payment_method_create(CARD_OK),
@@ -140,7 +140,7 @@ def test_custom_top_up_outside_the_limits_is_refused(shopper_client, shopper, lo
 
 def test_declined_top_up_credits_nothing(shopper_client, shopper, localstripe):
     response = shopper_client.post(
-        reverse("loyalty:wallet-top-up"),
+        reverse("wallet:wallet-top-up"),
         {
             "preset": "100.00",
             "payment_method_id": localstripe.payment_method_create(CARD_DECLINED),
@@ -155,7 +155,7 @@ def test_declined_top_up_credits_nothing(shopper_client, shopper, localstripe):
 
 def test_3d_secure_top_up_is_credited_on_return(shopper_client, shopper, localstripe):
     response = shopper_client.post(
-        reverse("loyalty:wallet-top-up"),
+        reverse("wallet:wallet-top-up"),
         {
             "preset": "200.00",
             "payment_method_id": localstripe.payment_method_create(CARD_3DS),
@@ -250,7 +250,7 @@ def test_wallet_spent_elsewhere_during_a_split_payment_refunds_the_card(
 
 
 def test_account_menu_links_to_the_wallet_statement(shopper_client):
-    wallet_url = reverse("loyalty:wallet")
+    wallet_url = reverse("wallet:wallet")
 
     profile = shopper_client.get(reverse("customer:profile-view")).content.decode()
     statement = shopper_client.get(wallet_url).content.decode()

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from loyalty import views
+from wallet import views
 
-app_name = "loyalty"
+app_name = "wallet"
 
 urlpatterns = [
     path("", views.WalletStatementView.as_view(), name="wallet"),
