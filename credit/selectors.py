@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from credit.models import (
     OrderApproval,
     PaymentAllocation,
 )
+from crm.selectors import customer_restrictions
 
 ZERO = Decimal("0.00")
 
@@ -116,16 +116,12 @@ def onaccount_assess(
             % {"account": account.name}
         )
     # A member on the CRM blacklist may not pay on account.
-    if apps.is_installed("crm"):
-        # Imported only when installed: the app is optional and its models load with it.
-        from crm.selectors import customer_restrictions
-
-        restrictions = customer_restrictions(user=buyer)
-        if not restrictions.may_pay_on_account:
-            return OnAccountAssessment(
-                refusal=_("Paying on account is not available to you: %(reason)s")
-                % {"reason": restrictions.reason}
-            )
+    restrictions = customer_restrictions(user=buyer)
+    if not restrictions.may_pay_on_account:
+        return OnAccountAssessment(
+            refusal=_("Paying on account is not available to you: %(reason)s")
+            % {"reason": restrictions.reason}
+        )
     available = credit_account_available(account=account)
     if amount > available:
         return OnAccountAssessment(

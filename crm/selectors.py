@@ -36,6 +36,7 @@ from crm.models import ContactLogEntry, ListEntry, SurveyInvitation, Ticket
 from loyalty.economy import points_money_value
 from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction
 from marketing.choices import ValueGroup
+from recommendations.selectors import recommended_products
 from shop.apps.order.selectors import lines_paid, orders_paid
 from wallet.models import Wallet
 
@@ -191,12 +192,7 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
         .prefetch_related("lines")
         .order_by("-date_placed", "-pk")[:20]
     )
-    recommendations = []
-    if apps.is_installed("recommendations"):
-        # Imported only when installed: the app is optional and its models load with it.
-        from recommendations.selectors import recommended_products
-
-        recommendations = recommended_products(user=user, request=request, limit=6)
+    recommendations = recommended_products(user=user, request=request, limit=6)
     return CustomerProfile(
         user=user,
         cards=cards,

@@ -46,11 +46,6 @@ def _login_or_lookup(request):
     return redirect(f"{reverse('customer:login')}?next={request.path}")
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 class TicketListView(generic.View):
     def get(self, request):
         user, card = _member(request)
@@ -110,7 +105,7 @@ class TicketCreateView(generic.View):
                     photo=data["photo"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form.add_error(None, error.messages)
             else:
                 messages.success(
                     request,
@@ -167,7 +162,7 @@ class TicketDetailView(generic.View):
                         ticket_id=ticket.pk, satisfaction=form.cleaned_data["satisfaction"]
                     )
                 except ValidationError as error:
-                    _form_errors(form, error)
+                    form.add_error(None, error.messages)
                 else:
                     messages.success(request, _("Thank you for your answer."))
                     return redirect("crm-support:ticket", pk=ticket.pk)
@@ -179,7 +174,7 @@ class TicketDetailView(generic.View):
                     ticket_id=ticket.pk, author=user, body=form.cleaned_data["body"]
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form.add_error(None, error.messages)
             else:
                 return redirect("crm-support:ticket", pk=ticket.pk)
         return self._render(request, user, ticket, message_form=form)

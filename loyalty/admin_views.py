@@ -327,8 +327,7 @@ class PointsAdjustView(MemberCardFormView):
                 user=self.request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error.messages)
             return self.form_invalid(form)
         self.card.account.refresh_from_db()
         messages.success(
@@ -370,8 +369,7 @@ class CardRenewView(MemberCardFormView):
                 expires_on=form.cleaned_data["expires_on"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error.messages)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import generic
 
+from core.messages import messages_add_errors
 from core.throttle import client_ip
 from loyalty import selectors
 from loyalty.forms import (
@@ -152,16 +153,10 @@ class CardClaimView(LoginRequiredMixin, generic.View):
                 )
                 card_claim(user=request.user, number=card.number, pin=form.cleaned_data["pin"])
             except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                messages_add_errors(request, errors=error)
             else:
                 messages.success(request, _("Your member card is now linked to your account."))
         return redirect(reverse("customer:profile-view"))
-
-
-def _messages_error(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class CheckoutPointsView(LoginRequiredMixin, generic.View):
@@ -172,9 +167,7 @@ class CheckoutPointsView(LoginRequiredMixin, generic.View):
         if "remove" in request.POST:
             form = PointsRedemptionForm({"points": 0})
         if not form.is_valid():
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
+            messages_add_errors(request, errors=form.errors)
         else:
             try:
                 choice = points_redemption_choose(
@@ -184,7 +177,7 @@ class CheckoutPointsView(LoginRequiredMixin, generic.View):
                     goods_value=basket_goods_value_before_points(basket=request.basket),
                 )
             except ValidationError as error:
-                _messages_error(request, error)
+                messages_add_errors(request, errors=error)
             else:
                 if choice is None:
                     messages.info(request, _("No points will be used on this order."))

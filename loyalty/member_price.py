@@ -25,15 +25,15 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 from oscar.core.utils import round_half_up_two_dec
 
 from loyalty import selectors
 from loyalty.models import MemberType
 from loyalty.offers import MemberTypeDiscountBenefit
-from shop.apps.catalogue.selectors import catalogue_version
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
+catalogue_version = get_class("catalogue.selectors", "catalogue_version")
 Product = get_model("catalogue", "Product")
 
 MEMBER_PRICING_REQUEST_ATTRIBUTE = "_shop_member_pricing"

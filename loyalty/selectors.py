@@ -677,10 +677,9 @@ def order_points(*, order_id: int, now: dt.datetime | None = None) -> OrderPoint
 
 def _order_points_discount(*, order_id: int, points: int) -> Decimal:
     """What the spent points took off the order: its "Points" discount line, as charged."""
-    from loyalty.offers import PointsRedemptionBenefit
-
     OrderDiscount = get_model("order", "OrderDiscount")
     ConditionalOffer = get_model("offer", "ConditionalOffer")
+    PointsRedemptionBenefit = get_model("loyalty", "PointsRedemptionBenefit")
     benefit_class = f"{PointsRedemptionBenefit.__module__}.{PointsRedemptionBenefit.__name__}"
     points_offers = ConditionalOffer.objects.filter(benefit__proxy_class=benefit_class)
     amount = OrderDiscount.objects.filter(

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -49,6 +48,7 @@ from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
 from core.links import site_url
+from crm.selectors import customer_restrictions
 from operations import selectors as operations_selectors
 from operations import services as operations_services
 from preorders import selectors
@@ -147,12 +147,9 @@ def _email_customer(*, preorder: Preorder, kind: str, subject: str, **context) -
 
 
 def _customer_restrictions(user):
-    """The CRM's white/grey/black lists, when the CRM app is installed."""
-    if user is None or not getattr(user, "is_authenticated", False) or not apps.is_installed("crm"):
+    """The CRM's white/grey/black lists of a signed-in customer."""
+    if user is None or not getattr(user, "is_authenticated", False):
         return None
-    # Imported only when installed: the app is optional and its models load with it.
-    from crm.selectors import customer_restrictions
-
     return customer_restrictions(user=user)
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from oscar.templatetags.currency_filters import currency
 
+from core.money import money_round
 from shop.apps.payment import stripe_gateway
 from wallet.models import Wallet, WalletTransaction
 
@@ -36,10 +37,6 @@ class WalletBalanceInsufficient(ValidationError):
 class WalletTopUpResult:
     payment_intent: stripe_gateway.PaymentIntentResult
     transaction: WalletTransaction | None
-
-
-def _money(amount: Decimal) -> Decimal:
-    return Decimal(amount).quantize(Decimal("0.01"))
 
 
 def _wallet_move(
@@ -103,7 +100,7 @@ def wallet_top_up(
             return _wallet_move(
                 wallet_id=wallet_id,
                 kind=WalletTransaction.Kind.TOP_UP,
-                amount=_money(amount),
+                amount=money_round(amount),
                 payment_intent_id=payment_intent_id,
                 created_by=created_by,
             )
@@ -124,7 +121,7 @@ def wallet_pay_order(
     return _wallet_move(
         wallet_id=wallet_id,
         kind=WalletTransaction.Kind.ORDER_PAYMENT,
-        amount=-_money(amount),
+        amount=-money_round(amount),
         order_id=order_id,
         created_by=created_by,
     )
@@ -148,14 +145,14 @@ def wallet_refund(
     movement = WalletTransaction.objects.create(
         wallet=wallet,
         kind=WalletTransaction.Kind.ORDER_REFUND,
-        amount=_money(amount),
-        balance_after=wallet.balance + _money(amount),
+        amount=money_round(amount),
+        balance_after=wallet.balance + money_round(amount),
         order_id=order_id,
         refund_id=refund_id,
         created_by=created_by,
     )
     # No WALLET_BALANCE_MAX check: money that came from the wallet always goes back to it.
-    wallet.balance += _money(amount)
+    wallet.balance += money_round(amount)
     wallet.save(update_fields=["balance", "updated_at"])
     return movement
 
@@ -170,7 +167,7 @@ def wallet_adjust(*, wallet_id: int, amount: Decimal, created_by, note: str) -> 
     return _wallet_move(
         wallet_id=wallet_id,
         kind=WalletTransaction.Kind.ADJUSTMENT,
-        amount=_money(amount),
+        amount=money_round(amount),
         created_by=created_by,
         note=note.strip(),
     )
@@ -179,7 +176,7 @@ def wallet_adjust(*, wallet_id: int, amount: Decimal, created_by, note: str) -> 
 def wallet_top_up_amount_validate(*, amount: Decimal | None) -> Decimal:
     if amount is None:
         raise ValidationError(_("Choose or enter an amount to top up."), code="amount_missing")
-    amount = _money(amount)
+    amount = money_round(amount)
     if not WALLET_TOP_UP_MIN <= amount <= WALLET_TOP_UP_MAX:
         raise ValidationError(
             _("Top-ups must be between %(min)s and %(max)s.")

@@ -252,8 +252,7 @@ class RefundView(generic.FormView):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error.messages)
             return self.form_invalid(form)
         refund = till_refund.refund
         if refund.cash_amount:

@@ -79,8 +79,7 @@ class OrderRefundView(generic.FormView):
             else:
                 refund = services.order_refund(order_id=self.order.pk, **refund_kwargs)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
             return self.form_invalid(form)
         if refund.cash_amount:
             messages.success(
