@@ -16,7 +16,7 @@ class PointsView(LoginRequiredMixin, generic.TemplateView):
     the page with a way to link one.
     """
 
-    template_name = "oscar/customer/points/points.html"
+    template_name = "loyalty/points.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

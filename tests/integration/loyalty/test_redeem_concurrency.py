@@ -1,10 +1,9 @@
 """Fifty redemptions at once against one card that covers twelve (PostgreSQL row locks)."""
 
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from oscar.test.factories import UserFactory
 
@@ -17,6 +16,7 @@ from loyalty.services.redemption import (
     points_redeem_for_order,
 )
 from tests.factories.loyalty import earning_rules, member_card
+from tests.integration.concurrency import run_at_once
 
 REDEMPTIONS = 50
 POINTS_EACH = 100
@@ -34,33 +34,10 @@ def test_fifty_concurrent_redemptions_never_spend_more_than_the_balance():
         account_id=account.pk, points=BALANCE, reason="concurrency test", created_by=staff
     )
 
-    start = threading.Barrier(REDEMPTIONS)
-    outcomes: list[str] = []
-    outcomes_lock = threading.Lock()
-
     def redeem() -> None:
-        try:
-            start.wait()
-            try:
-                points_redeem(
-                    account_id=account.pk, points=POINTS_EACH, order_total=Decimal("1000.00")
-                )
-                outcome = "redeemed"
-            except ValidationError:
-                outcome = "refused"
-            except Exception as exc:  # any other error is a failure of the test
-                outcome = f"error: {exc!r}"
-            with outcomes_lock:
-                outcomes.append(outcome)
-        finally:
-            # Each thread has its own connection; close it so the test database can be dropped.
-            connection.close()
+        points_redeem(account_id=account.pk, points=POINTS_EACH, order_total=Decimal("1000.00"))
 
-    threads = [threading.Thread(target=redeem) for _ in range(REDEMPTIONS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = run_at_once([redeem] * REDEMPTIONS, succeeded="redeemed")
 
     affordable = BALANCE // POINTS_EACH
     assert sorted(outcomes) == ["redeemed"] * affordable + ["refused"] * (REDEMPTIONS - affordable)
@@ -95,33 +72,17 @@ def test_fifty_concurrent_checkout_holds_never_spend_more_than_the_balance():
     )
     orders = [create_order(user=member) for _ in range(REDEMPTIONS)]
 
-    start = threading.Barrier(REDEMPTIONS)
-    outcomes: list[str] = []
-    outcomes_lock = threading.Lock()
-
     def hold(order_id: int) -> None:
-        try:
-            start.wait()
-            try:
-                # 1.00 CNY of discount = 100 points, on a 10.00 order.
-                points_redeem_for_order(
-                    order_id=order_id, discount=Decimal("1.00"), goods_value=Decimal("10.00")
-                )
-                outcome = "held"
-            except PointsRedemptionRefused:
-                outcome = "refused"
-            except Exception as exc:  # any other error is a failure of the test
-                outcome = f"error: {exc!r}"
-            with outcomes_lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
+        # 1.00 CNY of discount = 100 points, on a 10.00 order.
+        points_redeem_for_order(
+            order_id=order_id, discount=Decimal("1.00"), goods_value=Decimal("10.00")
+        )
 
-    threads = [threading.Thread(target=hold, args=(order.pk,)) for order in orders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = run_at_once(
+        [partial(hold, order.pk) for order in orders],
+        succeeded="held",
+        refused=PointsRedemptionRefused,
+    )
 
     affordable = BALANCE // POINTS_EACH
     assert sorted(outcomes) == ["held"] * affordable + ["refused"] * (REDEMPTIONS - affordable)

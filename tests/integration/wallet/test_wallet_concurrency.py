@@ -1,7 +1,7 @@
 """Twenty wallet payments at once against one wallet that covers five (PostgreSQL row locks)."""
 
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -10,6 +10,7 @@ from oscar.test.factories import UserFactory
 
 from shop.apps.checkout import services as checkout_services
 from tests.factories.payments import funded_wallet, shipping_country, shop_product
+from tests.integration.concurrency import run_at_once
 from wallet import selectors
 from wallet.models import Wallet, WalletTransaction
 
@@ -66,30 +67,14 @@ def test_twenty_concurrent_wallet_payments_make_exactly_five_orders():
     wallet = funded_wallet(user=user, amount=str(PRICE * AFFORDABLE))
     attempts = [_wallet_attempt(user=user, product=product, wallet=wallet) for _ in range(PAYMENTS)]
 
-    start = threading.Barrier(PAYMENTS)
-    outcomes: list[str] = []
-    outcomes_lock = threading.Lock()
-
-    def pay(attempt_id: int) -> None:
-        try:
-            start.wait()
-            try:
-                checkout_services.checkout_attempt_place_order(attempt_id=attempt_id)
-                outcome = "placed"
-            except UnableToPlaceOrder:
-                outcome = "refused"
-            except Exception as exc:  # any other error is a failure of the test
-                outcome = f"error: {exc!r}"
-            with outcomes_lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=pay, args=(attempt.pk,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = run_at_once(
+        [
+            partial(checkout_services.checkout_attempt_place_order, attempt_id=attempt.pk)
+            for attempt in attempts
+        ],
+        succeeded="placed",
+        refused=UnableToPlaceOrder,
+    )
 
     assert sorted(outcomes) == ["placed"] * AFFORDABLE + ["refused"] * (PAYMENTS - AFFORDABLE)
     assert Order.objects.count() == AFFORDABLE
