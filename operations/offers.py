@@ -14,6 +14,8 @@ way to add custom benefits (``oscar.apps.offer.custom.create_benefit``).
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_class, get_classes
 
+from operations.selectors import member_promotion_units_used
+
 PercentageDiscountBenefit = get_class("offer.benefits", "PercentageDiscountBenefit")
 (ZERO_DISCOUNT,) = get_classes("offer.results", ["ZERO_DISCOUNT"])
 
@@ -43,9 +45,6 @@ class MemberLimitedPercentageBenefit(PercentageDiscountBenefit):
         return self.name
 
     def apply(self, basket, condition, offer, **kwargs):
-        # Imported here: selectors import order models, which need the app registry ready.
-        from operations.selectors import member_promotion_units_used
-
         owner = basket.owner
         if owner is None or not owner.is_authenticated:
             return ZERO_DISCOUNT

@@ -106,6 +106,9 @@ class DeliveryTermsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=80, label=_("Heading"))
 
     def get_context(self, value, parent_context=None):
+        # Imported when the page renders: shipping's models import this module for the rounds'
+        # block, and the selectors import those models. Both blocks keep this module's path
+        # because Wagtail's migrations name them by it.
         from shop.apps.shipping.selectors import delivery_settings_get
 
         context = super().get_context(value, parent_context=parent_context)
