@@ -4,7 +4,7 @@ Oscar's own freezes, thaws and records addresses by reading a row and saving it 
 two requests of one member can interleave: a tab that failed would reopen a basket another tab
 had just ordered (and the next order would contain it again), and two orders to one new
 address would both insert it into the address book (a duplicate key, a server error). Each of
-those steps is a single conditional write here (``shop.apps.checkout.services``); the rest is
+those steps is a single conditional write here (``shop.apps.checkout.baskets``); the rest is
 Oscar's. Every checkout view, and the placement service the Stripe webhook uses, get this class
 through ``get_class("checkout.mixins", "OrderPlacementMixin")``.
 """
@@ -12,24 +12,15 @@ through ``get_class("checkout.mixins", "OrderPlacementMixin")``.
 from oscar.apps.checkout import mixins
 from oscar.core.loading import get_model
 
+from shop.apps.checkout import baskets
+
 Basket = get_model("basket", "Basket")
-
-
-def _services():
-    # Imported when called, never at import time: the services module takes this class with
-    # get_class while it loads, and Oscar's checkout views load this module first. Were the
-    # services imported here, they would find this module half-loaded, without the class, and
-    # get_class would quietly hand them Oscar's own mixin (a read-then-insert address book
-    # that fails when two orders to one new address are placed at the same moment).
-    from shop.apps.checkout import services
-
-    return services
 
 
 class OrderPlacementMixin(mixins.OrderPlacementMixin):
     def freeze_basket(self, basket):
-        # Raises services.CheckoutBasketNotOpen when another tab froze or ordered it first.
-        _services().checkout_basket_freeze(basket=basket)
+        # Raises baskets.CheckoutBasketNotOpen when another tab froze or ordered it first.
+        baskets.checkout_basket_freeze(basket=basket)
 
     def restore_frozen_basket(self, basket_id=None):
         """Thaw the basket whose payment failed (this session's, unless ``basket_id`` names
@@ -37,7 +28,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         order meanwhile stays submitted."""
         if basket_id is None:
             basket_id = self.checkout_session.get_submitted_basket_id()
-        _services().checkout_basket_thaw(basket_id=basket_id)
+        baskets.checkout_basket_thaw(basket_id=basket_id)
         # Open now, whether thawed here or by the failed attempt (checkout_attempt_fail).
         basket = Basket.open.filter(pk=basket_id).first() if basket_id else None
         if basket is None:
@@ -77,4 +68,4 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         }
 
     def update_address_book(self, user, addr):
-        _services().checkout_address_book_record(user=user, address=addr)
+        baskets.checkout_address_book_record(user=user, address=addr)

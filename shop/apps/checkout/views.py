@@ -30,7 +30,7 @@ from loyalty import offers as loyalty_offers
 from loyalty import selectors as loyalty_selectors
 from loyalty.services.redemption import PointsRedemptionRefused
 from preorders import checkout as preorder_checkout
-from shop.apps.checkout import services
+from shop.apps.checkout import baskets, services
 from shop.apps.checkout.delivery_views import (  # noqa: F401  (Oscar's get_class finds them here)
     IndexView,
     ShippingAddressView,
@@ -171,7 +171,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         # finds the member's basket empty: say so rather than "add some items".
         if request.method == "POST" and request.basket.is_empty and request.user.is_authenticated:
             basket_id = request.POST.get("basket_id", "")
-            refusal = services.checkout_basket_not_open(
+            refusal = baskets.checkout_basket_not_open(
                 basket_id=int(basket_id) if basket_id.isdigit() and len(basket_id) < 18 else None,
                 user=request.user,
             )
@@ -187,7 +187,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def submit(self, **kwargs):
         try:
             return super().submit(**kwargs)
-        except services.CheckoutBasketNotOpen as exc:
+        except baskets.CheckoutBasketNotOpen as exc:
             # Refused by freeze_basket, before any payment: another tab is paying for this
             # basket or has ordered it. Nothing to restore, nothing was charged.
             logger.info("Checkout refused: %s", exc)

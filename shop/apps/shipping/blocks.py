@@ -6,6 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+# shipping's models import this module (the rounds' block) and the selectors read those models:
+# the selectors name the models module, not its classes, so either can be imported first.
+from shop.apps.shipping import selectors
+
 # ISO weekday numbers (Monday = 1), as strings because the block stores its choices as text.
 WEEKDAY_CHOICES = [
     ("1", _("Monday")),
@@ -106,13 +110,10 @@ class DeliveryTermsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=80, label=_("Heading"))
 
     def get_context(self, value, parent_context=None):
-        # Imported when the page renders: shipping's models import this module for the rounds'
-        # block, and the selectors import those models. Both blocks keep this module's path
-        # because Wagtail's migrations name them by it.
-        from shop.apps.shipping.selectors import delivery_settings_get
-
         context = super().get_context(value, parent_context=parent_context)
-        context["delivery_settings"] = delivery_settings_get(request=context.get("request"))
+        context["delivery_settings"] = selectors.delivery_settings_get(
+            request=context.get("request")
+        )
         return context
 
     class Meta:

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from shop.apps.shipping import models as shipping_models
 from shop.apps.shipping.codes import PICK_UP_CODE, shipping_method_needs_address
-from shop.apps.shipping.models import DeliverySettings
 from shop.cache import cache_forget
 
 # How many upcoming rounds the checkout offers (about three days of two rounds).
@@ -38,27 +38,27 @@ class DeliveryRound:
         return self.starts.strftime("%Y%m%d-%H%M")
 
 
-def delivery_settings_get(*, request=None) -> DeliverySettings:
+def delivery_settings_get(*, request=None) -> shipping_models.DeliverySettings:
     """The one settings row, read from the cache (and kept on the request when there is one)."""
     cached = getattr(request, "_delivery_settings", None)
     if cached is not None:
         return cached
     values = cache.get(DELIVERY_SETTINGS_CACHE_KEY)
     if values is None:
-        row = DeliverySettings.load()
+        row = shipping_models.DeliverySettings.load()
         # Plain field values (the rounds as their JSON), not the model object.
         values = {
             field.attname: field.get_prep_value(field.value_from_object(row))
-            for field in DeliverySettings._meta.concrete_fields
+            for field in shipping_models.DeliverySettings._meta.concrete_fields
         }
         cache.set(DELIVERY_SETTINGS_CACHE_KEY, values, DELIVERY_SETTINGS_CACHE_SECONDS)
-    settings = DeliverySettings(**values)
+    settings = shipping_models.DeliverySettings(**values)
     if request is not None:
         request._delivery_settings = settings
     return settings
 
 
-def pickup_place_get(*, settings: DeliverySettings) -> str:
+def pickup_place_get(*, settings: shipping_models.DeliverySettings) -> str:
     """Where to collect, in the active language: what marketing wrote for it, else the
     English text they wrote, else the store's own wording translated."""
     if translation.get_language() == "zh-hans" and settings.pickup_place_zh_hans:
@@ -79,7 +79,7 @@ def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
 
 
 def delivery_rounds_open(
-    *, settings: DeliverySettings, now: datetime.datetime | None = None
+    *, settings: shipping_models.DeliverySettings, now: datetime.datetime | None = None
 ) -> list[DeliveryRound]:
     """The next rounds an order placed ``now`` can still go out with, soonest first."""
     now = _local_now(now)
@@ -109,7 +109,7 @@ def release_day_start(*, release_date: datetime.date) -> datetime.datetime | Non
 
 
 def pickup_ready_at(
-    *, settings: DeliverySettings, now: datetime.datetime | None = None
+    *, settings: shipping_models.DeliverySettings, now: datetime.datetime | None = None
 ) -> datetime.datetime:
     """When an order placed ``now`` waits at the service desk: after the preparation time,
     on the quarter hour, within the desk's hours (else when it next opens)."""

@@ -10,7 +10,7 @@ from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory, create_order, create_product
 
-from shop.apps.checkout import mixins, services
+from shop.apps.checkout import baskets, mixins, services
 from tests.factories.payments import shipping_country
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +26,11 @@ def _basket(status=Basket.OPEN):
 
 def test_only_an_open_basket_is_frozen_and_a_second_tab_is_told_why():
     basket = _basket()
-    services.checkout_basket_freeze(basket=basket)
+    baskets.checkout_basket_freeze(basket=basket)
     assert Basket.objects.get(pk=basket.pk).status == Basket.FROZEN
 
-    with pytest.raises(services.CheckoutBasketNotOpen, match="another tab") as refused:
-        services.checkout_basket_freeze(basket=Basket.objects.get(pk=basket.pk))
+    with pytest.raises(baskets.CheckoutBasketNotOpen, match="another tab") as refused:
+        baskets.checkout_basket_freeze(basket=Basket.objects.get(pk=basket.pk))
     assert refused.value.order is None
 
 
@@ -40,17 +40,17 @@ def test_an_ordered_basket_is_neither_frozen_nor_thawed_again():
     basket.add_product(create_product(price=Decimal("10.00"), num_in_stock=5))
     order = create_order(basket=basket, user=basket.owner)
 
-    with pytest.raises(services.CheckoutBasketNotOpen, match=str(order.number)) as refused:
-        services.checkout_basket_freeze(basket=basket)
+    with pytest.raises(baskets.CheckoutBasketNotOpen, match=str(order.number)) as refused:
+        baskets.checkout_basket_freeze(basket=basket)
     assert refused.value.order == order
-    assert services.checkout_basket_thaw(basket_id=basket.pk) is False
+    assert baskets.checkout_basket_thaw(basket_id=basket.pk) is False
     assert Basket.objects.get(pk=basket.pk).status == Basket.SUBMITTED
 
 
 def test_a_frozen_basket_whose_payment_failed_is_thawed():
     basket = _basket(status=Basket.FROZEN)
 
-    assert services.checkout_basket_thaw(basket_id=basket.pk) is True
+    assert baskets.checkout_basket_thaw(basket_id=basket.pk) is True
     assert Basket.objects.get(pk=basket.pk).status == Basket.OPEN
 
 
@@ -60,8 +60,8 @@ def test_the_same_address_twice_is_one_address_book_entry_counted_twice():
         first_name="Li", last_name="Wei", line1="Dormitory 3", line4="Campus", country_id="CN"
     )
     shipping_country()
-    services.checkout_address_book_record(user=user, address=address)
-    services.checkout_address_book_record(user=user, address=address)
+    baskets.checkout_address_book_record(user=user, address=address)
+    baskets.checkout_address_book_record(user=user, address=address)
 
     entry = UserAddress.objects.get(user=user)
     assert entry.num_orders_as_shipping_address == 2
