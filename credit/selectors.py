@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -462,9 +464,6 @@ def credit_grade_from_history(*, history: PaymentHistory, current: str) -> str:
 
 
 def credit_approvers_emails(*, permission: str = "approve_credit_order") -> list[str]:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
     perm = Permission.objects.filter(content_type__app_label="credit", codename=permission).first()
     query = Q(is_superuser=True)
     if perm is not None:

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from oscar.apps.voucher.utils import get_unused_code
 from oscar.core.loading import get_model
 from wagtail.rich_text import expand_db_html
 
@@ -460,8 +461,6 @@ def campaigns_send_due(*, now: dt.datetime | None = None) -> int:
 
 
 def _voucher_create(*, campaign: Campaign, usage: str, now: dt.datetime):
-    from oscar.apps.voucher.utils import get_unused_code
-
     code = get_unused_code(length=12)
     voucher = Voucher.objects.create(
         name=f"{campaign.name[:100]} {code}",

@@ -56,6 +56,8 @@ class OutboxTask(Task):
             return self.AsyncResult(task_id)
 
     def _store_for_later(self, task_id, args, kwargs, options, error) -> None:
+        # Imported when a task must wait: the Celery app loads this class before Django's apps
+        # are ready, and the outbox's services need its models.
         from django.db import DatabaseError
         from django.utils import timezone
 
