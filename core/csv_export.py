@@ -13,8 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import HttpResponse
 
+from core.money import CENT
+
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CENT = Decimal("0.01")
 
 
 def csv_cell_safe(value: str) -> str:

@@ -48,7 +48,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-CENT = Decimal("0.01")
+from core.money import CENT
+
 CARD_NUMBER_PREFIX = "8860"
 CARD_NUMBER_LENGTH = 16
 CARD_SERIAL_DIGITS = CARD_NUMBER_LENGTH - len(CARD_NUMBER_PREFIX) - 1

@@ -37,6 +37,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.money import CENT
+
 NEW_DAYS = 30
 ACTIVE_DAYS = 90
 CHURNED_DAYS = 180
@@ -45,7 +47,6 @@ DORMANT_MIN_ORDERS = 2
 MIN_TENURE_DAYS = 365
 DISCOUNT_RATE = Decimal("0.10")
 RETENTION_FACTOR = {"new": Decimal("1"), "active": Decimal("1"), "lapsing": Decimal("0.5")}
-CENT = Decimal("0.01")
 
 
 def quintile_scores(values: list, *, higher_is_better: bool = True) -> list[int]:

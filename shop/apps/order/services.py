@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
+from core.money import CENT
 from shop.apps.order.constants import (
     ORDER_STATUS_PAID,
     ORDER_STATUS_PENDING,
@@ -41,8 +42,6 @@ PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
 PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
 Source = get_model("payment", "Source")
-
-CENT = Decimal("0.01")
 
 
 @transaction.atomic
