@@ -38,7 +38,7 @@ from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransa
 from marketing.choices import ValueGroup
 from recommendations.selectors import recommended_products
 from shop.apps.order.selectors import lines_paid, orders_paid
-from wallet.models import Wallet
+from wallet.selectors import wallet_get_for_user
 
 User = get_user_model()
 Order = get_model("order", "Order")
@@ -198,7 +198,7 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
         cards=cards,
         card=card,
         account=account,
-        wallet=Wallet.objects.filter(user=user).first(),
+        wallet=wallet_get_for_user(user=user),
         points_value=points_value,
         lifetime_spend=totals["spend"] or Decimal("0.00"),
         lifetime_orders=totals["count"],

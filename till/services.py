@@ -36,6 +36,7 @@ from till import selectors
 from till.models import Register, RotaAssignment, RotaPost, Shift, TillRefund, TillSale
 from wallet import services as wallet_services
 from wallet.models import Wallet
+from wallet.selectors import wallet_get_for_user
 
 Applicator = get_class("offer.applicator", "Applicator")
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -432,7 +433,7 @@ def till_sale_quote(*, card_number: str, lines: list[TillLineInput]) -> SaleQuot
     with transaction.atomic():
         priced = till_basket_build(card_number=card_number, lines=lines, lock_stock=False)
         basket = priced.basket
-        wallet = Wallet.objects.filter(user=priced.customer).first() if priced.customer else None
+        wallet = wallet_get_for_user(user=priced.customer)
         quote = SaleQuote(
             lines=[
                 QuoteLine(

@@ -19,6 +19,7 @@ from crm.services import privacy_log
 from loyalty.models import MemberCard, Referral
 from preorders.models import Preorder
 from wallet.models import Wallet
+from wallet.selectors import wallet_get_for_user
 
 # Pre-orders still holding money or a unit for the customer.
 _PREORDER_OPEN = (
@@ -32,7 +33,7 @@ def profile_delete_refusal(*, user) -> str:
     """Why ``user``'s account cannot be deleted from the storefront now; "" when it can."""
     if user.is_staff or user.is_superuser:
         return _("A staff account is closed by an administrator, not from the shop.")
-    wallet = Wallet.objects.filter(user=user).first()
+    wallet = wallet_get_for_user(user=user)
     if wallet is not None and wallet.balance:
         return _(
             "Your campus-card wallet holds %(balance)s. Spend it, or ask the store's service "
