@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from loyalty import economy, selectors
+from loyalty import selectors
 from loyalty.models import (
     EarningRules,
     MemberProfile,
@@ -25,7 +25,7 @@ from loyalty.models import (
     PointsTransaction,
     Referral,
 )
-from loyalty.services.ledger import points_account_lock, points_credit
+from loyalty.services.ledger import points_account_lock, points_credit_now
 
 Order = get_model("order", "Order")
 orders_paid = get_class("order.selectors", "orders_paid")
@@ -47,15 +47,10 @@ REFERRAL_CODE_LENGTH = 8
 def _bonus_credit(
     *, account: PointsAccount, points: int, bonus_type: str, reason: str, **cause
 ) -> PointsTransaction:
-    now = timezone.now()
-    return points_credit(
+    return points_credit_now(
         account=account,
         kind=PointsTransaction.Kind.BONUS,
         points=points,
-        available_at=now,
-        expires_at=economy.points_expire_at(
-            earned_at=now, expiry_months=EarningRules.load().expiry_months
-        ),
         bonus_type=bonus_type,
         reason=reason,
         **cause,

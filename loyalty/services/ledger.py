@@ -93,6 +93,24 @@ def points_credit(
     return movement
 
 
+def points_credit_now(
+    *, account: PointsAccount, kind: str, points: int, **fields
+) -> PointsTransaction:
+    """Credit points spendable at once (a bonus, a staff adjustment), expiring the rules'
+    expiry months from now; the caller holds the account's lock."""
+    now = timezone.now()
+    return points_credit(
+        account=account,
+        kind=kind,
+        points=points,
+        available_at=now,
+        expires_at=economy.points_expire_at(
+            earned_at=now, expiry_months=EarningRules.load().expiry_months
+        ),
+        **fields,
+    )
+
+
 def _consume(*, credits, points: int) -> tuple[int, dt.datetime | None]:
     """Take up to ``points`` from credits, soonest-expiring first; returns (taken, earliest expiry)."""
     taken = 0
@@ -278,15 +296,10 @@ def points_adjust(*, account_id: int, points: int, reason: str, created_by) -> P
         raise ValidationError(_("The adjustment cannot be zero."), code="points_zero")
     account = points_account_lock(account_id=account_id)
     if points > 0:
-        now = timezone.now()
-        return points_credit(
+        return points_credit_now(
             account=account,
             kind=PointsTransaction.Kind.ADJUST,
             points=points,
-            available_at=now,
-            expires_at=economy.points_expire_at(
-                earned_at=now, expiry_months=EarningRules.load().expiry_months
-            ),
             created_by=created_by,
             reason=reason,
         )
