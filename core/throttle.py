@@ -9,8 +9,8 @@ that call them are ``shop.apps.customer.login_throttle``'s, and the card sign-in
 in a window; at ``limit`` the key is locked until the window has passed since the last failure.
 
 Guesses can arrive together (many tabs, many threads of one script): callers that check a
-secret claim the attempt first (``throttle_attempt_claim``: count, then compare, in one atomic
-step per key) so that at most ``limit`` of them are ever checked, however many arrive at once.
+secret claim the attempt first (``throttle_attempt_claim``: look at every key and count, in one atomic
+step) so that exactly ``limit`` of them are checked, however many arrive at once.
 ``throttle_is_locked`` + ``throttle_failure_record`` (look, then count afterwards) suit only
 counting things that are not guesses.
 
@@ -23,10 +23,17 @@ so a flood of guesses costs no writes, and an expired window needs no clean-up j
 
 import hashlib
 import ipaddress
+import logging
+import threading
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -91,21 +98,68 @@ def throttle_attempt_claim(*, keys: Sequence[str], limit: int, window_seconds: i
     """Count an attempt on every key *before* its secret is checked; None when it is refused.
 
     Checking first and counting after the check lets guesses sent together all pass the check
-    before any of them is counted. Here each key's counter is raised in one atomic step
-    (``INCR`` in Redis), and only an attempt whose number is within ``limit`` on every key may
-    go on to be checked: of any number of simultaneous guesses, at most ``limit`` are. A
-    refused attempt takes its counts back (it checked nothing). Returns the highest count,
-    this attempt included. The caller keeps the count of a wrong secret and gives a right one
-    back with ``throttle_attempt_release``. Every attempt starts the window again, so a
-    guesser who keeps trying stays locked out.
+    before any of them is counted. Here the look at every key and the count on every key are
+    one atomic step (a Lua script in Redis, a lock around the process's own memory cache), so
+    of any number of simultaneous guesses exactly as many as the keys allow are checked: one
+    is refused only when a key already holds ``limit`` attempts, never because of a count
+    another refused guess was about to take back. Returns the highest count, this attempt
+    included. The caller keeps the count of a wrong secret and gives a right one back with
+    ``throttle_attempt_release``. Every attempt, refused ones too, starts the window again, so
+    a guesser who keeps trying stays locked out.
     """
-    counts = [_count_add(key=key, delta=1, window_seconds=window_seconds) for key in keys]
-    for key in keys:
-        cache.touch(key, window_seconds)
-    if max(counts, default=0) > limit:
-        throttle_attempt_release(keys=keys)
+    keys = list(keys)
+    if not keys:
+        return 0
+    redis = _redis_client()
+    if redis is not None:
+        raw_keys = [cache.make_and_validate_key(key) for key in keys]
+        try:
+            highest = redis.eval(_CLAIM_SCRIPT, len(raw_keys), *raw_keys, limit, window_seconds)
+        except RedisError:
+            # A cache outage must not lock everybody out of the store; it counts nothing.
+            logger.warning("Throttle counters unreachable: attempt not counted", exc_info=True)
+            return 0
+        return None if highest < 0 else int(highest)
+    with _LOCAL_CLAIM_LOCK:
+        counts = [cache.get(key) or 0 for key in keys]
+        if max(counts) >= limit:
+            for key in keys:
+                cache.touch(key, window_seconds)
+            return None
+        return max(_count_add(key=key, delta=1, window_seconds=window_seconds) for key in keys)
+
+
+# KEYS: the counters; ARGV: limit, window. Returns -1 (refused) or the highest new count.
+_CLAIM_SCRIPT = """
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local refused = false
+for _, key in ipairs(KEYS) do
+    if tonumber(redis.call('GET', key) or '0') >= limit then refused = true end
+end
+if refused then
+    for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, window) end
+    return -1
+end
+local highest = 0
+for _, key in ipairs(KEYS) do
+    local count = redis.call('INCR', key)
+    redis.call('EXPIRE', key, window)
+    if count > highest then highest = count end
+end
+return highest
+"""
+
+# The embedded profile's cache lives in one process's memory: a lock in that process makes
+# the look-then-count of ``throttle_attempt_claim`` atomic for every thread that shares it.
+_LOCAL_CLAIM_LOCK = threading.Lock()
+
+
+def _redis_client():
+    """The raw Redis connection behind the default cache, or None when it is not Redis."""
+    if not isinstance(caches["default"], RedisCache):
         return None
-    return max(counts, default=0)
+    return get_redis_connection("default")
 
 
 def throttle_attempt_release(*, keys: Sequence[str]) -> None:

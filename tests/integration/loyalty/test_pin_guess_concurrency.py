@@ -2,8 +2,8 @@
 of them is ever checked.
 
 Fifteen tabs post a wrong PIN (card lookup) or a wrong password (login) at the same moment.
-The throttle's counter in Redis holds the attempts that were checked (a refused attempt takes
-its count back), so it must end at the limit, and the right secret afterwards is refused too.
+The throttle's counter in Redis holds the attempts that were checked (a refused attempt counts
+nothing), so it must end at the limit, and the right secret afterwards is refused too.
 """
 
 from __future__ import annotations
