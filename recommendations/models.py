@@ -12,12 +12,17 @@ class RecommendationList(models.Model):
     for personal lists and 0 for the store-wide lists; it is not a foreign key because
     the rows are rebuilt wholesale every night and a deleted owner simply stops being asked for.
     ``scores`` stay beside the ids because the per-order update re-uses the nightly
-    neighbour and popularity scores instead of recomputing them.
+    neighbour and popularity scores instead of recomputing them. ``reason_ids`` name, for
+    each product of a "new for you" list, the product the member bought that led to it
+    (shown as "because you buy ..."); other kinds leave it empty.
     """
 
     class Kind(models.TextChoices):
-        ALSO_BOUGHT = "also_bought", _("Customers who bought this also bought")
+        ALSO_BOUGHT = "also_bought", _("Bought together with a product")
         PERSONAL = "personal", _("Recommended for a customer")
+        BUY_AGAIN = "buy_again", _("Buy it again: a member's own items, most due first")
+        NEW_FOR_YOU = "new_for_you", _("New for you: items a member never bought")
+        TRENDING = "trending", _("Popular in recent weeks, across categories (visitors)")
         BEST_SELLERS = "best_sellers", _("Best sellers of the week")
         POPULARITY = "popularity", _("Popularity scores of every product")
 
@@ -27,6 +32,7 @@ class RecommendationList(models.Model):
     owner_id = models.PositiveBigIntegerField(_("owner id"))
     product_ids = models.JSONField(_("product ids, best first"), default=list)
     scores = models.JSONField(_("scores"), default=list, blank=True)
+    reason_ids = models.JSONField(_("because of product ids"), default=list, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -36,7 +42,15 @@ class RecommendationList(models.Model):
             models.UniqueConstraint(fields=["kind", "owner_id"], name="recs_list_unique_owner"),
             models.CheckConstraint(
                 condition=models.Q(
-                    kind__in=["also_bought", "personal", "best_sellers", "popularity"]
+                    kind__in=[
+                        "also_bought",
+                        "personal",
+                        "buy_again",
+                        "new_for_you",
+                        "trending",
+                        "best_sellers",
+                        "popularity",
+                    ]
                 ),
                 name="recs_list_kind_valid",
             ),
@@ -48,6 +62,8 @@ class RecommendationList(models.Model):
     def clean(self):
         if self.scores and len(self.scores) != len(self.product_ids):
             raise ValidationError({"scores": _("Give one score per product, or none.")})
+        if self.reason_ids and len(self.reason_ids) != len(self.product_ids):
+            raise ValidationError({"reason_ids": _("Give one reason per product, or none.")})
 
 
 class ProductRule(models.Model):
