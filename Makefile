@@ -42,7 +42,7 @@ for line in demo_logins_lines():
 endef
 export PRINT_DEMO_LOGINS
 
-.PHONY: help deps system-packages translations run prod demo test test-unit test-integration lint format messages lock
+.PHONY: help deps system-packages bench-deps translations run prod demo test test-unit test-integration lint format messages lock
 
 help:
 	@echo "make run       start the store, localstripe, the scheduled jobs and print the demo logins (Ctrl-C stops all)"
@@ -52,6 +52,7 @@ help:
 	@echo "make messages  update and compile the zh_Hans translations"
 	@echo "make demo      (re)load the demo data into the database"
 	@echo "make lock      re-pin requirements/*.txt from requirements/*.in"
+	@echo "make bench-deps  what the scripts in bench/ need (wrk, PostgreSQL, Redis, py-spy)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,11 +69,15 @@ deps: $(DEPS_STAMP)
 
 # The Debian packages the goals on the command line need: gettext compiles the zh_Hans
 # catalogue (make run, prod, test, messages); make prod and the integration tests start
-# PostgreSQL and Redis; the browser tests drive Chromium. deploy/system-packages.sh installs
-# the missing ones (apt-get, through sudo when not root) and only asks dpkg when none is.
+# PostgreSQL and Redis; the browser tests drive Chromium; the benches (bench/) drive the stack
+# with wrk. deploy/system-packages.sh installs the missing ones (apt-get, through sudo when not
+# root) and only asks dpkg when none is.
 SYSTEM_PACKAGES := gettext
-ifneq ($(filter prod test test-integration,$(MAKECMDGOALS)),)
+ifneq ($(filter prod test test-integration bench-deps,$(MAKECMDGOALS)),)
 SYSTEM_PACKAGES += postgresql redis-server
+endif
+ifneq ($(filter bench-deps,$(MAKECMDGOALS)),)
+SYSTEM_PACKAGES += wrk
 endif
 ifneq ($(filter test test-unit,$(MAKECMDGOALS)),)
 SYSTEM_PACKAGES += chromium chromium-driver
@@ -80,6 +85,9 @@ endif
 
 system-packages:
 	@deploy/system-packages.sh $(SYSTEM_PACKAGES)
+
+# py-spy (bench/profile_page.py) comes with the Python packages (requirements/dev.in).
+bench-deps: deps system-packages
 
 # makemessages and compilemessages walk the whole tree: keep them out of the venv (Oscar and
 # Wagtail ship their own catalogues) and out of generated files.

@@ -5,7 +5,8 @@
 #   deploy/system-packages.sh postgresql redis-server chromium chromium-driver gettext
 #
 # postgresql: make prod's and the integration tests' servers; redis-server: cache and Celery
-# broker; chromium and chromium-driver: browser tests; gettext: compiling the zh_Hans catalogue.
+# broker; chromium and chromium-driver: browser tests; gettext: compiling the zh_Hans catalogue;
+# wrk: the load generator of bench/storefront.py and bench/profile_page.py.
 set -euo pipefail
 
 if ! command -v dpkg >/dev/null; then
