@@ -432,7 +432,10 @@ class Row:
 
     @property
     def ratio(self) -> float:
-        return self.ours.requests_per_second / max(self.plain.requests_per_second, 0.001)
+        """ours/plain; 0 when plain Oscar finished no request (the row is flagged as an error)."""
+        if not self.plain.requests:
+            return 0.0
+        return self.ours.requests_per_second / self.plain.requests_per_second
 
 
 def target_check(row: Row, *, ceiling: float) -> tuple[str, bool]:
@@ -460,9 +463,10 @@ def print_table(rows: list[Row], *, ceiling: float) -> None:
     for row in rows:
         ours, plain = row.ours, row.plain
         target, held = target_check(row, ceiling=ceiling)
+        ratio = f"{row.ratio:.2f}×" if plain.requests else "–"
         print(
             f"| {row.page.label} | {ours.requests_per_second:.1f} "
-            f"| {plain.requests_per_second:.1f} | {row.ratio:.2f}× "
+            f"| {plain.requests_per_second:.1f} | {ratio} "
             f"| {100 * ours.requests_per_second / ceiling:.1f} % "
             f"| {100 * plain.requests_per_second / ceiling:.1f} % "
             f"| {ours.p50_ms:.0f} / {ours.p99_ms:.0f} | {plain.p50_ms:.0f} / {plain.p99_ms:.0f} "
@@ -584,6 +588,10 @@ def run(args: argparse.Namespace) -> int:
                 cookie=cookie,
             )
             load_samples.append(os.getloadavg()[0])
+            # wrk stops sending, but the requests already in the server's accept queue are
+            # still served: one more request waits behind them, so the next measurement starts
+            # on a drained server.
+            warm_up(url, cookie, requests=1)
             return result
 
         warm_up(bare_url, None)

@@ -18,6 +18,7 @@ from bench.storefront import (
     Row,
     WrkResult,
     gunicorn_like_ours,
+    print_table,
     target_check,
     wrk_parse,
 )
@@ -198,3 +199,15 @@ def test_the_profile_counts_request_samples_only_and_names_who_asked_for_each_wa
     inclusive = {frame.short: count for frame, count in profile.inclusive.items()}
     assert inclusive == {"shop/views.py:product_view": 9, "shop/selectors.py:menu": 3}
     assert sum(profile.leaves.values()) == 10
+
+
+def test_a_plain_run_that_finished_nothing_prints_no_ratio_and_meets_no_target(capsys):
+    nothing = WrkResult(
+        requests=0, requests_per_second=0.0, p50_ms=0, p99_ms=0, socket_errors=0, non_2xx_3xx=0
+    )
+    row = _row(MEMBER_PAGES[0], _wrk(5.0), nothing)
+
+    print_table([row], ceiling=100.0)
+
+    assert "| 5.0 | 0.0 | – |" in capsys.readouterr().out
+    assert target_check(row, ceiling=100.0)[1] is False
