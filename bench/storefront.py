@@ -80,7 +80,8 @@ WRK_INSTALL_HINT = "wrk is not installed: make bench-deps"
 
 @dataclass(frozen=True)
 class Page:
-    """A row of the table: which probed path, with which cookie, and the target it must meet."""
+    """A row of the table: a page the probe found a path for, visited as a visitor or as the
+    demo member."""
 
     name: str
     as_member: bool = False
