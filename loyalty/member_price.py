@@ -10,11 +10,11 @@ give, so they read the same offer, its range and the same discount, never a seco
   cached under the catalogue version (``shop.apps.catalogue.receivers`` starts a new one on
   those saves); the offer's dates are compared with the clock on every request;
 - the viewer's discount is the one the offer's condition reads for the request's basket
-  (``member_discount_percent_for_basket``, which applies the card rules), read once per
-  request.
+  (``member_discount_percent_for_basket``, which applies the card rules): worked out once
+  per request from the member's standing, which is cached per member across requests
+  (``loyalty.selectors.member_standing_for_user``).
 
-A page of cards therefore costs no query per product and, once warm, at most the member's
-discount per request (none where the basket already read it).
+A page of cards therefore costs no query per product and, once warm, no query for pricing.
 """
 
 from __future__ import annotations

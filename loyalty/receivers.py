@@ -3,10 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from oscar.apps.customer.signals import user_registered
 from oscar.apps.order.signals import order_status_changed
 
+from loyalty import selectors
+from loyalty.models import MemberCard
 from loyalty.services import bonuses, ledger, redemption, tiers
 from loyalty.signals import tier_changed
 from loyalty.tasks import loyalty_tier_change_notify
@@ -57,3 +60,30 @@ def referral_register_on_sign_up(sender, request, user, **kwargs):
 def tier_change_notify_on_commit(sender, account_id, **kwargs):
     # After the commit: the email reads the new tier, and a rolled-back change sends none.
     transaction.on_commit(lambda: loyalty_tier_change_notify.delay(account_id))
+
+
+@receiver(pre_save, sender=MemberCard, dispatch_uid="loyalty.member_card_holder_remember")
+def member_card_holder_remember(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A card handed to another holder changes two members' standing: keep the one it leaves
+    # for the post_save below.
+    if raw or instance.pk is None or (update_fields is not None and "user" not in update_fields):
+        return
+    instance._previous_user_id = (
+        MemberCard.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
+    )
+
+
+@receiver(
+    [post_save, post_delete], sender=MemberCard, dispatch_uid="loyalty.member_standing_forget"
+)
+def member_standing_forget_for_card(sender, instance, **kwargs):
+    selectors.member_standing_forget(
+        user_ids=[instance.user_id, getattr(instance, "_previous_user_id", None)]
+    )
+
+
+@receiver(tier_changed, dispatch_uid="loyalty.member_standing_forget_for_tier")
+def member_standing_forget_for_tier(sender, account_id, **kwargs):
+    selectors.member_standing_forget(
+        user_ids=MemberCard.objects.filter(account_id=account_id).values_list("user_id", flat=True)
+    )

@@ -2,9 +2,11 @@
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from loyalty.models import (
     ProductEarningMultiplier,
     Tier,
 )
+from shop.cache import cache_forget
 from staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
 
 orders_paid = get_class("order.selectors", "orders_paid")
@@ -200,17 +203,81 @@ def points_history(*, account_id: int) -> QuerySet[PointsTransaction]:
     )
 
 
-def member_discount_percent_for_user(*, user) -> Decimal:
-    """The member-price discount of the user's card: 0 unless the card is usable."""
+@dataclass(frozen=True)
+class MemberStanding:
+    """What the storefront prices a member by: the usable card, its type's discount, the tier.
+
+    Every page a member opens asks for it (each product card's member price, the basket's
+    "Member price" offer, the recommendation rows' cache keys), so it is cached per member
+    (``member_standing_for_user``).
+    """
+
+    card_id: int | None = None
+    member_type_id: int | None = None
+    discount_percent: Decimal = Decimal("0")
+    tier_id: int | None = None
+
+
+NO_STANDING = MemberStanding()
+# Card, tier and member type saves forget the entry (``loyalty.receivers``) or make it stale
+# (the catalogue version); the lifetime only bounds what a bulk UPDATE can leave behind.
+MEMBER_STANDING_CACHE_SECONDS = 15 * 60
+
+
+def member_standing_cache_key(*, user_id: int) -> str:
+    return f"loyalty:member-standing:{user_id}"
+
+
+def member_standing_for_user(*, user) -> MemberStanding:
+    """The user's standing from their usable card (``NO_STANDING`` without one), cached.
+
+    An entry holds the catalogue version and the local day it was read on: a member type's
+    discount change starts a new catalogue version (``shop.apps.catalogue.receivers``), and a
+    card stops being usable after its expiry date with no row changing. Saves of the user's
+    cards and tier changes forget it (``member_standing_forget``).
+    """
     if not getattr(user, "is_authenticated", False):
-        return Decimal("0")
-    discount = (
+        return NO_STANDING
+    # Imported here: the catalogue's selectors import Oscar's category tags, which need every
+    # model loaded, and loyalty's models import this module.
+    from shop.apps.catalogue.selectors import catalogue_version
+
+    key = member_standing_cache_key(user_id=user.pk)
+    version = catalogue_version()
+    day = timezone.localdate()
+    entry = cache.get(key) if version is not None else None
+    if entry is not None and entry[0] == version and entry[1] == day:
+        return entry[2]
+    card = (
         MemberCard.objects.filter(user=user)
-        .usable()
-        .values_list("member_type__discount_percent", flat=True)
+        .usable(on=day)
+        .select_related("member_type", "account")
+        .only("pk", "member_type__discount_percent", "account__tier_id")
         .first()
     )
-    return discount or Decimal("0")
+    standing = (
+        MemberStanding(
+            card_id=card.pk,
+            member_type_id=card.member_type_id,
+            discount_percent=card.member_type.discount_percent,
+            tier_id=card.account.tier_id,
+        )
+        if card is not None
+        else NO_STANDING
+    )
+    if version is not None:
+        cache.set(key, (version, day, standing), MEMBER_STANDING_CACHE_SECONDS)
+    return standing
+
+
+def member_standing_forget(*, user_ids: Iterable[int | None]) -> None:
+    for user_id in set(user_ids) - {None}:
+        cache_forget(key=member_standing_cache_key(user_id=user_id))
+
+
+def member_discount_percent_for_user(*, user) -> Decimal:
+    """The member-price discount of the user's card: 0 unless the card is usable."""
+    return member_standing_for_user(user=user).discount_percent
 
 
 def member_discount_percent_for_basket(*, basket) -> Decimal:

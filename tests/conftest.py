@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -104,6 +106,19 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_local_cache():
+    """Each test starts with an empty local-memory cache.
+
+    Ids are handed out again after a test's transaction rolls back, so an entry keyed by a
+    user or product id (a member's standing, a recommendation list) would otherwise describe
+    another test's rows. The integration tests' Redis also carries Celery's queue and is left
+    alone.
+    """
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

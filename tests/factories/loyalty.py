@@ -40,9 +40,9 @@ def member_with_points(*, user, points: int) -> MemberCard:
 def card_expire(card: MemberCard, *, days_ago: int = 1) -> MemberCard:
     """Move the card's expiry date into the past (the demo's cards, years later)."""
     expires_on = timezone.localdate() - dt.timedelta(days=days_ago)
-    MemberCard.objects.filter(pk=card.pk).update(
-        issued_on=expires_on - dt.timedelta(days=4 * 365), expires_on=expires_on
-    )
+    card.issued_on, card.expires_on = expires_on - dt.timedelta(days=4 * 365), expires_on
+    # Saved, not updated: the member's cached standing is forgotten as a date passing would.
+    card.save(update_fields=["issued_on", "expires_on"])
     card.refresh_from_db()
     return card
 
