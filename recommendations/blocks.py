@@ -3,11 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from recommendations import selectors
-from shop.pages.selectors import product_list_get
-
 
 class RecommendedForYouBlock(blocks.StructBlock):
+    """Rendered by the ``recommended_for_you`` tag, which serves the row's HTML from the cache.
+
+    The block therefore lists no products for the page to resolve with its other lists:
+    members get their own list, visitors and new customers the week's best sellers (the
+    editor's preview shows the editor's own list, like a shopper's).
+    """
+
     title = blocks.CharBlock(
         required=False,
         max_length=80,
@@ -15,25 +19,6 @@ class RecommendedForYouBlock(blocks.StructBlock):
         help_text=_('Leave empty for "Recommended for you".'),
     )
     limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("Show at most"))
-
-    def product_list_spec(self, value, *, request):
-        # Members get their own list; visitors and new customers get the week's best
-        # sellers (the editor's preview shows the editor's own list, like a shopper's).
-        return selectors.recommended_list_spec(
-            user=getattr(request, "user", None), limit=value.get("limit") or 4
-        )
-
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context=parent_context)
-        request = context.get("request")
-        context["products"] = product_list_get(
-            spec=self.product_list_spec(value, request=request),
-            resolved=context.get("product_lists"),
-            request=request,
-        )
-        context["placement"] = "personal"
-        context["value"] = {"title": value.get("title") or _("Recommended for you")}
-        return context
 
     class Meta:
         icon = "pick"

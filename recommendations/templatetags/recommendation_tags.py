@@ -3,7 +3,7 @@
 Thin callers of ``recommendations.selectors``; the row itself is the page builder's product
 list template, so recommended cards look exactly like every other product list.
 
-The product page and basket rows are served from the cache: rendering four of Oscar's
+The rows (product page, basket, "Recommended for you") are served from the cache: rendering four of Oscar's
 product cards (prices, availability, thumbnails, add-to-basket forms) was a third of the
 basket page's CPU. The cached HTML holds no per-request state: the add-to-basket forms'
 CSRF token is a slot filled in for each request, and a request holding a failed
@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.selectors import member_discount_percent_for_basket, member_discount_percent_for_user
+from loyalty.member_price import member_pricing_for_request
 from recommendations import selectors
 from recommendations.caching import ROW_TIMEOUT_SECONDS, row_cache_key
 from shop.apps.catalogue.selectors import catalogue_version
@@ -43,14 +43,9 @@ def _row(context, *, placement: str, title, products) -> dict:
 
 
 def _viewer_pricing(request) -> str:
-    user = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False):
-        return "none"
-    basket = getattr(request, "basket", None)
-    if basket is not None:
-        percent = member_discount_percent_for_basket(basket=basket)
-    else:
-        percent = member_discount_percent_for_user(user=user)
+    # The cards' member prices depend on this one figure: the viewer's own discount, or
+    # none (then they show what members pay, the same for every such viewer).
+    percent = member_pricing_for_request(request=request).viewer_percent
     return str(percent.normalize()) if percent else "none"
 
 
@@ -120,14 +115,22 @@ def basket_suggestions(context, basket, limit=4):
     )
 
 
-@register.inclusion_tag(ROW_TEMPLATE, takes_context=True)
+@register.simple_tag(takes_context=True)
 def recommended_for_you(context, limit=4, title=None):
+    """The viewer's own list (best sellers for visitors), cached as HTML like the other rows.
+
+    The key holds the list's ids, so a recomputed list (``recommendations_update_customer``,
+    the nightly run, a rule change) is a new entry, and the viewer's pricing, so no member
+    gets cards priced for another; two members with the same list and discount get the same
+    HTML, which holds nothing else of theirs.
+    """
     request = context.get("request")
     user = getattr(request, "user", None)
-    products = selectors.recommended_products(user=user, request=request, limit=limit)
-    return _row(
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return _cached_row(
         context,
         placement="personal",
         title=title or _("Recommended for you"),
-        products=products,
+        candidate_ids=selectors.personal_ids(user_id=user_id),
+        limit=limit,
     )
