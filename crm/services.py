@@ -34,6 +34,7 @@ from crm.models import (
     TicketMessage,
 )
 from loyalty.models import MemberCard, PointsAccount
+from loyalty.selectors import member_standing_forget
 from loyalty.services.ledger import points_adjust, points_release_due
 from loyalty.services.tiers import tier_recompute_for_account
 from shop.apps.order.selectors import orders_paid
@@ -561,6 +562,8 @@ def _merge_points(*, keep: User, merge: User, performed_by, result: MergeResult)
         result.points_moved = moved
     # The member keeps one card in play; the merged card stays in their history.
     MemberCard.objects.filter(pk=merge_card.pk).update(status=MemberCard.Status.REPLACED)
+    # An UPDATE sends no signal: the merged member's cached standing is forgotten here.
+    member_standing_forget(user_ids=[merge_card.user_id])
 
 
 def _merge_wallet(*, keep: User, merge: User, performed_by, result: MergeResult) -> None:
