@@ -2,16 +2,19 @@
 change of a row it comes from shows on the member's next request, and no member is ever
 priced as another."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory, create_product
 
 from loyalty import selectors
 from loyalty.models import MemberCard, MemberType, Tier
 from loyalty.services.cards import card_replace, card_report_lost
+from loyalty.services.tiers import tier_recompute_for_account
 from tests.factories.loyalty import card_expire, member_card, paid_order
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
@@ -114,14 +117,17 @@ def test_an_offer_change_shows_on_the_next_request(client, discounts, product):
     assert your_member_price(client, product) is None
 
 
-def test_a_tier_change_shows_in_the_standing_read_for_the_next_request(settings):
+def test_a_tier_change_shows_in_the_standing_read_for_the_next_request():
     user = UserFactory()
     card = member_card(user=user)
-    before = selectors.member_standing_for_user(user=User.objects.get(pk=user.pk))
     top = Tier.objects.order_by("-minimum_spend").first()
+    # Placed over a year ago, so the tier worked out at payment leaves it out.
+    placed_at = timezone.now() - dt.timedelta(days=400)
+    paid_order(user=user, price=str(top.minimum_spend + 1), placed_at=placed_at)
+    before = selectors.member_standing_for_user(user=User.objects.get(pk=user.pk))
 
-    # Paying for an order recomputes the tier (loyalty.receivers).
-    paid_order(user=user, price=str(top.minimum_spend + 1))
+    # The nightly job as it ran the day after the order: the order counts, the tier moves.
+    tier_recompute_for_account(account_id=card.account_id, now=placed_at + dt.timedelta(days=1))
 
     after = selectors.member_standing_for_user(user=User.objects.get(pk=user.pk))
     assert before.tier_id != top.pk
