@@ -48,11 +48,24 @@ class PreorderAvailable(Base):
 
 
 class PreorderAware:
-    """Strategy mixin: products taking pre-orders are sold up to their cap, not from stock."""
+    """Strategy mixin: products taking pre-orders are sold up to their cap, not from stock.
+
+    The ids of the products taking pre-orders are read once per strategy, which Oscar's basket
+    middleware builds per request: a page of cards asks for each card, and each read is a
+    cache round trip (Redis in production).
+    """
+
+    _preorder_open_ids = None
 
     def availability_policy(self, product, stockrecord):
         if stockrecord is not None and not getattr(stockrecord, "is_frozen", False):
-            settings = selectors.preorder_settings_open_for_product(product=product)
+            if self._preorder_open_ids is None:
+                self._preorder_open_ids = selectors.preorder_open_product_ids()
+            settings = (
+                selectors.preorder_settings_open_for_product(product=product)
+                if product is not None and product.pk in self._preorder_open_ids
+                else None
+            )
             if settings is not None:
                 return PreorderAvailable(
                     settings, selectors.preorder_units_remaining(settings=settings)
