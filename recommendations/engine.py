@@ -372,3 +372,393 @@ def als_top_k(
     popularity = _scaled(item_popularity(history)).astype(np.float32)
     scores[~has_history] = popularity
     return top_k_per_row(scores, k=k)
+
+
+# --- Rows that each do one job: buy again, new for you, bought together, trending ---------
+#
+# Parameters below were chosen on a validation split inside the groceries training period
+# (train before 2015-07-01, validate July-September; ``bench/recommendations_tune.py``) and
+# are reported on the test period by ``evaluate_recommendations`` (docs/benchmarks.md).
+
+# Buy again and new for you weigh items by buyers over this window; the stored popularity
+# row holds the same figures so a member's update after an order reads them.
+RECENT_POPULARITY_DAYS = 180
+
+
+@dataclass(frozen=True)
+class BuyAgainModel:
+    """How "due" a member's own item is, and how much that counts against how often it sells.
+
+    A member's interval for an item is the time they have known it (first purchase to the
+    middle of the coming ``horizon_days``) over their repeat purchases, blended with the
+    store-wide interval of the item as ``prior_strength`` pseudo-repeats: an item bought once
+    takes the store's interval, an item bought every week takes the member's own. Dueness is
+    days since the last purchase over that interval, capped at 1 (overdue is not more due).
+    The score is ``popularity ** popularity_power / interval * dueness ** dueness_power``:
+    on the groceries data most member-item pairs were bought once, so how often an item is
+    rebought store-wide carries as much as dueness does.
+    """
+
+    prior_strength: float = 4.0
+    horizon_days: int = 45
+    dueness_power: float = 0.5
+    popularity_power: float = 0.5
+    popularity_window_days: int = RECENT_POPULARITY_DAYS
+
+
+@dataclass(frozen=True)
+class NewForYouModel:
+    """Recent popularity plus how strongly the member's own items point at a new one.
+
+    Item-item over the bought-together association (the same rows as "bought together", so a
+    member's update after an order reuses them) measured as well as EASE on the validation
+    split and needs no matrix inverse at scale. ``per_category`` caps repeats of one aisle.
+    """
+
+    popularity_window_days: int = RECENT_POPULARITY_DAYS
+    neighbour_weight: float = 0.2
+    per_category: int = 2
+
+
+@dataclass(frozen=True)
+class AssociationModel:
+    """Bought together: co-buyers of a pair, discounted by how many people buy the candidate.
+
+    ``c_ij ** 2 / ((c_ij + shrinkage) * n_j ** popularity_discount)``, with ``c`` counted in
+    distinct members. ``popularity_discount`` 0 is raw co-occurrence (whole milk for every
+    product), 1 is lift (rare pairs of rare items); 0.5 keeps the row useful on held-out
+    baskets while no longer naming the best seller for everything. The shrinkage keeps a pair
+    bought once by one member from ranking first.
+    """
+
+    popularity_discount: float = 0.5
+    shrinkage: float = 20.0
+    neighbours: int = 30
+
+
+@dataclass(frozen=True)
+class TrendingModel:
+    """Visitors' row: items whose share of buyers rose over the last ``recent_days``."""
+
+    recent_days: int = 28
+    baseline_days: int = 364
+    smoothing: float = 5.0
+    per_category_in_first: int = 2
+    first: int = 10
+
+
+def purchase_pairs(history: PurchaseHistory):
+    """Per (customer, item) pair bought: distinct purchase days, first day and last day."""
+    key = history.customer_index.astype(np.int64) * history.n_items + history.item_index
+    day = history.day.astype(np.int64)
+    order = np.lexsort((day, key))
+    key, day = key[order], day[order]
+    distinct = np.ones(len(key), dtype=bool)
+    distinct[1:] = (key[1:] != key[:-1]) | (day[1:] != day[:-1])
+    key, day = key[distinct], day[distinct]
+    pairs, start, days_bought = np.unique(key, return_index=True, return_counts=True)
+    first = day[start]
+    last = day[start + days_bought - 1]
+    customer = (pairs // history.n_items).astype(np.int32)
+    item = (pairs % history.n_items).astype(np.int32)
+    return customer, item, days_bought, first, last
+
+
+def item_repeat_intervals(history: PurchaseHistory, *, shrinkage: float = 5.0) -> np.ndarray:
+    """Store-wide days between two purchases of each item by the same member.
+
+    Total span over total repeats of the members who bought it more than once, shrunk
+    towards the store's overall interval so an item rebought by two members is not trusted
+    like milk. Items nobody rebought get the overall interval.
+    """
+    _customer, item, days_bought, first, last = purchase_pairs(history)
+    repeat = days_bought >= 2
+    span = np.bincount(item[repeat], weights=(last - first)[repeat], minlength=history.n_items)
+    repeats = np.bincount(item[repeat], weights=days_bought[repeat] - 1, minlength=history.n_items)
+    overall = span.sum() / repeats.sum() if repeats.sum() > 0 else 30.0
+    overall = max(float(overall), 1.0)
+    return (span + shrinkage * overall) / (repeats + shrinkage)
+
+
+def buy_again_scores(
+    *,
+    days_bought: np.ndarray,
+    first_day: np.ndarray,
+    last_day: np.ndarray,
+    item_interval: np.ndarray,
+    popularity: np.ndarray,
+    now_day: int,
+    model: BuyAgainModel,
+) -> np.ndarray:
+    """Score of each (member, item) pair from its purchase days and the item's store figures.
+
+    ``item_interval`` and ``popularity`` are the item's own values, aligned with the pairs.
+    """
+    known_for = (now_day - first_day) + model.horizon_days
+    interval = (known_for + model.prior_strength * item_interval) / (
+        (days_bought - 1) + model.prior_strength
+    )
+    dueness = np.minimum((now_day - last_day + model.horizon_days) / interval, 1.0)
+    return (
+        np.power(np.maximum(popularity, 1e-6), model.popularity_power)
+        / interval
+        * np.power(dueness, model.dueness_power)
+    )
+
+
+def _ranked_pairs(
+    customer: np.ndarray, item: np.ndarray, score: np.ndarray, *, rows: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top ``k`` items per customer of ``rows`` from scored pairs (padded with NO_ITEM / 0)."""
+    order = np.lexsort((item, -score, customer))
+    customer, item, score = customer[order], item[order], score[order]
+    starts = np.searchsorted(customer, rows, side="left")
+    ends = np.searchsorted(customer, rows, side="right")
+    items = np.full((len(rows), k), NO_ITEM, dtype=np.int32)
+    scores = np.zeros((len(rows), k), dtype=np.float32)
+    for position, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        end = min(end, start + k)
+        items[position, : end - start] = item[start:end]
+        scores[position, : end - start] = score[start:end]
+    return items, scores
+
+
+def buy_again_top_k(
+    history: PurchaseHistory,
+    *,
+    k: int,
+    customers: np.ndarray | None = None,
+    model: BuyAgainModel | None = None,
+    now_day: int | None = None,
+    item_interval: np.ndarray | None = None,
+    popularity: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's own items, most due first: (item indices, scores), padded NO_ITEM.
+
+    The store-wide figures per item (``item_repeat_intervals``, ``popularity_base``) come
+    from ``history`` unless given: one member's update passes the nightly ones.
+    """
+    model = model or BuyAgainModel()
+    now = history.last_day if now_day is None else now_day
+    if customers is None:
+        customers = np.arange(history.n_customers)
+    customer, item, days_bought, first, last = purchase_pairs(history)
+    if popularity is None:
+        popularity = popularity_base(history, window_days=model.popularity_window_days, now_day=now)
+    if item_interval is None:
+        item_interval = item_repeat_intervals(history)
+    score = buy_again_scores(
+        days_bought=days_bought,
+        first_day=first,
+        last_day=last,
+        item_interval=item_interval[item],
+        popularity=popularity[item],
+        now_day=now,
+        model=model,
+    )
+    return _ranked_pairs(customer, item, score, rows=np.asarray(customers), k=k)
+
+
+def frequent_items_top_k(history: PurchaseHistory, *, k: int, customers: np.ndarray) -> np.ndarray:
+    """Baseline of "buy again": a member's own items by how many times they bought them."""
+    customer, item, days_bought, _first, _last = purchase_pairs(history)
+    popularity = _scaled(item_popularity(history))
+    score = days_bought + 1e-3 * popularity[item]
+    return _ranked_pairs(customer, item, score, rows=np.asarray(customers), k=k)[0]
+
+
+def item_association(
+    history: PurchaseHistory, *, model: AssociationModel | None = None
+) -> sp.csr_matrix:
+    """Item x item "bought together" scores (row: the item shown, columns: its companions).
+
+    Only each row's ``model.neighbours`` best entries are kept: that bounds memory at scale
+    and is exactly what the stored rows hold, so a member's update reads the same numbers.
+    """
+    model = model or AssociationModel()
+    bought = customer_item_matrix(history)
+    bought.data[:] = 1.0
+    cooccurrence = (bought.T @ bought).tocsr()
+    buyers = cooccurrence.diagonal().astype(np.float32)
+    cooccurrence.setdiag(0)
+    cooccurrence.eliminate_zeros()
+    coo = cooccurrence.tocoo()
+    together = coo.data.astype(np.float32)
+    values = (
+        together
+        * together
+        / (
+            (together + np.float32(model.shrinkage))
+            * np.power(buyers[coo.col], np.float32(model.popularity_discount))
+        )
+    )
+    association = sp.csr_matrix(
+        (values.astype(np.float32), (coo.row, coo.col)), shape=cooccurrence.shape
+    )
+    return _keep_top_per_row(association, model.neighbours)
+
+
+def cooccurrence_counts(history: PurchaseHistory) -> sp.csr_matrix:
+    """Raw co-occurrence counts (the baseline of "bought together"), in shared baskets.
+
+    A basket is one customer on one day.
+    """
+    basket_key = history.customer_index.astype(np.int64) * 1_000_000 + history.day
+    _keys, basket = np.unique(basket_key, return_inverse=True)
+    in_basket = sp.csr_matrix(
+        (np.ones(history.n_lines, dtype=np.float32), (basket, history.item_index)),
+        shape=(int(basket.max()) + 1 if history.n_lines else 0, history.n_items),
+    )
+    in_basket.data[:] = 1.0
+    counts = (in_basket.T @ in_basket).tocsr()
+    counts.setdiag(0)
+    counts.eliminate_zeros()
+    return counts
+
+
+def top_k_diverse(
+    scores: np.ndarray,
+    *,
+    categories: np.ndarray,
+    k: int,
+    per_category: int,
+    first: int | None = None,
+) -> np.ndarray:
+    """Best ``k`` columns per row with at most ``per_category`` of one category.
+
+    ``-inf`` marks an item that may not be shown. With ``first`` the cap holds only for the
+    first ``first`` places and the rest follow by score. Padded with NO_ITEM.
+    """
+    capped = k if first is None else min(first, k)
+    result = np.full((scores.shape[0], k), NO_ITEM, dtype=np.int32)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    for row in range(scores.shape[0]):
+        taken: dict[int, int] = {}
+        chosen: list[int] = []
+        skipped: list[int] = []
+        for index in order[row]:
+            if not np.isfinite(scores[row, index]) or len(chosen) == capped:
+                break
+            category = int(categories[index])
+            if taken.get(category, 0) >= per_category:
+                skipped.append(int(index))
+                continue
+            taken[category] = taken.get(category, 0) + 1
+            chosen.append(int(index))
+        if first is not None and len(chosen) < k:
+            rest = [int(i) for i in order[row] if np.isfinite(scores[row, i])]
+            chosen_set = set(chosen)
+            chosen += [i for i in rest if i not in chosen_set][: k - len(chosen)]
+        result[row, : len(chosen)] = chosen
+    return result
+
+
+def new_for_you_scores(
+    *, own: sp.csr_matrix, association: sp.csr_matrix, base: np.ndarray, model: NewForYouModel
+) -> np.ndarray:
+    """Dense scores for the customers (rows) of ``own``; items they bought are ``-inf``."""
+    neighbour = (own @ association).toarray()
+    row_max = neighbour.max(axis=1, keepdims=True)
+    np.divide(neighbour, row_max, out=neighbour, where=row_max > 0)
+    scores = base[None, :] + np.float32(model.neighbour_weight) * neighbour
+    scores[own.toarray() > 0] = -np.inf
+    return scores
+
+
+def new_for_you_reasons(
+    *, own: sp.csr_matrix, association: sp.csr_matrix, items: np.ndarray
+) -> np.ndarray:
+    """For each recommended item, the item the customer bought that points at it most.
+
+    ``NO_ITEM`` where nothing they bought is associated with it (it is there for its
+    popularity).
+    """
+    reasons = np.full(items.shape, NO_ITEM, dtype=np.int32)
+    for row in range(own.shape[0]):
+        bought = own.indices[own.indptr[row] : own.indptr[row + 1]]
+        if len(bought) == 0:
+            continue
+        shown = items[row][items[row] != NO_ITEM]
+        # association[j, i]: how much i is bought with j; the reason for i is its best j owned.
+        strength = association[bought][:, shown].toarray()
+        best = strength.argmax(axis=0)
+        found = strength[best, np.arange(len(shown))] > 0
+        reasons[row, : len(shown)] = np.where(found, bought[best], NO_ITEM)
+    return reasons
+
+
+def new_for_you_top_k(
+    history: PurchaseHistory,
+    *,
+    k: int,
+    categories: np.ndarray,
+    customers: np.ndarray,
+    association: sp.csr_matrix | None = None,
+    model: NewForYouModel | None = None,
+    now_day: int | None = None,
+    chunk_size: int = 2048,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Items each customer never bought, best first, and the bought item behind each.
+
+    Returns (item indices, reason item indices), both padded with NO_ITEM.
+    """
+    model = model or NewForYouModel()
+    now = history.last_day if now_day is None else now_day
+    if association is None:
+        association = item_association(history)
+    own_all = customer_item_matrix(history)
+    own_all.data[:] = 1.0
+    base = popularity_base(history, window_days=model.popularity_window_days, now_day=now)
+    base[item_popularity(history) == 0] = -np.inf  # never sold: nothing to go on
+    items = np.full((len(customers), k), NO_ITEM, dtype=np.int32)
+    reasons = np.full((len(customers), k), NO_ITEM, dtype=np.int32)
+    for start in range(0, len(customers), chunk_size):
+        own = own_all[customers[start : start + chunk_size]]
+        scores = new_for_you_scores(own=own, association=association, base=base, model=model)
+        top = top_k_diverse(scores, categories=categories, k=k, per_category=model.per_category)
+        items[start : start + len(top)] = top
+        reasons[start : start + len(top)] = new_for_you_reasons(
+            own=own, association=association, items=top
+        )
+    return items, reasons
+
+
+def trending(
+    history: PurchaseHistory,
+    *,
+    k: int,
+    categories: np.ndarray,
+    exclude: np.ndarray | None = None,
+    model: TrendingModel | None = None,
+    now_day: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Items bought by more people lately than their longer-run share predicts.
+
+    Score: recent buyers times the smoothed ratio of recent to baseline share, so a
+    best seller that merely stays best scores its size, and a rising item scores above
+    it. ``exclude`` (the week's best sellers shown beside it) is kept out of the first
+    places, and the first ``model.first`` hold at most ``per_category_in_first`` per
+    category. Returns (item indices, scores).
+    """
+    model = model or TrendingModel()
+    now = history.last_day if now_day is None else now_day
+    recent = item_popularity(history, since_day=now - model.recent_days + 1)
+    longer = item_popularity(history, since_day=now - model.baseline_days + 1)
+    recent_share = (recent + model.smoothing) / (recent.sum() + model.smoothing * len(recent))
+    longer_share = (longer + model.smoothing) / (longer.sum() + model.smoothing * len(longer))
+    score = recent * (recent_share / longer_share)
+    score = np.where(recent > 0, score, -np.inf)
+    if exclude is not None and len(exclude):
+        # Kept, but after everything else: a visitor sees something other than the picks.
+        finite = np.isfinite(score)
+        shift = score[finite].max() + 1.0 if finite.any() else 0.0
+        score[exclude] = np.where(np.isfinite(score[exclude]), score[exclude] - shift, -np.inf)
+    ranked = top_k_diverse(
+        score[None, :],
+        categories=categories,
+        k=k,
+        per_category=model.per_category_in_first,
+        first=model.first,
+    )[0]
+    ranked = ranked[ranked != NO_ITEM]
+    return ranked, score[ranked]

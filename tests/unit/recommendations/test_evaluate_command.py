@@ -36,6 +36,9 @@ def train_and_test(tmp_path):
     return train, test
 
 
+ROW_METRICS = {"recall@10", "ndcg@10", "coverage", "diversity"}
+
+
 def run_json(*args) -> dict:
     from io import StringIO
 
@@ -48,7 +51,11 @@ def test_json_schema_and_known_popularity_scores(train_and_test):
     train, test = train_and_test
     result = run_json("--train", str(train), "--test", str(test))
 
-    assert set(result) == {"served", "models"}
+    assert set(result) == {"served", "models", "rows"}
+    assert set(result["rows"]) == {"buy_again", "new_for_you", "bought_together"}
+    for row in result["rows"].values():
+        assert set(row) >= ROW_METRICS
+        assert set(row["baseline"]) >= ROW_METRICS
     assert result["served"] in result["models"]
     assert set(result["models"]) == MODEL_NAMES
     for scores in result["models"].values():
