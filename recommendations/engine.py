@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,6 +52,29 @@ class PurchaseHistory:
     @property
     def last_day(self) -> int:
         return int(self.day.max()) if self.n_lines else 0
+
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, ...]:
+        """(customer, item, distinct purchase days, first day, last day) of each pair bought.
+
+        Sorted by customer then item, and computed once per history: popularity, buy again
+        and trending all read it.
+        """
+        key = self.customer_index.astype(np.int64) * self.n_items + self.item_index
+        day = self.day.astype(np.int64)
+        order = np.lexsort((day, key))
+        key, day = key[order], day[order]
+        distinct = np.ones(len(key), dtype=bool)
+        distinct[1:] = (key[1:] != key[:-1]) | (day[1:] != day[:-1])
+        key, day = key[distinct], day[distinct]
+        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+        days_bought = np.diff(np.r_[start, len(key)])
+        pairs = key[start]
+        first = day[start]
+        last = day[start + days_bought - 1]
+        customer = (pairs // self.n_items).astype(np.int32)
+        item = (pairs % self.n_items).astype(np.int32)
+        return customer, item, days_bought, first, last
 
 
 @dataclass(frozen=True)
@@ -120,11 +144,11 @@ def item_popularity(history: PurchaseHistory, *, since_day: int | None = None) -
     Counting customers rather than lines keeps one household buying 30 yoghurts from
     outranking what many people buy.
     """
-    mask = slice(None) if since_day is None else history.day >= since_day
-    pairs = np.unique(
-        history.customer_index[mask].astype(np.int64) * history.n_items + history.item_index[mask]
-    )
-    return np.bincount(pairs % history.n_items, minlength=history.n_items).astype(np.float64)
+    _customer, item, _days_bought, _first, last = history.pairs
+    if since_day is not None:
+        # A customer bought the item since that day exactly when their last purchase of it was.
+        item = item[last >= since_day]
+    return np.bincount(item, minlength=history.n_items).astype(np.float64)
 
 
 def best_sellers(
@@ -432,7 +456,7 @@ class AssociationModel:
     """
 
     popularity_discount: float = 0.5
-    shrinkage: float = 20.0
+    shrinkage: float = 100.0
     neighbours: int = 30
 
 
@@ -447,23 +471,6 @@ class TrendingModel:
     first: int = 10
 
 
-def purchase_pairs(history: PurchaseHistory):
-    """Per (customer, item) pair bought: distinct purchase days, first day and last day."""
-    key = history.customer_index.astype(np.int64) * history.n_items + history.item_index
-    day = history.day.astype(np.int64)
-    order = np.lexsort((day, key))
-    key, day = key[order], day[order]
-    distinct = np.ones(len(key), dtype=bool)
-    distinct[1:] = (key[1:] != key[:-1]) | (day[1:] != day[:-1])
-    key, day = key[distinct], day[distinct]
-    pairs, start, days_bought = np.unique(key, return_index=True, return_counts=True)
-    first = day[start]
-    last = day[start + days_bought - 1]
-    customer = (pairs // history.n_items).astype(np.int32)
-    item = (pairs % history.n_items).astype(np.int32)
-    return customer, item, days_bought, first, last
-
-
 def item_repeat_intervals(history: PurchaseHistory, *, shrinkage: float = 5.0) -> np.ndarray:
     """Store-wide days between two purchases of each item by the same member.
 
@@ -471,7 +478,7 @@ def item_repeat_intervals(history: PurchaseHistory, *, shrinkage: float = 5.0) -
     towards the store's overall interval so an item rebought by two members is not trusted
     like milk. Items nobody rebought get the overall interval.
     """
-    _customer, item, days_bought, first, last = purchase_pairs(history)
+    _customer, item, days_bought, first, last = history.pairs
     repeat = days_bought >= 2
     span = np.bincount(item[repeat], weights=(last - first)[repeat], minlength=history.n_items)
     repeats = np.bincount(item[repeat], weights=days_bought[repeat] - 1, minlength=history.n_items)
@@ -542,7 +549,7 @@ def buy_again_top_k(
     now = history.last_day if now_day is None else now_day
     if customers is None:
         customers = np.arange(history.n_customers)
-    customer, item, days_bought, first, last = purchase_pairs(history)
+    customer, item, days_bought, first, last = history.pairs
     if popularity is None:
         popularity = popularity_base(history, window_days=model.popularity_window_days, now_day=now)
     if item_interval is None:
@@ -561,7 +568,7 @@ def buy_again_top_k(
 
 def frequent_items_top_k(history: PurchaseHistory, *, k: int, customers: np.ndarray) -> np.ndarray:
     """Baseline of "buy again": a member's own items by how many times they bought them."""
-    customer, item, days_bought, _first, _last = purchase_pairs(history)
+    customer, item, days_bought, _first, _last = history.pairs
     popularity = _scaled(item_popularity(history))
     score = days_bought + 1e-3 * popularity[item]
     return _ranked_pairs(customer, item, score, rows=np.asarray(customers), k=k)[0]
@@ -616,6 +623,36 @@ def cooccurrence_counts(history: PurchaseHistory) -> sp.csr_matrix:
     return counts
 
 
+def _rank_in_category(candidates: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """For each row of best-first ``candidates``, how many of the same category precede each."""
+    category = categories[candidates]
+    by_category = np.argsort(category, axis=1, kind="stable")  # keeps best-first inside
+    grouped = np.take_along_axis(category, by_category, axis=1)
+    positions = np.broadcast_to(np.arange(grouped.shape[1]), grouped.shape)
+    starts = np.ones(grouped.shape, dtype=bool)
+    starts[:, 1:] = grouped[:, 1:] != grouped[:, :-1]
+    group_start = np.maximum.accumulate(np.where(starts, positions, 0), axis=1)
+    rank = np.empty(grouped.shape, dtype=np.int64)
+    np.put_along_axis(rank, by_category, positions - group_start, axis=1)
+    return rank
+
+
+def _diverse_rows(
+    scores: np.ndarray, *, categories: np.ndarray, k: int, per_category: int, depth: int
+) -> np.ndarray:
+    depth = min(depth, scores.shape[1])
+    candidates = top_k_per_row(scores, k=depth)
+    allowed = np.isfinite(np.take_along_axis(scores, candidates, axis=1))
+    allowed &= _rank_in_category(candidates, categories) < per_category
+    # Allowed candidates keep their order; the rest move behind them.
+    keys = np.where(allowed, 0, 1) * depth + np.arange(depth)
+    picked = np.take_along_axis(candidates, np.argsort(keys, axis=1)[:, :k], axis=1)
+    shown = np.take_along_axis(allowed, np.argsort(keys, axis=1)[:, :k], axis=1)
+    result = np.full((scores.shape[0], k), NO_ITEM, dtype=np.int32)
+    result[:, : picked.shape[1]] = np.where(shown, picked, NO_ITEM)
+    return result
+
+
 def top_k_diverse(
     scores: np.ndarray,
     *,
@@ -628,29 +665,50 @@ def top_k_diverse(
 
     ``-inf`` marks an item that may not be shown. With ``first`` the cap holds only for the
     first ``first`` places and the rest follow by score. Padded with NO_ITEM.
+
+    Only each row's best ``4 * k`` items are considered at first (a sort of the whole
+    catalogue per member would dominate the nightly run); a row that those cannot fill
+    is redone over the whole catalogue, so the answer is the same as a full sort.
     """
     capped = k if first is None else min(first, k)
-    result = np.full((scores.shape[0], k), NO_ITEM, dtype=np.int32)
-    order = np.argsort(-scores, axis=1, kind="stable")
+    result = _diverse_rows(
+        scores, categories=categories, k=capped, per_category=per_category, depth=4 * k
+    )
+    unfilled = np.flatnonzero((result != NO_ITEM).sum(axis=1) < capped)
+    if len(unfilled) and scores.shape[1] > 4 * k:
+        # How many a row could show at most: per category, its showable items up to the cap.
+        _labels, category = np.unique(categories, return_inverse=True)
+        in_category = sp.csr_matrix(
+            (np.ones(len(category), dtype=np.float32), (category, np.arange(len(category))))
+        )
+        showable = np.isfinite(scores[unfilled]).astype(np.float32)
+        per_category_count = np.asarray(in_category @ showable.T).T
+        reachable = np.minimum(per_category_count, per_category).sum(axis=1)
+        found = (result[unfilled] != NO_ITEM).sum(axis=1)
+        short = unfilled[found < np.minimum(reachable, capped)]
+        if len(short):
+            result[short] = _diverse_rows(
+                scores[short],
+                categories=categories,
+                k=capped,
+                per_category=per_category,
+                depth=scores.shape[1],
+            )
+    if first is None or capped == k:
+        return result
+    full = np.full((scores.shape[0], k), NO_ITEM, dtype=np.int32)
+    full[:, :capped] = result
     for row in range(scores.shape[0]):
-        taken: dict[int, int] = {}
-        chosen: list[int] = []
-        skipped: list[int] = []
-        for index in order[row]:
-            if not np.isfinite(scores[row, index]) or len(chosen) == capped:
-                break
-            category = int(categories[index])
-            if taken.get(category, 0) >= per_category:
-                skipped.append(int(index))
-                continue
-            taken[category] = taken.get(category, 0) + 1
-            chosen.append(int(index))
-        if first is not None and len(chosen) < k:
-            rest = [int(i) for i in order[row] if np.isfinite(scores[row, i])]
-            chosen_set = set(chosen)
-            chosen += [i for i in rest if i not in chosen_set][: k - len(chosen)]
-        result[row, : len(chosen)] = chosen
-    return result
+        chosen = set(result[row].tolist())
+        ranked = [
+            int(i)
+            for i in np.argsort(-scores[row], kind="stable")
+            if np.isfinite(scores[row, i]) and int(i) not in chosen
+        ]
+        taken = int((result[row] != NO_ITEM).sum())
+        rest = ranked[: k - taken]
+        full[row, taken : taken + len(rest)] = rest
+    return full
 
 
 def new_for_you_scores(
@@ -668,22 +726,35 @@ def new_for_you_scores(
 def new_for_you_reasons(
     *, own: sp.csr_matrix, association: sp.csr_matrix, items: np.ndarray
 ) -> np.ndarray:
-    """For each recommended item, the item the customer bought that points at it most.
+    """For each recommended item, the item the customer bought that is most bound up with it.
 
-    ``NO_ITEM`` where nothing they bought is associated with it (it is there for its
-    popularity).
+    Among the bought items j that are in the shown item i's row and i in theirs, the one
+    with the highest ``association[i, j] ** 2 / association[j, i]``. With the association's
+    square-root popularity discount that is ``c_ij ** 2 / ((c_ij + shrinkage) * n_j)`` up
+    to a factor of i: shrunk lift, which discounts j's own popularity in full. Milk, bought
+    with everything, is then the reason only where it really is the companion, and both
+    rows are stored, so a member's update finds the same reasons. ``NO_ITEM`` where nothing
+    they bought qualifies (the item is there for its popularity).
     """
+    both_ways = association.T.power(2).multiply(association.power(-1)).tocsr()  # [j, i]
+    lift = both_ways.T.tocsr()  # row i: the bought items j that explain i
+    rows, places = np.nonzero(items != NO_ITEM)
+    shown = items[rows, places]
+    # Every (row, place) meets each item associated with what is shown there...
+    lengths = np.diff(lift.indptr)[shown]
+    pair = np.repeat(np.arange(len(shown)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    entry = np.repeat(lift.indptr[shown], lengths) + offsets
+    partner, strength = lift.indices[entry], lift.data[entry]
+    # ...and keeps those the customer bought; the strongest one per place is its reason.
+    owned = np.asarray(own[rows[pair], partner]).ravel() > 0
+    pair, partner, strength = pair[owned], partner[owned], strength[owned]
+    order = np.lexsort((partner, -strength, pair))
+    pair, partner = pair[order], partner[order]
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
     reasons = np.full(items.shape, NO_ITEM, dtype=np.int32)
-    for row in range(own.shape[0]):
-        bought = own.indices[own.indptr[row] : own.indptr[row + 1]]
-        if len(bought) == 0:
-            continue
-        shown = items[row][items[row] != NO_ITEM]
-        # association[j, i]: how much i is bought with j; the reason for i is its best j owned.
-        strength = association[bought][:, shown].toarray()
-        best = strength.argmax(axis=0)
-        found = strength[best, np.arange(len(shown))] > 0
-        reasons[row, : len(shown)] = np.where(found, bought[best], NO_ITEM)
+    reasons[rows[pair[first]], places[pair[first]]] = partner[first]
     return reasons
 
 

@@ -97,7 +97,7 @@ def product_category_index(product_ids: list[int]) -> np.ndarray:
 
 
 def _scores(values: np.ndarray) -> list[float]:
-    return [round(float(value), 6) for value in values]
+    return np.round(np.asarray(values, dtype=np.float64), 6).tolist()
 
 
 def recommendation_rows_build(
@@ -266,6 +266,12 @@ def recommendations_update_customer(*, user_id: int) -> bool:
             ]
         )
     )
+    # The candidates' own rows too: a reason is a pair found in both rows.
+    neighbour_rows += list(
+        RecommendationList.objects.filter(
+            kind=kind.ALSO_BOUGHT, owner_id__in=set(candidates) - set(bought_ids)
+        )
+    )
     position = {pid: i for i, pid in enumerate(candidates)}
     popularity_by_id = dict(zip(popularity.product_ids, popularity.scores, strict=False))
     base = np.array([popularity_by_id.get(pid, -np.inf) for pid in candidates], dtype=np.float32)
@@ -294,10 +300,28 @@ def recommendations_update_customer(*, user_id: int) -> bool:
 
     association = sp.csr_matrix(
         (
-            np.array([v for row in neighbour_rows for v in row.scores], dtype=np.float32),
+            np.array(
+                [
+                    v
+                    for row in neighbour_rows
+                    for pid, v in zip(row.product_ids, row.scores, strict=True)
+                    if pid in position
+                ],
+                dtype=np.float32,
+            ),
             (
-                [position[row.owner_id] for row in neighbour_rows for _ in row.product_ids],
-                [position[pid] for row in neighbour_rows for pid in row.product_ids],
+                [
+                    position[row.owner_id]
+                    for row in neighbour_rows
+                    for pid in row.product_ids
+                    if pid in position
+                ],
+                [
+                    position[pid]
+                    for row in neighbour_rows
+                    for pid in row.product_ids
+                    if pid in position
+                ],
             ),
         ),
         shape=(len(candidates), len(candidates)),

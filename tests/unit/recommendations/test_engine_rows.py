@@ -143,3 +143,28 @@ def test_top_k_diverse_caps_only_the_first_places_when_asked():
     assert capped[0].tolist() == [0, 3, engine.NO_ITEM, engine.NO_ITEM, engine.NO_ITEM]
     first = engine.top_k_diverse(scores, categories=categories, k=5, per_category=1, first=2)
     assert first[0].tolist() == [0, 3, 1, 2, engine.NO_ITEM]
+
+
+def reference_diverse(row, categories, k, per_category):
+    taken, chosen = {}, []
+    for index in np.argsort(-row, kind="stable"):
+        if not np.isfinite(row[index]) or len(chosen) == k:
+            break
+        if taken.get(categories[index], 0) < per_category:
+            taken[categories[index]] = taken.get(categories[index], 0) + 1
+            chosen.append(int(index))
+    return chosen + [engine.NO_ITEM] * (k - len(chosen))
+
+
+def test_top_k_diverse_matches_a_full_sort_when_the_best_items_crowd_one_category():
+    rng = np.random.default_rng(3)
+    scores = rng.random((50, 200))
+    categories = rng.integers(1, 6, size=200)
+    # Rows 0-9: the 40 best items (more than the 4 * k looked at first) are all in category
+    # 0, so the first look leaves the row short; rows 10-19 may show only the last 100 items.
+    categories[:40] = 0
+    scores[:10, :40] += 10.0
+    scores[10:20, :100] = -np.inf
+    result = engine.top_k_diverse(scores, categories=categories, k=8, per_category=2)
+    for row in range(len(scores)):
+        assert result[row].tolist() == reference_diverse(scores[row], categories, 8, 2)
