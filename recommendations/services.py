@@ -257,14 +257,13 @@ def recommendations_update_customer(*, user_id: int) -> bool:
     neighbour_rows = list(
         RecommendationList.objects.filter(kind=kind.ALSO_BOUGHT, owner_id__in=bought_ids)
     )
-    candidates = list(
-        dict.fromkeys(
-            [
-                *bought_ids,
-                *popularity.product_ids[: STORED_PER_LIST * 3],
-                *(pid for row in neighbour_rows for pid in row.product_ids),
-            ]
-        )
+    # Sorted like the nightly run's item index, so equal scores are broken the same way.
+    candidates = sorted(
+        {
+            *bought_ids,
+            *popularity.product_ids[: STORED_PER_LIST * 3],
+            *(pid for row in neighbour_rows for pid in row.product_ids),
+        }
     )
     # The candidates' own rows too: a reason is a pair found in both rows.
     neighbour_rows += list(

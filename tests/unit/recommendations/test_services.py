@@ -271,3 +271,35 @@ def test_product_page_and_basket_show_recommendations(store, client):
 
     profile = client.get("/accounts/profile/").content.decode()
     assert "Recommended for you" in profile
+
+
+def test_recompute_writes_each_members_rows_by_their_rules(store):
+    products, customers = store
+    first = customers[0]  # milk, jam, tent, tent pegs, hidden, sold out
+    bought = {products[n].pk for n in ["milk", "jam", "tent", "tent pegs", "hidden", "sold out"]}
+    again = RecommendationList.objects.get(kind=Kind.BUY_AGAIN, owner_id=first.pk)
+    assert set(again.product_ids) == bought
+    assert len(again.scores) == len(again.product_ids)
+    new = RecommendationList.objects.get(kind=Kind.NEW_FOR_YOU, owner_id=first.pk)
+    assert new.product_ids
+    assert bought.isdisjoint(new.product_ids)
+    assert len(new.reason_ids) == len(new.product_ids)
+    assert {reason for reason in new.reason_ids if reason is not None} <= bought
+    assert RecommendationList.objects.filter(kind=Kind.TRENDING, owner_id=0).exists()
+
+
+def test_the_update_after_an_order_finds_what_the_nightly_run_found(store):
+    _products, customers = store
+
+    def rows(customer):
+        return {
+            row.kind: (row.product_ids, row.reason_ids)
+            for row in RecommendationList.objects.filter(
+                kind__in=[Kind.BUY_AGAIN, Kind.NEW_FOR_YOU], owner_id=customer.pk
+            )
+        }
+
+    nightly = {customer.pk: rows(customer) for customer in customers}
+    for customer in customers:
+        assert services.recommendations_update_customer(user_id=customer.pk)
+        assert rows(customer) == nightly[customer.pk]
