@@ -746,6 +746,9 @@ def new_for_you_reasons(
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     entry = np.repeat(lift.indptr[shown], lengths) + offsets
     partner, strength = lift.indices[entry], lift.data[entry]
+    reasons = np.full(items.shape, NO_ITEM, dtype=np.int32)
+    if len(pair) == 0:
+        return reasons
     # ...and keeps those the customer bought; the strongest one per place is its reason.
     owned = np.asarray(own[rows[pair], partner]).ravel() > 0
     pair, partner, strength = pair[owned], partner[owned], strength[owned]
@@ -753,7 +756,6 @@ def new_for_you_reasons(
     pair, partner = pair[order], partner[order]
     first = np.ones(len(pair), dtype=bool)
     first[1:] = pair[1:] != pair[:-1]
-    reasons = np.full(items.shape, NO_ITEM, dtype=np.int32)
     reasons[rows[pair[first]], places[pair[first]]] = partner[first]
     return reasons
 

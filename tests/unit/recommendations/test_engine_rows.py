@@ -168,3 +168,12 @@ def test_top_k_diverse_matches_a_full_sort_when_the_best_items_crowd_one_categor
     result = engine.top_k_diverse(scores, categories=categories, k=8, per_category=2)
     for row in range(len(scores)):
         assert result[row].tolist() == reference_diverse(scores[row], categories, 8, 2)
+
+
+def test_new_for_you_without_any_bought_together_pair_gives_popular_items_and_no_reasons():
+    history = history_of([(1, "a", 0), (2, "b", 1)])
+    items, reasons = engine.new_for_you_top_k(
+        history, k=3, categories=np.zeros(2, dtype=int), customers=np.array([0, 1])
+    )
+    assert [names(history, row) for row in items] == [["b"], ["a"]]
+    assert (reasons == engine.NO_ITEM).all()
