@@ -54,7 +54,7 @@ def purchase_history_load() -> engine.PurchaseHistory:
     """Every paid order line as (customer, product, day).
 
     A guest order has no customer, so it is keyed by its negative order id: its basket still
-    teaches what is bought together, and no personal list is written for it.
+    teaches what is bought together, and no member row is written for it.
     """
     customers, items, days = [], [], []
     for user_id, order_id, product_id, placed in (
