@@ -24,17 +24,56 @@ sys.path.insert(0, str(ROOT))
 from recommendations import engine, evaluation  # noqa: E402
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--csv", default=str(ROOT / "shop" / "demo" / "data" / "purchases.csv"))
-    args = parser.parse_args()
-    lines = evaluation.purchases_read_csv(args.csv)
+def validation_split(csv_path: str) -> evaluation.Split:
+    lines = evaluation.purchases_read_csv(csv_path)
     split = evaluation.split_by_date(lines, cutoff=dt.date(2015, 7, 1))
     before_test = split.history.day < dt.date(2015, 10, 1).toordinal()
-    split = evaluation.Split(
+    return evaluation.Split(
         history=engine.history_subset(split.history, mask=before_test),
         is_train=split.is_train[before_test],
     )
+
+
+def tune_rows(split: evaluation.Split) -> None:
+    from shop.demo.catalogue_map import item_category_key
+
+    categories = evaluation.categories_of_items(
+        split.history.item_keys, category_of=item_category_key
+    )
+
+    def show(row: str, label: str, models: evaluation.RowModels) -> None:
+        scores = evaluation.evaluate_rows(split, categories=categories, k=10, models=models)[row]
+        print(
+            f"{row:<16} {label:<44} ndcg@10 {scores['ndcg@10']:.4f} "
+            f"(baseline {scores['baseline']['ndcg@10']:.4f}) coverage {scores['coverage']:.3f} "
+            f"diversity {scores['diversity']:.2f}"
+        )
+
+    for strength, dueness, popularity in itertools.product([4, 16], [0.25, 0.5], [0.5, 1.0]):
+        model = engine.BuyAgainModel(
+            prior_strength=strength, dueness_power=dueness, popularity_power=popularity
+        )
+        label = f"prior {strength} dueness^{dueness} popularity^{popularity}"
+        show("buy_again", label, evaluation.RowModels(buy_again=model))
+    for window, weight in itertools.product([90, 180], [0.0, 0.2, 0.4, 0.7, 1.0]):
+        model = engine.NewForYouModel(popularity_window_days=window, neighbour_weight=weight)
+        label = f"window {window} d, neighbour weight {weight}"
+        show("new_for_you", label, evaluation.RowModels(new_for_you=model))
+    for discount, shrinkage in itertools.product([0.5, 0.75, 1.0], [20, 100, 200]):
+        model = engine.AssociationModel(popularity_discount=discount, shrinkage=shrinkage)
+        label = f"popularity discount {discount}, shrinkage {shrinkage}"
+        show("bought_together", label, evaluation.RowModels(association=model))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--csv", default=str(ROOT / "shop" / "demo" / "data" / "purchases.csv"))
+    parser.add_argument("--rows", action="store_true", help="tune the per-row models instead")
+    args = parser.parse_args()
+    split = validation_split(args.csv)
+    if args.rows:
+        tune_rows(split)
+        return
     rows = []
     grid = itertools.product(
         [30, 90, 365], [30.0, 90.0, 365.0], [0.0, 0.05, 0.1, 0.2], [0.0, 0.1, 0.2]

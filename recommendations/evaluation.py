@@ -136,8 +136,19 @@ def _models(
     }
 
 
-def evaluate_split(split: Split, *, k: int = 10, blend: engine.PersonalBlend | None = None) -> dict:
-    """Score every model on ``split``; the result is the ``--json`` document of the command."""
+def evaluate_split(
+    split: Split,
+    *,
+    k: int = 10,
+    blend: engine.PersonalBlend | None = None,
+    categories: np.ndarray | None = None,
+    models: RowModels | None = None,
+) -> dict:
+    """Score every model and every served row on ``split``: the command's ``--json`` document.
+
+    ``categories`` gives each item index a category index (for the rows' category caps and
+    their diversity); without it every item is in one category.
+    """
     history = split.history
     train = engine.history_subset(history, mask=split.is_train)
     test = engine.history_subset(history, mask=~split.is_train)
@@ -157,4 +168,155 @@ def evaluate_split(split: Split, *, k: int = 10, blend: engine.PersonalBlend | N
         recommended = np.where(sold_in_train[recommended], recommended, engine.NO_ITEM)
         results[name] = scores_at_k(recommended, relevant, k=k, n_items=history.n_items)
         results[name]["seconds"] = round(seconds, 4)
-    return {"served": SERVED_MODEL, "models": results}
+    if categories is None:
+        categories = np.zeros(history.n_items, dtype=np.int32)
+    rows = evaluate_rows(split, categories=categories, k=k, models=models or RowModels())
+    return {"served": SERVED_MODEL, "models": results, "rows": rows}
+
+
+@dataclass(frozen=True)
+class RowModels:
+    buy_again: engine.BuyAgainModel = engine.BuyAgainModel()
+    new_for_you: engine.NewForYouModel = engine.NewForYouModel()
+    association: engine.AssociationModel = engine.AssociationModel()
+
+
+def categories_of_items(item_keys: np.ndarray, *, category_of: Callable[[str], str]) -> np.ndarray:
+    """Category index of each item, from a function of the item's key (e.g. its name)."""
+    names = [category_of(str(key)) for key in item_keys]
+    index = {name: position for position, name in enumerate(sorted(set(names)))}
+    return np.array([index[name] for name in names], dtype=np.int32)
+
+
+def diversity(recommended: np.ndarray, *, categories: np.ndarray) -> float:
+    """Mean number of distinct categories in a list (of the first ``k`` shown)."""
+    if len(recommended) == 0:
+        return 0.0
+    counts = [len(set(categories[row[row != engine.NO_ITEM]].tolist())) for row in recommended]
+    return float(np.mean(counts))
+
+
+def _row_scores(
+    recommended: np.ndarray, relevant: list[np.ndarray], *, k: int, categories: np.ndarray
+) -> dict[str, float]:
+    scores = scores_at_k(recommended, relevant, k=k, n_items=len(categories))
+    scores["diversity"] = diversity(recommended[:, :k], categories=categories)
+    return scores
+
+
+def _scored(
+    served: np.ndarray,
+    baseline: np.ndarray,
+    relevant: list[np.ndarray],
+    *,
+    k: int,
+    categories: np.ndarray,
+) -> dict:
+    result = _row_scores(served, relevant, k=k, categories=categories)
+    result["baseline"] = _row_scores(baseline, relevant, k=k, categories=categories)
+    result["evaluated"] = len(relevant)
+    return result
+
+
+def evaluate_rows(split: Split, *, categories: np.ndarray, k: int, models: RowModels) -> dict:
+    """Each served row on what it is for, against its own baseline.
+
+    - ``buy_again``: for members with a test purchase of an item they had bought in training,
+      scored against those re-bought items; baseline: their most frequent own items.
+    - ``new_for_you``: for members with training history and a test item new to them, scored
+      against the new items; baseline: popularity with their past items removed.
+    - ``bought_together``: every item of every held-out basket (member + day, two items or
+      more) is a query and the rest of its basket the answer; baseline: raw co-occurrence
+      counts in the training baskets.
+    """
+    history = split.history
+    train = engine.history_subset(history, mask=split.is_train)
+    test = engine.history_subset(history, mask=~split.is_train)
+    train_bought = engine.customer_item_matrix(train)
+    test_bought = engine.customer_item_matrix(test)
+    sold_in_train = engine.item_popularity(train) > 0
+
+    again_customers, again_relevant, new_customers, new_relevant = [], [], [], []
+    for customer in np.flatnonzero(np.diff(test_bought.indptr) > 0):
+        later = test_bought.indices[test_bought.indptr[customer] : test_bought.indptr[customer + 1]]
+        before = train_bought.indices[
+            train_bought.indptr[customer] : train_bought.indptr[customer + 1]
+        ]
+        again = np.intersect1d(later, before)
+        new = np.setdiff1d(later, before)
+        if len(again):
+            again_customers.append(customer)
+            again_relevant.append(again)
+        if len(new) and len(before):
+            new_customers.append(customer)
+            new_relevant.append(new)
+    again_customers = np.array(again_customers, dtype=np.int64)
+    new_customers = np.array(new_customers, dtype=np.int64)
+
+    buy_again = engine.buy_again_top_k(
+        train, k=k, customers=again_customers, model=models.buy_again
+    )[0]
+    frequent = engine.frequent_items_top_k(train, k=k, customers=again_customers)
+
+    association = engine.item_association(train, model=models.association)
+    new_for_you = engine.new_for_you_top_k(
+        train,
+        k=k,
+        categories=categories,
+        customers=new_customers,
+        association=association,
+        model=models.new_for_you,
+    )[0]
+    popularity = np.where(sold_in_train, engine.item_popularity(train), -np.inf)
+    popular_unbought = np.tile(popularity, (len(new_customers), 1))
+    own = train_bought[new_customers].toarray() > 0
+    popular_unbought[own] = -np.inf
+    popular_unbought = _top_finite(popular_unbought, k=k)
+
+    queries, together_relevant = _held_out_baskets(test)
+    served_together = _top_finite(_dense_or_empty(association, sold_in_train), k=k)[queries]
+    counts = engine.cooccurrence_counts(train)
+    tie_break = engine.item_popularity(train) * 1e-6
+    counted = _dense_or_empty(counts, sold_in_train) + tie_break
+    np.fill_diagonal(counted, -np.inf)
+    baseline_together = _top_finite(counted, k=k)[queries]
+
+    return {
+        "buy_again": _scored(buy_again, frequent, again_relevant, k=k, categories=categories),
+        "new_for_you": _scored(
+            new_for_you, popular_unbought, new_relevant, k=k, categories=categories
+        ),
+        "bought_together": _scored(
+            served_together, baseline_together, together_relevant, k=k, categories=categories
+        ),
+    }
+
+
+def _dense_or_empty(matrix, sold: np.ndarray) -> np.ndarray:
+    """Dense item x item scores where a missing pair (or an item never sold) is ``-inf``."""
+    dense = np.full(matrix.shape, -np.inf)
+    coo = matrix.tocoo()
+    dense[coo.row, coo.col] = coo.data
+    dense[:, ~sold] = -np.inf
+    return dense
+
+
+def _top_finite(scores: np.ndarray, *, k: int) -> np.ndarray:
+    top = engine.top_k_per_row(np.where(np.isfinite(scores), scores, -np.inf), k=k)
+    finite = np.isfinite(np.take_along_axis(scores, top, axis=1))
+    return np.where(finite, top, engine.NO_ITEM)
+
+
+def _held_out_baskets(test: engine.PurchaseHistory) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(query item, the rest of its basket) for every item of every basket of 2+ items."""
+    basket_key = test.customer_index.astype(np.int64) * 1_000_000 + test.day
+    pairs = np.unique(np.stack([basket_key, test.item_index.astype(np.int64)], axis=1), axis=0)
+    queries, relevant = [], []
+    boundaries = np.flatnonzero(np.diff(pairs[:, 0])) + 1
+    for basket in np.split(pairs[:, 1], boundaries):
+        if len(basket) < 2:
+            continue
+        for query in basket:
+            queries.append(int(query))
+            relevant.append(basket[basket != query])
+    return np.array(queries, dtype=np.int64), relevant

@@ -17,7 +17,7 @@ def recommendations_recompute_all() -> dict:
 
 @shared_task(name="recommendations.update_for_order")
 def recommendations_update_for_order(order_id: int) -> bool:
-    """Refresh the personal list of the customer who paid ``order_id``.
+    """Refresh the buy-again and new-for-you rows of the member who paid ``order_id``.
 
     Re-reads the order: a task queued for an order that was since cancelled, or that belongs
     to a guest, does nothing.

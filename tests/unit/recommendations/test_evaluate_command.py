@@ -36,6 +36,9 @@ def train_and_test(tmp_path):
     return train, test
 
 
+ROW_METRICS = {"recall@10", "ndcg@10", "coverage", "diversity"}
+
+
 def run_json(*args) -> dict:
     from io import StringIO
 
@@ -48,7 +51,11 @@ def test_json_schema_and_known_popularity_scores(train_and_test):
     train, test = train_and_test
     result = run_json("--train", str(train), "--test", str(test))
 
-    assert set(result) == {"served", "models"}
+    assert set(result) == {"served", "models", "rows"}
+    assert set(result["rows"]) == {"buy_again", "new_for_you", "bought_together"}
+    for row in result["rows"].values():
+        assert set(row) >= ROW_METRICS
+        assert set(row["baseline"]) >= ROW_METRICS
     assert result["served"] in result["models"]
     assert set(result["models"]) == MODEL_NAMES
     for scores in result["models"].values():
@@ -147,3 +154,13 @@ def test_split_with_an_empty_side(tmp_path):
     only_old = write(tmp_path / "old.csv", [(1, "2015-01-01", "milk")])
     with pytest.raises(CommandError, match="test part of the split is empty"):
         call_command("evaluate_recommendations", "--csv", str(only_old))
+
+
+def test_each_served_row_beats_its_baseline_on_the_groceries_date_split(settings):
+    """The default run: the demo CSV, split on 2015-10-01 (a few seconds)."""
+    rows = run_json("--csv", str(settings.DEMO_CSV_PATH))["rows"]
+    for name, row in rows.items():
+        assert row["ndcg@10"] > row["baseline"]["ndcg@10"], name
+        assert row["evaluated"] > 100, name
+    assert rows["new_for_you"]["diversity"] > rows["new_for_you"]["baseline"]["diversity"]
+    assert rows["bought_together"]["coverage"] > rows["bought_together"]["baseline"]["coverage"]

@@ -190,31 +190,32 @@ def test_recompute_and_rules_invalidate_cached_lists(store, django_capture_on_co
     assert products["tent pegs"].pk not in selectors.also_bought_ids(product_id=products["tent"].pk)
 
 
-def test_paying_an_order_updates_that_customers_list_at_once(
+def test_paying_an_order_updates_that_members_rows_at_once(
     store, django_capture_on_commit_callbacks
 ):
     products, _customers = store
     customer = UserFactory()
-    before = selectors.personal_ids(user_id=customer.pk)  # best sellers, now cached
-    assert not RecommendationList.objects.filter(kind=Kind.PERSONAL, owner_id=customer.pk).exists()
+    assert not RecommendationList.objects.filter(owner_id=customer.pk).exists()
 
     order = OrderFactory(user=customer, status="Pending", date_placed=timezone.now())
     OrderLineFactory(order=order, product=products["tent pegs"])
     with django_capture_on_commit_callbacks(execute=True):
         assert order_mark_paid(order_id=order.pk)
 
-    row = RecommendationList.objects.get(kind=Kind.PERSONAL, owner_id=customer.pk)
-    # The tent is the pegs' closest neighbour: it overtakes equally popular products.
-    assert row.product_ids.index(products["tent"].pk) < row.product_ids.index(products["jam"].pk)
-    assert products["tent pegs"].pk in row.product_ids[:5]
-    after = selectors.personal_ids(user_id=customer.pk)
-    assert after != before
-    assert after == row.product_ids
+    again = RecommendationList.objects.get(kind=Kind.BUY_AGAIN, owner_id=customer.pk)
+    assert again.product_ids == [products["tent pegs"].pk]
+    new = RecommendationList.objects.get(kind=Kind.NEW_FOR_YOU, owner_id=customer.pk)
+    assert products["tent pegs"].pk not in new.product_ids
+    # The tent is the pegs' companion: it overtakes equally popular products, because of them.
+    tent = new.product_ids.index(products["tent"].pk)
+    assert tent < new.product_ids.index(products["jam"].pk)
+    assert new.reason_ids[tent] == products["tent pegs"].pk
 
-    # The task is idempotent: running it again writes the same list.
+    # The task is idempotent: running it again writes the same rows.
     assert recommendations_update_for_order(order.pk)
-    again = RecommendationList.objects.get(kind=Kind.PERSONAL, owner_id=customer.pk)
-    assert again.product_ids == row.product_ids
+    assert RecommendationList.objects.get(pk=again.pk).product_ids == again.product_ids
+    rerun = RecommendationList.objects.get(pk=new.pk)
+    assert (rerun.product_ids, rerun.reason_ids) == (new.product_ids, new.reason_ids)
 
 
 def test_update_task_ignores_unpaid_and_guest_orders(store):
@@ -270,3 +271,35 @@ def test_product_page_and_basket_show_recommendations(store, client):
 
     profile = client.get("/accounts/profile/").content.decode()
     assert "Recommended for you" in profile
+
+
+def test_recompute_writes_each_members_rows_by_their_rules(store):
+    products, customers = store
+    first = customers[0]  # milk, jam, tent, tent pegs, hidden, sold out
+    bought = {products[n].pk for n in ["milk", "jam", "tent", "tent pegs", "hidden", "sold out"]}
+    again = RecommendationList.objects.get(kind=Kind.BUY_AGAIN, owner_id=first.pk)
+    assert set(again.product_ids) == bought
+    assert len(again.scores) == len(again.product_ids)
+    new = RecommendationList.objects.get(kind=Kind.NEW_FOR_YOU, owner_id=first.pk)
+    assert new.product_ids
+    assert bought.isdisjoint(new.product_ids)
+    assert len(new.reason_ids) == len(new.product_ids)
+    assert {reason for reason in new.reason_ids if reason is not None} <= bought
+    assert RecommendationList.objects.filter(kind=Kind.TRENDING, owner_id=0).exists()
+
+
+def test_the_update_after_an_order_finds_what_the_nightly_run_found(store):
+    _products, customers = store
+
+    def rows(customer):
+        return {
+            row.kind: (row.product_ids, row.reason_ids)
+            for row in RecommendationList.objects.filter(
+                kind__in=[Kind.BUY_AGAIN, Kind.NEW_FOR_YOU], owner_id=customer.pk
+            )
+        }
+
+    nightly = {customer.pk: rows(customer) for customer in customers}
+    for customer in customers:
+        assert services.recommendations_update_customer(user_id=customer.pk)
+        assert rows(customer) == nightly[customer.pk]
