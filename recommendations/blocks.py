@@ -1,10 +1,22 @@
-"""The "Recommended for you" StreamField block marketing can place on any page."""
+"""The StreamField blocks of each shopper's own rows, which marketing can place on any page.
+
+"Recommended for you" shows a member the items they never bought that their history points
+to ("New for you", each with its reason), and visitors and members without such a list what
+is popular right now; "Buy it again" shows a member their own items, most due first, and
+nothing at all to visitors and members with no history, so nobody sees an empty row.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from recommendations import selectors
+from recommendations.rows import BUY_IT_AGAIN, personal_row_context
 from shop.pages.selectors import product_list_get
+
+
+def _viewer(request):
+    # The editor's preview shows the editor's own rows, like a shopper's.
+    return getattr(request, "user", None)
 
 
 class RecommendedForYouBlock(blocks.StructBlock):
@@ -12,27 +24,28 @@ class RecommendedForYouBlock(blocks.StructBlock):
         required=False,
         max_length=80,
         label=_("Title"),
-        help_text=_('Leave empty for "Recommended for you".'),
+        help_text=_('Leave empty for "New for you" (members) and "Popular right now" (visitors).'),
     )
     limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("Show at most"))
 
     def product_list_spec(self, value, *, request):
-        # Members get their own list; visitors and new customers get the week's best
-        # sellers (the editor's preview shows the editor's own list, like a shopper's).
-        return selectors.recommended_list_spec(
-            user=getattr(request, "user", None), limit=value.get("limit") or 4
-        )
+        row = selectors.personal_row(user_id=selectors.viewer_id(user=_viewer(request)))
+        return selectors.recommended_list_spec(row=row, limit=value.get("limit") or 4)
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         request = context.get("request")
-        context["products"] = product_list_get(
-            spec=self.product_list_spec(value, request=request),
+        row = selectors.personal_row(user_id=selectors.viewer_id(user=_viewer(request)))
+        products = product_list_get(
+            spec=selectors.recommended_list_spec(row=row, limit=value.get("limit") or 4),
             resolved=context.get("product_lists"),
             request=request,
         )
-        context["placement"] = "personal"
-        context["value"] = {"title": value.get("title") or _("Recommended for you")}
+        context.update(
+            personal_row_context(
+                request=request, row=row, products=products, title=value.get("title")
+            )
+        )
         return context
 
     class Meta:
@@ -42,6 +55,43 @@ class RecommendedForYouBlock(blocks.StructBlock):
         preview_template = "pages/blocks/preview.html"
         preview_value = {"title": "", "limit": 4}
         description = _(
-            "Products picked for each shopper from their purchase history; visitors who are "
-            "not logged in see the best sellers of the week. Unavailable products never show."
+            "For members: items they never bought that their purchases point to, each with "
+            "its reason. Visitors see what is popular right now. Unavailable products never "
+            "show."
+        )
+
+
+class BuyItAgainBlock(blocks.StructBlock):
+    title = blocks.CharBlock(
+        required=False,
+        max_length=80,
+        label=_("Title"),
+        help_text=_('Leave empty for "Buy it again".'),
+    )
+    limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("Show at most"))
+
+    def product_list_spec(self, value, *, request):
+        return selectors.buy_again_list_spec(user=_viewer(request), limit=value.get("limit") or 4)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        request = context.get("request")
+        context["products"] = product_list_get(
+            spec=self.product_list_spec(value, request=request),
+            resolved=context.get("product_lists"),
+            request=request,
+        )
+        context["placement"] = "buy_again"
+        context["value"] = {"title": value.get("title") or BUY_IT_AGAIN}
+        return context
+
+    class Meta:
+        icon = "rotate"
+        label = _("Buy it again")
+        template = "recommendations/blocks/buy_it_again_block.html"
+        preview_template = "pages/blocks/preview.html"
+        preview_value = {"title": "", "limit": 4}
+        description = _(
+            "For members: their own items, the ones most due first. Visitors and members "
+            "who have not bought anything yet do not see this block."
         )

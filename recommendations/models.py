@@ -75,9 +75,10 @@ class ProductRule(models.Model):
 
     class Placement(models.TextChoices):
         EVERYWHERE = "everywhere", _("Everywhere")
-        PRODUCT_PAGE = "product_page", _("Product page: also bought")
-        BASKET = "basket", _("Basket: you may also need")
-        PERSONAL = "personal", _("Recommended for you (account page and page blocks)")
+        PRODUCT_PAGE = "product_page", _("Product page: bought together")
+        BASKET = "basket", _("Basket: bought together")
+        BUY_AGAIN = "buy_again", _("Buy it again (account, home and basket pages)")
+        PERSONAL = "personal", _("New for you, and popular right now for visitors")
 
     product = models.ForeignKey(
         "catalogue.Product",

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.http import HttpRequest
+from oscar.core.loading import get_model
 
 from recommendations.caching import cached_list_get, cached_list_set, list_cache_key
 from recommendations.models import ProductRule, RecommendationList
 from shop.pages.selectors import ProductListSpec, product_lists_resolve
 
+Product = get_model("catalogue", "Product")
 Kind = RecommendationList.Kind
 Placement = ProductRule.Placement
 
@@ -72,30 +75,91 @@ def also_bought_ids(*, product_id: int) -> list[int]:
     )
 
 
-def best_seller_ids() -> list[int]:
+def _trending_stored_ids() -> list[int]:
+    # Best sellers stand in until the first nightly run has stored a trending list.
+    return _stored_ids(
+        kind=Kind.TRENDING, owner_id=RecommendationList.STORE_WIDE_OWNER
+    ) or _stored_ids(kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER)
+
+
+def trending_ids() -> list[int]:
+    """The visitors' row: popular in recent weeks, across categories."""
     return _candidates(
-        key=list_cache_key(kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER),
+        key=list_cache_key(kind=Kind.TRENDING, owner_id=RecommendationList.STORE_WIDE_OWNER),
+        build=lambda: rules_apply(product_ids=_trending_stored_ids(), placement=Placement.PERSONAL),
+    )
+
+
+def buy_again_ids(*, user_id: int | None, hide_ids: Iterable[int] = ()) -> list[int]:
+    """The member's own items, most due first; nothing for visitors and new members.
+
+    ``hide_ids`` (what is in the basket) are dropped after the cache, so one cached list
+    serves every state of the member's basket.
+    """
+    if not user_id:
+        return []
+    ids = _candidates(
+        key=list_cache_key(kind=Kind.BUY_AGAIN, owner_id=user_id),
         build=lambda: rules_apply(
-            product_ids=_stored_ids(
-                kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER
-            ),
-            placement=Placement.PERSONAL,
+            product_ids=_stored_ids(kind=Kind.BUY_AGAIN, owner_id=user_id),
+            placement=Placement.BUY_AGAIN,
         ),
+    )
+    hidden = set(hide_ids)
+    return [pid for pid in ids if pid not in hidden]
+
+
+@dataclass(frozen=True)
+class PersonalRow:
+    """What the "Recommended for you" row shows one viewer.
+
+    ``kind`` is ``new_for_you`` for a member with a list of their own, else ``trending``;
+    ``reasons`` maps a product id to the title of the product the member bought that led to
+    it ("because you buy ..."), kept beside the ids so a warm row needs no title query.
+    """
+
+    kind: str
+    product_ids: tuple[int, ...]
+    reasons: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def reason_by_product_id(self) -> dict[int, str]:
+        return dict(self.reasons)
+
+
+def _new_for_you_build(*, user_id: int) -> PersonalRow:
+    stored = (
+        RecommendationList.objects.filter(kind=Kind.NEW_FOR_YOU, owner_id=user_id)
+        .values_list("product_ids", "reason_ids")
+        .first()
+    )
+    if not stored or not stored[0]:
+        ids = rules_apply(product_ids=_trending_stored_ids(), placement=Placement.PERSONAL)
+        return PersonalRow(kind=Kind.TRENDING, product_ids=tuple(ids))
+    product_ids, reason_ids = stored
+    ids = rules_apply(product_ids=product_ids, placement=Placement.PERSONAL)
+    reason_of = dict(zip(product_ids, reason_ids or [], strict=False))
+    wanted = {reason_of[pid] for pid in ids if reason_of.get(pid)}
+    titles = (
+        dict(Product.objects.filter(pk__in=wanted).values_list("pk", "title")) if wanted else {}
+    )
+    reasons = tuple((pid, titles[reason_of[pid]]) for pid in ids if titles.get(reason_of.get(pid)))
+    return PersonalRow(kind=Kind.NEW_FOR_YOU, product_ids=tuple(ids), reasons=reasons)
+
+
+def personal_row(*, user_id: int | None) -> PersonalRow:
+    """A member's "new for you" row; the visitors' trending row for visitors and members
+    without a list of their own yet."""
+    if not user_id:
+        return PersonalRow(kind=Kind.TRENDING, product_ids=tuple(trending_ids()))
+    return _candidates(
+        key=list_cache_key(kind=Kind.NEW_FOR_YOU, owner_id=user_id),
+        build=lambda: _new_for_you_build(user_id=user_id),
     )
 
 
 def personal_ids(*, user_id: int | None) -> list[int]:
-    """The customer's own list; best sellers of the week for visitors and new customers."""
-    if not user_id:
-        return best_seller_ids()
-
-    def build() -> list[int]:
-        stored = _stored_ids(kind=Kind.PERSONAL, owner_id=user_id) or _stored_ids(
-            kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER
-        )
-        return rules_apply(product_ids=stored, placement=Placement.PERSONAL)
-
-    return _candidates(key=list_cache_key(kind=Kind.PERSONAL, owner_id=user_id), build=build)
+    return list(personal_row(user_id=user_id).product_ids)
 
 
 def basket_suggestion_ids(*, basket_product_ids: Iterable[int]) -> list[int]:
@@ -146,12 +210,36 @@ def basket_suggestion_products(
     )
 
 
-def recommended_list_spec(*, user, limit: int = 4) -> ProductListSpec:
-    """The "Recommended for you" list as a product list, for a page to resolve with the rest."""
-    user_id = user.pk if user is not None and user.is_authenticated else None
-    return ProductListSpec(product_ids=tuple(personal_ids(user_id=user_id)), limit=limit)
+def viewer_id(*, user) -> int | None:
+    """The id whose rows ``user`` sees: a signed-in user's own, None for a visitor."""
+    return user.pk if getattr(user, "is_authenticated", False) else None
+
+
+def recommended_list_spec(*, row: PersonalRow, limit: int = 4) -> ProductListSpec:
+    """A "Recommended for you" row as a product list, for a page to resolve with the rest."""
+    return ProductListSpec(product_ids=row.product_ids, limit=limit)
 
 
 def recommended_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
-    spec = recommended_list_spec(user=user, limit=limit)
+    """The products of ``user``'s "Recommended for you" row (new for you, else trending)."""
+    spec = recommended_list_spec(row=personal_row(user_id=viewer_id(user=user)), limit=limit)
+    return product_lists_resolve(specs=[spec], request=request)[spec]
+
+
+def new_for_you_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
+    """The member's own "new for you" row; empty for visitors and members without one."""
+    row = personal_row(user_id=viewer_id(user=user))
+    if row.kind != Kind.NEW_FOR_YOU:
+        return []
+    return products_for_ids(product_ids=list(row.product_ids), request=request, limit=limit)
+
+
+def buy_again_list_spec(*, user, limit: int = 4) -> ProductListSpec:
+    return ProductListSpec(
+        product_ids=tuple(buy_again_ids(user_id=viewer_id(user=user))), limit=limit
+    )
+
+
+def buy_again_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
+    spec = buy_again_list_spec(user=user, limit=limit)
     return product_lists_resolve(specs=[spec], request=request)[spec]

@@ -17,11 +17,11 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from loyalty.selectors import member_discount_percent_for_basket, member_discount_percent_for_user
 from recommendations import selectors
 from recommendations.caching import ROW_TIMEOUT_SECONDS, row_cache_key
+from recommendations.rows import BOUGHT_TOGETHER, BUY_IT_AGAIN, personal_row_context
 from shop.apps.catalogue.selectors import catalogue_version
 
 register = template.Library()
@@ -97,25 +97,51 @@ def _cached_row(context, *, placement: str, title, candidate_ids: list[int], lim
     return mark_safe(html)  # noqa: S308  (our own template's output, escaped when rendered)
 
 
+def _viewer_id(context) -> int | None:
+    return selectors.viewer_id(user=getattr(context.get("request"), "user", None))
+
+
 @register.simple_tag(takes_context=True)
 def also_bought(context, product, limit=4):
     return _cached_row(
         context,
         placement="also_bought",
-        title=_("Customers who bought this also bought"),
+        title=BOUGHT_TOGETHER,
         candidate_ids=selectors.also_bought_ids(product_id=product.pk),
         limit=limit,
     )
 
 
+def _basket_product_ids(basket) -> list[int]:
+    return [line.product_id for line in basket.all_lines()] if basket else []
+
+
 @register.simple_tag(takes_context=True)
 def basket_suggestions(context, basket, limit=4):
-    product_ids = [line.product_id for line in basket.all_lines()] if basket else []
     return _cached_row(
         context,
         placement="basket",
-        title=_("You may also need"),
-        candidate_ids=selectors.basket_suggestion_ids(basket_product_ids=product_ids),
+        title=BOUGHT_TOGETHER,
+        candidate_ids=selectors.basket_suggestion_ids(
+            basket_product_ids=_basket_product_ids(basket)
+        ),
+        limit=limit,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def buy_it_again(context, basket=None, limit=4):
+    """The member's own items, most due first, never what is already in ``basket``."""
+    candidate_ids = selectors.buy_again_ids(
+        user_id=_viewer_id(context), hide_ids=_basket_product_ids(basket)
+    )
+    if not candidate_ids:
+        return ""
+    return _cached_row(
+        context,
+        placement="buy_again",
+        title=BUY_IT_AGAIN,
+        candidate_ids=candidate_ids,
         limit=limit,
     )
 
@@ -123,11 +149,14 @@ def basket_suggestions(context, basket, limit=4):
 @register.inclusion_tag(ROW_TEMPLATE, takes_context=True)
 def recommended_for_you(context, limit=4, title=None):
     request = context.get("request")
-    user = getattr(request, "user", None)
-    products = selectors.recommended_products(user=user, request=request, limit=limit)
-    return _row(
-        context,
-        placement="personal",
-        title=title or _("Recommended for you"),
-        products=products,
+    row = selectors.personal_row(user_id=_viewer_id(context))
+    products = selectors.products_for_ids(
+        product_ids=list(row.product_ids), request=request, limit=limit
     )
+    return personal_row_context(request=request, row=row, products=products, title=title)
+
+
+@register.simple_tag
+def recommendation_reason(reasons, product):
+    """The title of the product that led to ``product`` ("because you buy ..."), if any."""
+    return (reasons or {}).get(product.pk, "")
