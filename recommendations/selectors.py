@@ -2,7 +2,8 @@
 
 Each placement first gets its ranked candidate ids, with marketing's pins and exclusions
 applied, from one cache round trip (or, on a miss, one indexed query on the stored lists and
-one on the rules). The products themselves are then loaded and checked for availability by
+one on the rules; a "new for you" row adds one for the titles of the purchases its items are
+recommended because of, kept in the same cache entry). The products themselves are then loaded and checked for availability by
 the same function the page builder's product lists use, so a recommendation never shows a
 product a product list would hide.
 """
@@ -13,6 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import HttpRequest
 from oscar.core.loading import get_model
 
@@ -75,18 +77,37 @@ def also_bought_ids(*, product_id: int) -> list[int]:
     )
 
 
-def _trending_stored_ids() -> list[int]:
-    # Best sellers stand in until the first nightly run has stored a trending list.
-    return _stored_ids(
-        kind=Kind.TRENDING, owner_id=RecommendationList.STORE_WIDE_OWNER
-    ) or _stored_ids(kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER)
+STORE_WIDE = RecommendationList.STORE_WIDE_OWNER
+
+
+def _stored_rows(*, kinds_owners: list[tuple[str, int]]) -> dict[str, tuple[list, list]]:
+    """Several stored lists, by kind, in one query on the (kind, owner_id) unique index."""
+    wanted = Q()
+    for kind, owner_id in kinds_owners:
+        wanted |= Q(kind=kind, owner_id=owner_id)
+    rows = RecommendationList.objects.filter(wanted).values_list(
+        "kind", "product_ids", "reason_ids"
+    )
+    return {kind: (product_ids, reason_ids) for kind, product_ids, reason_ids in rows}
+
+
+# The visitors' list, with the best sellers standing in until a trending list is stored.
+TRENDING_LISTS = [(Kind.TRENDING, STORE_WIDE), (Kind.BEST_SELLERS, STORE_WIDE)]
+
+
+def _trending_from(stored: dict[str, tuple[list, list]]) -> list[int]:
+    ids = stored.get(Kind.TRENDING, ([], []))[0]
+    return list(ids or stored.get(Kind.BEST_SELLERS, ([], []))[0])
 
 
 def trending_ids() -> list[int]:
     """The visitors' row: popular in recent weeks, across categories."""
     return _candidates(
         key=list_cache_key(kind=Kind.TRENDING, owner_id=RecommendationList.STORE_WIDE_OWNER),
-        build=lambda: rules_apply(product_ids=_trending_stored_ids(), placement=Placement.PERSONAL),
+        build=lambda: rules_apply(
+            product_ids=_trending_from(_stored_rows(kinds_owners=TRENDING_LISTS)),
+            placement=Placement.PERSONAL,
+        ),
     )
 
 
@@ -128,15 +149,12 @@ class PersonalRow:
 
 
 def _new_for_you_build(*, user_id: int) -> PersonalRow:
-    stored = (
-        RecommendationList.objects.filter(kind=Kind.NEW_FOR_YOU, owner_id=user_id)
-        .values_list("product_ids", "reason_ids")
-        .first()
-    )
-    if not stored or not stored[0]:
-        ids = rules_apply(product_ids=_trending_stored_ids(), placement=Placement.PERSONAL)
+    # The member's list and the visitors' lists it falls back to come in one query.
+    stored = _stored_rows(kinds_owners=[(Kind.NEW_FOR_YOU, user_id), *TRENDING_LISTS])
+    product_ids, reason_ids = stored.get(Kind.NEW_FOR_YOU, ([], []))
+    if not product_ids:
+        ids = rules_apply(product_ids=_trending_from(stored), placement=Placement.PERSONAL)
         return PersonalRow(kind=Kind.TRENDING, product_ids=tuple(ids))
-    product_ids, reason_ids = stored
     ids = rules_apply(product_ids=product_ids, placement=Placement.PERSONAL)
     reason_of = dict(zip(product_ids, reason_ids or [], strict=False))
     wanted = {reason_of[pid] for pid in ids if reason_of.get(pid)}
