@@ -19,25 +19,34 @@ def _viewer(request):
     return getattr(request, "user", None)
 
 
-class RecommendedForYouBlock(blocks.StructBlock):
+class _ShoppersRowBlock(blocks.StructBlock):
+    """A row of products picked for whoever views the page, at most ``limit`` of them."""
+
+    title = blocks.CharBlock(required=False, max_length=80, label=_("Title"))
+    limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("Show at most"))
+
+    def limit_of(self, value) -> int:
+        return value.get("limit") or 4
+
+
+class RecommendedForYouBlock(_ShoppersRowBlock):
     title = blocks.CharBlock(
         required=False,
         max_length=80,
         label=_("Title"),
         help_text=_('Leave empty for "New for you" (members) and "Popular right now" (visitors).'),
     )
-    limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("Show at most"))
 
     def product_list_spec(self, value, *, request):
         row = selectors.personal_row(user_id=selectors.viewer_id(user=_viewer(request)))
-        return selectors.recommended_list_spec(row=row, limit=value.get("limit") or 4)
+        return selectors.recommended_list_spec(row=row, limit=self.limit_of(value))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         request = context.get("request")
         row = selectors.personal_row(user_id=selectors.viewer_id(user=_viewer(request)))
         products = product_list_get(
-            spec=selectors.recommended_list_spec(row=row, limit=value.get("limit") or 4),
+            spec=selectors.recommended_list_spec(row=row, limit=self.limit_of(value)),
             resolved=context.get("product_lists"),
             request=request,
         )
@@ -61,17 +70,16 @@ class RecommendedForYouBlock(blocks.StructBlock):
         )
 
 
-class BuyItAgainBlock(blocks.StructBlock):
+class BuyItAgainBlock(_ShoppersRowBlock):
     title = blocks.CharBlock(
         required=False,
         max_length=80,
         label=_("Title"),
         help_text=_('Leave empty for "Buy it again".'),
     )
-    limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("Show at most"))
 
     def product_list_spec(self, value, *, request):
-        return selectors.buy_again_list_spec(user=_viewer(request), limit=value.get("limit") or 4)
+        return selectors.buy_again_list_spec(user=_viewer(request), limit=self.limit_of(value))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -19,13 +19,6 @@ Placement = ProductRule.Placement
 STORE_WIDE = RecommendationList.STORE_WIDE_OWNER
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def shelf():
     names = ["milk", "yogurt", "granola", "tea", "coffee", "rice", "jam", "hidden"]

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from oscar.test.factories import OrderFactory, OrderLineFactory, UserFactory
 
@@ -21,13 +20,6 @@ from tests.factories.recommendations import (
 pytestmark = pytest.mark.django_db
 
 Kind = RecommendationList.Kind
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
