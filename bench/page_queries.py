@@ -109,7 +109,7 @@ def pick_pages(*, basket_lines: int):
 
 
 def member_user():
-    """A user with an active member card (and ideally a personal recommendation list).
+    """A user with an active member card (and ideally a "new for you" recommendation list).
 
     A project without the loyalty app (plain Oscar) gets a plain customer account.
     """
@@ -125,10 +125,10 @@ def member_user():
         )
         if apps.is_installed("recommendations"):
             RecommendationList = apps.get_model("recommendations", "RecommendationList")
-            personal = RecommendationList.objects.filter(
-                kind=RecommendationList.Kind.PERSONAL
+            new_for_you = RecommendationList.objects.filter(
+                kind=RecommendationList.Kind.NEW_FOR_YOU
             ).values("owner_id")
-            card = cards.filter(user_id__in=personal).order_by("pk").first()
+            card = cards.filter(user_id__in=new_for_you).order_by("pk").first()
         else:
             card = None
         card = card or cards.order_by("pk").first()

@@ -36,7 +36,7 @@ from crm.models import ContactLogEntry, ListEntry, SurveyInvitation, Ticket
 from loyalty.economy import points_money_value
 from loyalty.models import EarningRules, MemberCard, PointsAccount, PointsTransaction
 from marketing.choices import ValueGroup
-from recommendations.selectors import recommended_products
+from recommendations.selectors import buy_again_products, new_for_you_products
 from shop.apps.order.selectors import lines_paid, orders_paid
 from wallet.selectors import wallet_get_for_user
 
@@ -133,7 +133,8 @@ class CustomerProfile:
     orders_by_channel: list[dict]
     recent_orders: list
     favourite_categories: list[dict]
-    recommendations: list
+    new_for_you: list
+    buy_again: list
     tickets: list
     surveys: list
     contact_log: list
@@ -192,7 +193,9 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
         .prefetch_related("lines")
         .order_by("-date_placed", "-pk")[:20]
     )
-    recommendations = recommended_products(user=user, request=request, limit=6)
+    # The member's own two rows; a member with neither is shown what is popular right now.
+    new_for_you = new_for_you_products(user=user, request=request, limit=6)
+    buy_again = buy_again_products(user=user, request=request, limit=6)
     return CustomerProfile(
         user=user,
         cards=cards,
@@ -207,7 +210,8 @@ def customer_profile(*, user_id: int, request=None) -> CustomerProfile:
         orders_by_channel=by_channel,
         recent_orders=recent,
         favourite_categories=favourite_categories(user_id=user.pk),
-        recommendations=recommendations,
+        new_for_you=new_for_you,
+        buy_again=buy_again,
         tickets=list(
             Ticket.objects.filter(Q(customer=user) | Q(card__user=user)).select_related(
                 "category", "assigned_to"

@@ -474,6 +474,8 @@ def _voucher_create(*, campaign: Campaign, usage: str, now: dt.datetime):
 
 
 def _recommendation_lines(*, user) -> list[tuple[str, str]]:
+    # The recipient's "new for you" row (what is popular right now for a member without one):
+    # an email is for finding something, not for the staples they buy anyway.
     return [
         (product.get_title(), site_url(product.get_absolute_url()))
         for product in recommended_products(user=user, request=None, limit=3)

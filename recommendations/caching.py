@@ -66,14 +66,18 @@ def row_cache_key(
     language: str,
     catalogue_version: int,
     day: str,
+    variant: str = "",
 ) -> str:
     """Everything a row's HTML depends on, apart from the per-request slots left in it.
 
+    ``variant`` is the rest of what the row prints (its title, the reasons under its cards),
+    hashed with the ids.
     ``pricing`` is the viewer's member discount ("none" for a visitor), so no member ever
     gets a row priced for another; ``day`` because a pre-order closes on its release date
     without any row changing.
     """
-    ids = hashlib.sha1(",".join(map(str, candidate_ids)).encode(), usedforsecurity=False)
+    content = ",".join(map(str, candidate_ids)) + "|" + variant
+    ids = hashlib.sha1(content.encode(), usedforsecurity=False)
     return (
         f"recommendations:row:{placement}:{limit}:{pricing}:{language}:{day}:"
         f"{catalogue_version}:{ids.hexdigest()}"

@@ -10,9 +10,15 @@ than the wall clock: the nightly recompute runs on yesterday's orders anyway, an
 history (2014-2015) would otherwise decay to nothing.
 
 What the evaluation on the groceries data showed (docs/benchmarks.md, "Recommendations"):
-popularity is a strong baseline; popularity over the *recent* weeks beats all-time
-popularity, and a customer's own repeat purchases and their item-to-item neighbours only
-help as a light boost on top of it. So the served personal list is a blend in that order.
+popularity is a strong baseline at predicting a whole next basket; popularity over the
+*recent* weeks beats all-time popularity, and a customer's own repeat purchases and their
+item-to-item neighbours only help as a light boost on top of it (``personal_top_k``, the
+next-basket model the evaluation's ``models`` compare). A row that shows every member the best
+sellers helps nobody find anything, so the store serves one row per job instead, each scored
+on what it is for (``evaluation.evaluate_rows``): "buy it again" (the member's own items by
+how due they are), "new for you" (never-bought items, at most two per category, each with the
+bought item behind it), "bought together" (co-occurrence discounted by the companion's
+popularity) and the visitors' "trending" row.
 """
 
 from __future__ import annotations
@@ -79,7 +85,7 @@ class PurchaseHistory:
 
 @dataclass(frozen=True)
 class PersonalBlend:
-    """Weights of the served personal list; chosen on a validation split (see evaluation)."""
+    """Weights of the next-basket model ``personal_top_k``; chosen on a validation split."""
 
     popularity_window_days: int = 90
     half_life_days: float = 90.0

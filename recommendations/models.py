@@ -19,7 +19,6 @@ class RecommendationList(models.Model):
 
     class Kind(models.TextChoices):
         ALSO_BOUGHT = "also_bought", _("Bought together with a product")
-        PERSONAL = "personal", _("Recommended for a customer")
         BUY_AGAIN = "buy_again", _("Buy it again: a member's own items, most due first")
         NEW_FOR_YOU = "new_for_you", _("New for you: items a member never bought")
         TRENDING = "trending", _("Popular in recent weeks, across categories (visitors)")
@@ -44,7 +43,6 @@ class RecommendationList(models.Model):
                 condition=models.Q(
                     kind__in=[
                         "also_bought",
-                        "personal",
                         "buy_again",
                         "new_for_you",
                         "trending",
@@ -75,9 +73,10 @@ class ProductRule(models.Model):
 
     class Placement(models.TextChoices):
         EVERYWHERE = "everywhere", _("Everywhere")
-        PRODUCT_PAGE = "product_page", _("Product page: also bought")
-        BASKET = "basket", _("Basket: you may also need")
-        PERSONAL = "personal", _("Recommended for you (account page and page blocks)")
+        PRODUCT_PAGE = "product_page", _("Product page: bought together")
+        BASKET = "basket", _("Basket: bought together")
+        BUY_AGAIN = "buy_again", _("Buy it again (account, home and basket pages)")
+        PERSONAL = "personal", _("New for you, and popular right now for visitors")
 
     product = models.ForeignKey(
         "catalogue.Product",

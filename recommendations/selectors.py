@@ -2,7 +2,8 @@
 
 Each placement first gets its ranked candidate ids, with marketing's pins and exclusions
 applied, from one cache round trip (or, on a miss, one indexed query on the stored lists and
-one on the rules). The products themselves are then loaded and checked for availability by
+one on the rules; a "new for you" row adds one for the titles of the purchases its items are
+recommended because of, kept in the same cache entry). The products themselves are then loaded and checked for availability by
 the same function the page builder's product lists use, so a recommendation never shows a
 product a product list would hide.
 """
@@ -11,13 +12,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import HttpRequest
+from oscar.core.loading import get_model
 
 from recommendations.caching import cached_list_get, cached_list_set, list_cache_key
 from recommendations.models import ProductRule, RecommendationList
 from shop.pages.selectors import ProductListSpec, product_lists_resolve
 
+Product = get_model("catalogue", "Product")
 Kind = RecommendationList.Kind
 Placement = ProductRule.Placement
 
@@ -72,30 +77,107 @@ def also_bought_ids(*, product_id: int) -> list[int]:
     )
 
 
-def best_seller_ids() -> list[int]:
+STORE_WIDE = RecommendationList.STORE_WIDE_OWNER
+
+
+def _stored_rows(*, kinds_owners: list[tuple[str, int]]) -> dict[str, tuple[list, list]]:
+    """Several stored lists, by kind, in one query on the (kind, owner_id) unique index."""
+    wanted = Q()
+    for kind, owner_id in kinds_owners:
+        wanted |= Q(kind=kind, owner_id=owner_id)
+    rows = RecommendationList.objects.filter(wanted).values_list(
+        "kind", "product_ids", "reason_ids"
+    )
+    return {kind: (product_ids, reason_ids) for kind, product_ids, reason_ids in rows}
+
+
+# The visitors' list, with the best sellers standing in until a trending list is stored.
+TRENDING_LISTS = [(Kind.TRENDING, STORE_WIDE), (Kind.BEST_SELLERS, STORE_WIDE)]
+
+
+def _trending_from(stored: dict[str, tuple[list, list]]) -> list[int]:
+    ids = stored.get(Kind.TRENDING, ([], []))[0]
+    return list(ids or stored.get(Kind.BEST_SELLERS, ([], []))[0])
+
+
+def trending_ids() -> list[int]:
+    """The visitors' row: popular in recent weeks, across categories."""
     return _candidates(
-        key=list_cache_key(kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER),
+        key=list_cache_key(kind=Kind.TRENDING, owner_id=RecommendationList.STORE_WIDE_OWNER),
         build=lambda: rules_apply(
-            product_ids=_stored_ids(
-                kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER
-            ),
+            product_ids=_trending_from(_stored_rows(kinds_owners=TRENDING_LISTS)),
             placement=Placement.PERSONAL,
         ),
     )
 
 
-def personal_ids(*, user_id: int | None) -> list[int]:
-    """The customer's own list; best sellers of the week for visitors and new customers."""
+def buy_again_ids(*, user_id: int | None, hide_ids: Iterable[int] = ()) -> list[int]:
+    """The member's own items, most due first; nothing for visitors and new members.
+
+    ``hide_ids`` (what is in the basket) are dropped after the cache, so one cached list
+    serves every state of the member's basket.
+    """
     if not user_id:
-        return best_seller_ids()
+        return []
+    ids = _candidates(
+        key=list_cache_key(kind=Kind.BUY_AGAIN, owner_id=user_id),
+        build=lambda: rules_apply(
+            product_ids=_stored_ids(kind=Kind.BUY_AGAIN, owner_id=user_id),
+            placement=Placement.BUY_AGAIN,
+        ),
+    )
+    hidden = set(hide_ids)
+    return [pid for pid in ids if pid not in hidden]
 
-    def build() -> list[int]:
-        stored = _stored_ids(kind=Kind.PERSONAL, owner_id=user_id) or _stored_ids(
-            kind=Kind.BEST_SELLERS, owner_id=RecommendationList.STORE_WIDE_OWNER
-        )
-        return rules_apply(product_ids=stored, placement=Placement.PERSONAL)
 
-    return _candidates(key=list_cache_key(kind=Kind.PERSONAL, owner_id=user_id), build=build)
+@dataclass(frozen=True)
+class PersonalRow:
+    """What the "Recommended for you" row shows one viewer.
+
+    ``kind`` is ``new_for_you`` for a member with a list of their own, else ``trending``;
+    ``reasons`` maps a product id to the title of the product the member bought that led to
+    it ("because you buy ..."), kept beside the ids so a warm row needs no title query.
+    """
+
+    kind: str
+    product_ids: tuple[int, ...]
+    reasons: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def reason_by_product_id(self) -> dict[int, str]:
+        return dict(self.reasons)
+
+
+def _new_for_you_build(*, user_id: int) -> PersonalRow:
+    # The member's list and the visitors' lists it falls back to come in one query.
+    stored = _stored_rows(kinds_owners=[(Kind.NEW_FOR_YOU, user_id), *TRENDING_LISTS])
+    product_ids, reason_ids = stored.get(Kind.NEW_FOR_YOU, ([], []))
+    if not product_ids:
+        ids = rules_apply(product_ids=_trending_from(stored), placement=Placement.PERSONAL)
+        return PersonalRow(kind=Kind.TRENDING, product_ids=tuple(ids))
+    ids = rules_apply(product_ids=product_ids, placement=Placement.PERSONAL)
+    reason_of = dict(zip(product_ids, reason_ids or [], strict=False))
+    wanted = {reason_of[pid] for pid in ids if reason_of.get(pid)}
+    titles = (
+        dict(Product.objects.filter(pk__in=wanted).values_list("pk", "title")) if wanted else {}
+    )
+    reasons = tuple((pid, titles[reason_of[pid]]) for pid in ids if titles.get(reason_of.get(pid)))
+    return PersonalRow(kind=Kind.NEW_FOR_YOU, product_ids=tuple(ids), reasons=reasons)
+
+
+def personal_row(*, user_id: int | None) -> PersonalRow:
+    """A member's "new for you" row; the visitors' trending row for visitors and members
+    without a list of their own yet."""
+    if not user_id:
+        return PersonalRow(kind=Kind.TRENDING, product_ids=tuple(trending_ids()))
+    return _candidates(
+        key=list_cache_key(kind=Kind.NEW_FOR_YOU, owner_id=user_id),
+        build=lambda: _new_for_you_build(user_id=user_id),
+    )
+
+
+def personal_ids(*, user_id: int | None) -> list[int]:
+    return list(personal_row(user_id=user_id).product_ids)
 
 
 def basket_suggestion_ids(*, basket_product_ids: Iterable[int]) -> list[int]:
@@ -146,12 +228,27 @@ def basket_suggestion_products(
     )
 
 
-def recommended_list_spec(*, user, limit: int = 4) -> ProductListSpec:
-    """The "Recommended for you" list as a product list, for a page to resolve with the rest."""
-    user_id = user.pk if user is not None and user.is_authenticated else None
-    return ProductListSpec(product_ids=tuple(personal_ids(user_id=user_id)), limit=limit)
+def viewer_id(*, user) -> int | None:
+    """The id whose rows ``user`` sees: a signed-in user's own, None for a visitor."""
+    return user.pk if getattr(user, "is_authenticated", False) else None
 
 
 def recommended_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
-    spec = recommended_list_spec(user=user, limit=limit)
-    return product_lists_resolve(specs=[spec], request=request)[spec]
+    """The products of ``user``'s "Recommended for you" row (new for you, else trending)."""
+    row = personal_row(user_id=viewer_id(user=user))
+    return products_for_ids(product_ids=list(row.product_ids), request=request, limit=limit)
+
+
+def new_for_you_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
+    """The member's own "new for you" row; empty for visitors and members without one."""
+    row = personal_row(user_id=viewer_id(user=user))
+    if row.kind != Kind.NEW_FOR_YOU:
+        return []
+    return products_for_ids(product_ids=list(row.product_ids), request=request, limit=limit)
+
+
+def buy_again_products(*, user, request: HttpRequest | None, limit: int = 4) -> list:
+    """The member's own items, most due first; empty for visitors."""
+    return products_for_ids(
+        product_ids=buy_again_ids(user_id=viewer_id(user=user)), request=request, limit=limit
+    )

@@ -105,14 +105,12 @@ def recommendation_rows_build(
     *,
     computed_at: dt.datetime,
     categories: np.ndarray | None = None,
-    blend: engine.PersonalBlend | None = None,
 ) -> list[RecommendationList]:
     """Turn a history into the unsaved rows of every stored list (the expensive part).
 
     ``categories`` gives each item index its category index (``product_category_index``);
     without it every product is in one category.
     """
-    blend = blend or engine.PersonalBlend()
     kind = RecommendationList.Kind
     store = RecommendationList.STORE_WIDE_OWNER
     if history.n_lines == 0:
@@ -186,16 +184,6 @@ def recommendation_rows_build(
             row(kind.NEW_FOR_YOU, customer_keys[customer], items[shown], reasons=because[shown])
         )
 
-    # The single-list row of earlier storefront blocks; written until nothing reads it.
-    personal = engine.personal_top_k(
-        history,
-        k=STORED_PER_LIST,
-        similarity=engine.item_similarity(history),
-        blend=blend,
-        customers=members,
-    )
-    for customer, ranked in zip(members.tolist(), personal, strict=True):
-        rows.append(row(kind.PERSONAL, customer_keys[customer], ranked))
     return rows
 
 
@@ -208,14 +196,13 @@ def recommendation_lists_replace(*, rows: list[RecommendationList]) -> int:
     return len(rows)
 
 
-def recommendations_recompute(*, blend: engine.PersonalBlend | None = None) -> RecomputeSummary:
+def recommendations_recompute() -> RecomputeSummary:
     """Rebuild every stored list from all paid orders (nightly, and after a demo load)."""
     history = purchase_history_load()
     rows = recommendation_rows_build(
         history,
         computed_at=timezone.now(),
         categories=product_category_index(history.item_keys.tolist()),
-        blend=blend,
     )
     written = recommendation_lists_replace(rows=rows)
     return RecomputeSummary(

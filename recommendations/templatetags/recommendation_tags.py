@@ -17,11 +17,11 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from loyalty.member_price import member_pricing_for_request
 from recommendations import selectors
 from recommendations.caching import ROW_TIMEOUT_SECONDS, row_cache_key
+from recommendations.rows import BOUGHT_TOGETHER, BUY_IT_AGAIN, PERSONAL_ROW_TITLES
 from shop.apps.catalogue.selectors import catalogue_version
 
 register = template.Library()
@@ -33,12 +33,14 @@ CSRF_TOKEN_SLOT = "recommendations-csrf-token-slot"  # noqa: S105  (a placeholde
 FAILED_BASKET_FORM_SESSION_PREFIX = "add_to_basket_form_post_data_"
 
 
-def _row(context, *, placement: str, title, products) -> dict:
+def _row(context, *, placement: str, title, products, kind: str = "", reasons=()) -> dict:
     return {
         "request": context.get("request"),
         "placement": placement,
+        "kind": kind,
         "value": {"title": title},
         "products": products,
+        "reasons": dict(reasons),
     }
 
 
@@ -58,14 +60,31 @@ def _has_failed_basket_form(request) -> bool:
     )
 
 
-def _cached_row(context, *, placement: str, title, candidate_ids: list[int], limit: int) -> str:
+def _cached_row(
+    context,
+    *,
+    placement: str,
+    title,
+    candidate_ids: list[int],
+    limit: int,
+    kind: str = "",
+    reasons: tuple[tuple[int, str], ...] = (),
+) -> str:
+    """The row's HTML; ``kind`` and ``reasons`` ("because you buy ...") only for a personal row."""
     request = context.get("request")
 
     def render(*, csrf_token) -> str:
         products = selectors.products_for_ids(
             product_ids=candidate_ids, request=request, limit=limit
         )
-        row = _row(context, placement=placement, title=title, products=products)
+        row = _row(
+            context,
+            placement=placement,
+            title=title,
+            products=products,
+            kind=kind,
+            reasons=reasons,
+        )
         # No ``request=``: context processors would put per-request values into the HTML.
         return render_to_string(ROW_TEMPLATE, {**row, "csrf_token": csrf_token})
 
@@ -77,6 +96,7 @@ def _cached_row(context, *, placement: str, title, candidate_ids: list[int], lim
     key = row_cache_key(
         placement=placement,
         candidate_ids=candidate_ids,
+        variant=f"{kind}|{title}|{reasons!r}",
         limit=limit,
         pricing=_viewer_pricing(request),
         language=translation.get_language() or "",
@@ -92,45 +112,78 @@ def _cached_row(context, *, placement: str, title, candidate_ids: list[int], lim
     return mark_safe(html)  # noqa: S308  (our own template's output, escaped when rendered)
 
 
+def _viewer_id(context) -> int | None:
+    return selectors.viewer_id(user=getattr(context.get("request"), "user", None))
+
+
 @register.simple_tag(takes_context=True)
 def also_bought(context, product, limit=4):
     return _cached_row(
         context,
         placement="also_bought",
-        title=_("Customers who bought this also bought"),
+        title=BOUGHT_TOGETHER,
         candidate_ids=selectors.also_bought_ids(product_id=product.pk),
         limit=limit,
     )
 
 
+def _basket_product_ids(basket) -> list[int]:
+    return [line.product_id for line in basket.all_lines()] if basket else []
+
+
 @register.simple_tag(takes_context=True)
 def basket_suggestions(context, basket, limit=4):
-    product_ids = [line.product_id for line in basket.all_lines()] if basket else []
     return _cached_row(
         context,
         placement="basket",
-        title=_("You may also need"),
-        candidate_ids=selectors.basket_suggestion_ids(basket_product_ids=product_ids),
+        title=BOUGHT_TOGETHER,
+        candidate_ids=selectors.basket_suggestion_ids(
+            basket_product_ids=_basket_product_ids(basket)
+        ),
+        limit=limit,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def buy_it_again(context, basket=None, limit=4, title=None):
+    """The member's own items, most due first, never what is already in ``basket``."""
+    candidate_ids = selectors.buy_again_ids(
+        user_id=_viewer_id(context), hide_ids=_basket_product_ids(basket)
+    )
+    if not candidate_ids:
+        return ""
+    return _cached_row(
+        context,
+        placement="buy_again",
+        title=title or BUY_IT_AGAIN,
+        candidate_ids=candidate_ids,
         limit=limit,
     )
 
 
 @register.simple_tag(takes_context=True)
 def recommended_for_you(context, limit=4, title=None):
-    """The viewer's own list (best sellers for visitors), cached as HTML like the other rows.
+    """The member's "new for you" list (what is popular right now for visitors and members
+    without one), cached as HTML like the other rows.
 
     The key holds the list's ids, so a recomputed list (``recommendations_update_customer``,
     the nightly run, a rule change) is a new entry, and the viewer's pricing, so no member
     gets cards priced for another; two members with the same list and discount get the same
     HTML, which holds nothing else of theirs.
     """
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    row = selectors.personal_row(user_id=_viewer_id(context))
     return _cached_row(
         context,
         placement="personal",
-        title=title or _("Recommended for you"),
-        candidate_ids=selectors.personal_ids(user_id=user_id),
+        title=title or PERSONAL_ROW_TITLES[row.kind],
+        candidate_ids=list(row.product_ids),
         limit=limit,
+        kind=row.kind,
+        reasons=row.reasons,
     )
+
+
+@register.simple_tag
+def recommendation_reason(reasons, product):
+    """The title of the product that led to ``product`` ("because you buy ..."), if any."""
+    return (reasons or {}).get(product.pk, "")

@@ -12,7 +12,7 @@ from oscar.core.loading import get_model
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from recommendations.blocks import RecommendedForYouBlock
+from recommendations.blocks import BuyItAgainBlock, RecommendedForYouBlock
 from shop.apps.shipping.blocks import DeliveryTermsBlock
 from shop.pages.selectors import ProductListSpec, product_list_get
 from shop.pages.viewsets import category_chooser_viewset, product_chooser_viewset
@@ -200,4 +200,5 @@ class PageBodyBlock(blocks.StreamBlock):
     rich_text = RichTextSectionBlock()
     product_list = ProductListBlock()
     recommended_for_you = RecommendedForYouBlock()  # from the recommendations app
+    buy_it_again = BuyItAgainBlock()  # from the recommendations app
     delivery_terms = DeliveryTermsBlock()  # the numbers of Settings → Delivery and pick-up

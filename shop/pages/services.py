@@ -159,8 +159,9 @@ def _home_page_body(
             "can pay with their campus-card wallet.</p>",
         )
     )
-    # Each member's own list (best sellers of the week for visitors): the store's most
-    # personal shelf belongs on its front page.
+    # A member's own shelves belong on the front page: what they are due to buy again, then
+    # what is new for them (visitors see no "buy it again" and what is popular right now).
+    body.append(("buy_it_again", {"title": "", "limit": 4}))
     body.append(("recommended_for_you", {"title": "", "limit": 4}))
     if featured_category_id is not None:
         category = Category.objects.get(pk=featured_category_id)
@@ -414,6 +415,7 @@ _TRANSLATABLE_BLOCK_FIELDS = {
     "promo": ("headline", "text", "button_label"),
     "product_list": ("title",),
     "recommended_for_you": ("title",),
+    "buy_it_again": ("title",),
     "delivery_terms": ("heading",),
 }
 

@@ -3,9 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
+import factory
 from django.utils import timezone
 from oscar.test.factories import OrderFactory, OrderLineFactory, create_product
 
+from recommendations.models import RecommendationList
 from shop.apps.order.constants import ORDER_STATUS_COMPLETE
 
 
@@ -22,3 +24,17 @@ def paid_order_create(*, user, products, day: dt.date, status: str = ORDER_STATU
     for product in products:
         OrderLineFactory(order=order, product=product)
     return order
+
+
+class RecommendationListFactory(factory.django.DjangoModelFactory):
+    """A stored list as the nightly recompute leaves it (a member's by default)."""
+
+    class Meta:
+        model = RecommendationList
+
+    kind = RecommendationList.Kind.BUY_AGAIN
+    owner_id = factory.Sequence(lambda n: n + 1)
+    product_ids = factory.LazyFunction(list)
+    scores = factory.LazyFunction(list)
+    reason_ids = factory.LazyFunction(list)
+    computed_at = factory.LazyFunction(timezone.now)

@@ -1,4 +1,4 @@
-"""A logged-in member sees their own neighbourhood of the catalogue, not just best sellers."""
+"""A logged-in member sees their own rows (buy it again, new for you), a visitor what is popular."""
 
 import datetime as dt
 
@@ -9,13 +9,19 @@ from oscar.test.factories import UserFactory
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from recommendations import services
+from recommendations.caching import recommendations_cache_bump
+from recommendations.models import RecommendationList
 from shop.pages.models import HomePage
 from shop.pages.services import site_pages_install
-from tests.factories.recommendations import paid_order_create, product_in_stock
+from tests.factories.recommendations import (
+    RecommendationListFactory,
+    paid_order_create,
+    product_in_stock,
+)
 
 CAMPING = ["Camping tent", "Tent pegs", "Camping lantern"]
 SNACKS = ["Dark chocolate", "Salted crisps", "Cola"]
+Kind = RecommendationList.Kind
 
 
 def wagtail_root_ensure():
@@ -36,8 +42,8 @@ def wagtail_root_ensure():
 def member_and_home_page(transactional_db):
     """Three campers and three snackers; every product has exactly three buyers.
 
-    Popularity ties everywhere, so only the member's own history can decide what they see.
-    Snacks are created first: a tie broken by database id would favour them.
+    The stored lists are the nightly job's: the camper's own camping gear to buy again, the
+    snacks as new for them (because they buy the tent), snacks popular with everyone.
     """
     snacks = [product_in_stock(title) for title in SNACKS]
     camping = [product_in_stock(title) for title in CAMPING]
@@ -47,45 +53,69 @@ def member_and_home_page(transactional_db):
         paid_order_create(user=camper, products=camping, day=day)
     for _ in range(3):
         paid_order_create(user=UserFactory(), products=snacks, day=day)
-    services.recommendations_recompute()
+    member, tent = campers[0], camping[0]
+    RecommendationListFactory(
+        kind=Kind.BUY_AGAIN, owner_id=member.pk, product_ids=[p.pk for p in camping]
+    )
+    RecommendationListFactory(
+        kind=Kind.NEW_FOR_YOU,
+        owner_id=member.pk,
+        product_ids=[snacks[0].pk],
+        reason_ids=[tent.pk],
+    )
+    RecommendationListFactory(
+        kind=Kind.TRENDING,
+        owner_id=RecommendationList.STORE_WIDE_OWNER,
+        product_ids=[p.pk for p in snacks],
+    )
+    RecommendationListFactory(
+        kind=Kind.ALSO_BOUGHT, owner_id=tent.pk, product_ids=[p.pk for p in camping[1:]]
+    )
+    # As the nightly job does: lists cached for an earlier test's owners with the same ids
+    # are stale from now on.
+    recommendations_cache_bump()
 
     wagtail_root_ensure()
     home = site_pages_install(featured_product_ids=[snacks[0].pk], featured_category_id=None)
     home = HomePage.objects.get(pk=home.pk)
-    # The installed home page carries one "Recommended for you" block: make it show three.
-    positions = [
-        i for i, block in enumerate(home.body) if block.block_type == "recommended_for_you"
-    ]
-    assert len(positions) == 1
-    home.body[positions[0]] = ("recommended_for_you", {"title": "", "limit": 3})
+    # The installed home page carries one block of each row: make them show three.
+    for kind in ("buy_it_again", "recommended_for_you"):
+        positions = [i for i, block in enumerate(home.body) if block.block_type == kind]
+        assert len(positions) == 1
+        home.body[positions[0]] = (kind, {"title": "", "limit": 3})
     home.save_revision().publish()
-    return campers[0], camping[0]
+    return member, tent
 
 
 @pytest.mark.browser
-def test_member_sees_recommended_for_you_from_their_neighbourhood(
-    browser_page, log_in, member_and_home_page
-):
+def test_member_sees_buy_it_again_and_new_for_you(browser_page, log_in, member_and_home_page):
     member, _tent = member_and_home_page
     log_in(member)
     browser_page.goto("/")
-    block = browser_page.locator('[data-recommendations="personal"]')
-    block.get_by_text("Recommended for you").wait_for()
-    cards = block.locator("article.product_pod h3")
-    assert sorted(cards.all_inner_texts()) == sorted(CAMPING)
+    again = browser_page.locator('[data-recommendations="buy_again"]')
+    again.get_by_text("Buy it again").wait_for()
+    assert sorted(again.locator("article.product_pod h3").all_inner_texts()) == sorted(CAMPING)
+    new = browser_page.locator('[data-recommendations="personal"]')
+    new.get_by_text("New for you").wait_for()
+    assert new.locator("article.product_pod h3").all_inner_texts() == [SNACKS[0]]
+    assert new.locator(".recommendation-reason").all_inner_texts() == [
+        "Because you buy Camping tent"
+    ]
 
 
 @pytest.mark.browser
-def test_visitor_sees_best_sellers_and_product_page_shows_also_bought(
+def test_visitor_sees_popular_right_now_and_product_page_shows_bought_together(
     browser_page, live_server, member_and_home_page
 ):
     _member, tent = member_and_home_page
     browser_page.goto("/")
     visitor_block = browser_page.locator('[data-recommendations="personal"]')
-    assert visitor_block.locator("article.product_pod").count() == 3
+    visitor_block.get_by_text("Popular right now").wait_for()
+    assert visitor_block.locator("article.product_pod h3").all_inner_texts() == SNACKS
+    assert browser_page.locator('[data-recommendations="buy_again"]').count() == 0
 
     browser_page.goto(tent.get_absolute_url())
     also = browser_page.locator('[data-recommendations="also_bought"]')
-    also.get_by_text("Customers who bought this also bought").wait_for()
+    also.get_by_text("Bought together").wait_for()
     titles = also.locator("article.product_pod h3").all_inner_texts()
     assert sorted(titles) == ["Camping lantern", "Tent pegs"]

@@ -169,6 +169,7 @@ def test_site_pages_install_is_idempotent(store):
         "promo",
         "product_list",
         "rich_text",
+        "buy_it_again",
         "recommended_for_you",
         "product_list",
         "promo",
