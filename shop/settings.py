@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "shop.demo.apps.DemoConfig",
     # Tasks the broker refused (Redis down) wait here until it is back.
     "shop.outbox.apps.OutboxConfig",
+    # Visitors' storefront pages from the cache, with per-request holes.
+    "shop.page_cache.apps.PageCacheConfig",
     "wallet.apps.WalletConfig",
     "loyalty.apps.LoyaltyConfig",
     "recommendations.apps.RecommendationsConfig",
@@ -162,6 +164,9 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so the user, language, messages and basket are known; answers a visitor's
+    # storefront page from the cache before its view runs (shop/page_cache/middleware.py).
+    "shop.page_cache.middleware.PageCacheMiddleware",
 ]
 
 TEMPLATES = [
@@ -181,7 +186,12 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "wagtail.contrib.settings.context_processors.settings",
+                # After Django's CSRF processor: the token is a hole in a cached page.
+                "shop.page_cache.context_processors.csrf_token_hole",
             ],
+            # Oscar's product page loads ``history_tags``: its recently viewed products are a
+            # page hole (shop/page_cache/history_tags.py).
+            "libraries": {"history_tags": "shop.page_cache.history_tags"},
         },
     },
 ]
@@ -237,6 +247,12 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Visitors' cached storefront pages (shop/page_cache). Every change a visitor could see starts
+# a new version in the key at once; the lifetime bounds what a change without a signal (a bulk
+# UPDATE) leaves behind, and search pages, whose words are anyone's, live shorter.
+PAGE_CACHE_TIMEOUT_SECONDS = env.int("PAGE_CACHE_TIMEOUT_SECONDS", default=5 * 60)
+PAGE_CACHE_SEARCH_TIMEOUT_SECONDS = env.int("PAGE_CACHE_SEARCH_TIMEOUT_SECONDS", default=60)
 
 # --------------------------------------------------------------------------- celery
 # Without Redis: kombu's in-memory transport, named with a host because kombu warns "No
@@ -400,7 +416,8 @@ CSRF_COOKIE_HTTPONLY = True
 # Wagtail's live preview panel renders the page being edited in a same-origin iframe, so
 # frames are allowed from our own origin only; W019 asks for DENY, which would break it.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# W003: ``history_tags`` is Oscar's library name mapped to ours on purpose (TEMPLATES above).
+SILENCED_SYSTEM_CHECKS = ["security.W019", "templates.W003"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

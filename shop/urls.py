@@ -6,11 +6,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from shop.health import health_view
+from shop.pages.views import home_page_serve
 
 urlpatterns = [
     # Database, cache, broker and worker state for load balancers and `make prod`.
@@ -21,7 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # The home page is a Wagtail page; it must win over Oscar's "" redirect to
     # OSCAR_HOMEPAGE, which would otherwise point at itself.
-    path("", wagtail_views.serve, {"path": ""}, name="home"),
+    path("", home_page_serve, name="home"),
     # The campus-card wallet: statement and top-ups.
     path("wallet/", include("wallet.urls")),
     # Member card + PIN lookup (no login) and claiming a card.

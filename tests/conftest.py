@@ -122,6 +122,19 @@ def _empty_local_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_page_cache_versions():
+    """Each test starts new page-cache versions, so no test is served a page cached by another.
+
+    The cache outlives each test's database rollback (Redis in the integration tests is not
+    emptied above); a page cached by an earlier test under the same versions would otherwise
+    answer a later test's request.
+    """
+    from shop.page_cache.selectors import page_cache_versions_forget
+
+    page_cache_versions_forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 costs ~0.3 s per user on this machine; MD5 first keeps user factories cheap while
     # the real hashers stay listed so hashes made elsewhere (a worker, a fixture) still verify.

@@ -6,14 +6,14 @@ list template, so recommended cards look exactly like every other product list.
 The rows (product page, basket, "Recommended for you") are served from the cache: rendering four of Oscar's
 product cards (prices, availability, thumbnails, add-to-basket forms) was a third of the
 basket page's CPU. The cached HTML holds no per-request state: the add-to-basket forms'
-CSRF token is a slot filled in for each request, and a request holding a failed
+CSRF token is the page cache's ``csrf_token`` hole, filled in for each request (or left for
+the page's own serving when the whole page is being cached), and a request holding a failed
 add-to-basket form in its session (Oscar shows that form's errors in the card) renders
 afresh.
 """
 
 from django import template
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -23,14 +23,12 @@ from recommendations import selectors
 from recommendations.caching import ROW_TIMEOUT_SECONDS, row_cache_key
 from recommendations.rows import BOUGHT_TOGETHER, BUY_IT_AGAIN, PERSONAL_ROW_TITLES
 from shop.apps.catalogue.selectors import catalogue_version
+from shop.page_cache.holes import page_hole_placeholder, page_holes_fill
+from shop.page_cache.selectors import request_has_failed_basket_form
 
 register = template.Library()
 
 ROW_TEMPLATE = "recommendations/product_row.html"
-# Stands for the CSRF token in cached HTML; ``{% csrf_token %}`` prints it as the value.
-CSRF_TOKEN_SLOT = "recommendations-csrf-token-slot"  # noqa: S105  (a placeholder, no secret)
-# Oscar's ``basket_form`` tag shows a failed add-to-basket form kept under this session key.
-FAILED_BASKET_FORM_SESSION_PREFIX = "add_to_basket_form_post_data_"
 
 
 def _row(context, *, placement: str, title, products, kind: str = "", reasons=()) -> dict:
@@ -49,15 +47,6 @@ def _viewer_pricing(request) -> str:
     # none (then they show what members pay, the same for every such viewer).
     percent = member_pricing_for_request(request=request).viewer_percent
     return str(percent.normalize()) if percent else "none"
-
-
-def _has_failed_basket_form(request) -> bool:
-    session = getattr(request, "session", None)
-    # A session is not iterable, only its keys() are.
-    return session is not None and any(
-        key.startswith(FAILED_BASKET_FORM_SESSION_PREFIX)
-        for key in session.keys()  # noqa: SIM118
-    )
 
 
 def _cached_row(
@@ -90,7 +79,7 @@ def _cached_row(
 
     version = catalogue_version()
     # No version means the cache is unreachable (it fails open): render from the database.
-    if request is None or version is None or _has_failed_basket_form(request):
+    if request is None or version is None or request_has_failed_basket_form(request=request):
         return render(csrf_token=context.get("csrf_token"))
 
     key = row_cache_key(
@@ -105,11 +94,10 @@ def _cached_row(
     )
     html = cache.get(key)
     if html is None:
-        html = render(csrf_token=CSRF_TOKEN_SLOT)
+        html = render(csrf_token=page_hole_placeholder(name="csrf_token"))
         cache.set(key, html, ROW_TIMEOUT_SECONDS)
-    if CSRF_TOKEN_SLOT in html:
-        html = html.replace(CSRF_TOKEN_SLOT, get_token(request))
-    return mark_safe(html)  # noqa: S308  (our own template's output, escaped when rendered)
+    # Our own template's output, escaped when rendered.
+    return mark_safe(page_holes_fill(html=html, request=request))  # noqa: S308
 
 
 def _viewer_id(context) -> int | None:

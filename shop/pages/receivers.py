@@ -1,4 +1,7 @@
-"""Forget the cached header/footer menu whenever a page or site change could alter it.
+"""Forget the cached header/footer menu whenever a page or site change could alter it, and
+start a new CMS version (the key of visitors' cached pages) on every change the storefront
+could show: a page published, unpublished, renamed, moved or deleted, a site, a setting, a
+snippet or an image saved or deleted.
 
 A page enters or leaves the menu, or changes its title or URL, only by being published,
 unpublished, renamed (slug), moved or deleted; a site change can give the host another home page.
@@ -10,6 +13,8 @@ every content language has its Wagtail Locale. A home page made in another langu
 
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
 from wagtail.signals import (
     copy_for_translation_done,
@@ -18,9 +23,10 @@ from wagtail.signals import (
     page_unpublished,
     post_page_move,
 )
+from wagtail.snippets.models import get_snippet_models
 
 from shop.pages.models import HomePage
-from shop.pages.selectors import menu_pages_forget
+from shop.pages.selectors import cms_version_forget, menu_pages_forget
 from shop.pages.services import editors_publish_grant, locales_install, site_record_sync
 
 
@@ -32,6 +38,20 @@ from shop.pages.services import editors_publish_grant, locales_install, site_rec
 @receiver([post_save, post_delete], sender=Site, dispatch_uid="pages_menu_forget_site")
 def menu_may_have_changed(sender, **kwargs):
     menu_pages_forget()
+    cms_version_forget()
+
+
+# Settings, snippets and images have no signal of their own; a rendition is left out, since
+# rendering a page creates them.
+_CMS_MODEL_BASES = (BaseGenericSetting, BaseSiteSetting, AbstractImage)
+
+
+@receiver([post_save, post_delete], dispatch_uid="pages_cms_version_forget_cms_objects")
+def cms_object_changed(sender, raw=False, **kwargs):
+    if raw:
+        return
+    if issubclass(sender, _CMS_MODEL_BASES) or sender in get_snippet_models():
+        cms_version_forget()
 
 
 @receiver(post_migrate, dispatch_uid="pages_site_record_sync")

@@ -190,3 +190,14 @@ def menu_pages_for_request(*, request: HttpRequest) -> list[MenuPage]:
 def menu_pages_forget() -> None:
     """Drop the cached menus now and again after commit (``shop.cache.cache_forget``)."""
     cache_forget(key=MENU_PAGES_CACHE_KEY)
+
+
+# What the storefront shows from the CMS (pages, sites, settings, snippets, images) is one
+# version: ``shop.pages.receivers`` forget it on every change, and a cached storefront page
+# (``shop.page_cache``) keeps it in its key, so the next request renders the change.
+CMS_VERSION_CACHE_KEY = "pages:cms-version"
+
+
+def cms_version_forget() -> None:
+    """Start a new CMS version now and again after commit (``shop.cache.cache_forget``)."""
+    cache_forget(key=CMS_VERSION_CACHE_KEY)

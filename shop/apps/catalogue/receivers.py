@@ -5,7 +5,7 @@ queryset updates and sends its own signals for them. Oscar's stock allocation up
 row with a queryset update too, but sends ``post_save`` itself.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 from treebeard.mp_tree import nodes_deleted, path_updated
@@ -48,6 +48,16 @@ def catalogue_changed(sender, **kwargs):
     catalogue_version_forget()
 
 
+# A range's own product, class and category lists (Oscar's dashboard adds and removes
+# excluded products through them) change its members without a save of the range.
+Range = get_model("offer", "Range")
+RANGE_MEMBERSHIP_LISTS = [
+    Range.excluded_products.through,
+    Range.classes.through,
+    Range.included_categories.through,
+    Range.excluded_categories.through,
+]
+
 for _sender in CATALOGUE_VERSION_SENDERS:
     for _signal in (post_save, post_delete):
         _signal.connect(
@@ -55,3 +65,10 @@ for _sender in CATALOGUE_VERSION_SENDERS:
             sender=_sender,
             dispatch_uid=f"catalogue_version_forget_{_sender._meta.label_lower}",
         )
+
+for _through in RANGE_MEMBERSHIP_LISTS:
+    m2m_changed.connect(
+        catalogue_changed,
+        sender=_through,
+        dispatch_uid=f"catalogue_version_forget_{_through._meta.label_lower}",
+    )

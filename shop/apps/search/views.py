@@ -21,6 +21,7 @@ from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
 from shop.apps.catalogue.selectors import product_listing
+from shop.page_cache.holes import page_cache_store_skip
 
 ProductListingForm = get_class("search.forms", "ProductListingForm")
 Category = get_model("catalogue", "Category")
@@ -28,6 +29,8 @@ Category = get_model("catalogue", "Category")
 
 class ProductListingView(ListView):
     paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
+    # A visitor's listing comes from the page cache (shop.page_cache.middleware).
+    page_cacheable = True
     context_object_name = "products"
 
     def get(self, request, *args, **kwargs):
@@ -108,3 +111,11 @@ class FacetedSearchView(ProductListingView):
             sender=self, session=request.session, user=request.user, query=request.GET.get("q", "")
         )
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Anyone can search for any words: only searches that found products are kept in the
+        # page cache, so made-up words do not fill it.
+        if not context["paginator"].count:
+            page_cache_store_skip(request=self.request)
+        return context

@@ -125,6 +125,7 @@ def _snippet(
 RULES: dict[str, Rule] = {
     # ------------------------------------------------------------------ public
     "health": Rule(EVERYONE),
+    "home": Rule(EVERYONE),
     "catalogue:index": Rule(EVERYONE),
     "catalogue:category": Rule(
         EVERYONE, lambda world: {"category_slug": world.category.slug, "pk": world.category.pk}

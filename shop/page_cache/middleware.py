@@ -1,0 +1,110 @@
+"""Serve visitors' storefront pages from the cache, and store them on a miss.
+
+A middleware rather than a view decorator, placed last: by then the session, the language,
+the user, the messages and the basket are known, and its ``process_view`` runs after URL
+resolution, so it looks up only views marked with ``page_cacheable`` and a hit returns before
+the view (and Oscar's or Wagtail's view machinery) runs at all. The outer middlewares still
+run on a hit: the CSRF cookie, ``Vary``/``Content-Language``, the security headers and the
+Content-Security-Policy are those of any other response (the policy allows our own inline
+scripts without a nonce, so no per-response value is ever cached).
+
+A hit costs two cache reads (the versions, then the page) and the holes' work. A miss renders
+the page with placeholders, keeps it when it is a plain 200 without cookies of its own, and
+fills the placeholders for this request like a hit would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from shop.page_cache.holes import (
+    page_cache_rendering,
+    page_cache_rendering_start,
+    page_cache_store_skipped,
+    page_hole_cookies,
+    page_holes_join,
+    page_holes_split,
+)
+from shop.page_cache.selectors import page_cache_key, page_cache_timeout
+
+_PAGE_CACHE_KEY = "page_cache_key"
+# Headers Django or the server work out for each response.
+_HEADERS_NOT_KEPT = frozenset({"content-length", "set-cookie"})
+
+
+def page_cacheable(view: Callable) -> Callable:
+    """Mark a view function whose visitors' pages ``PageCacheMiddleware`` may cache."""
+    view.page_cacheable = True
+    return view
+
+
+def _view_is_page_cacheable(view: Callable) -> bool:
+    return getattr(view, "page_cacheable", False) or getattr(
+        getattr(view, "view_class", None), "page_cacheable", False
+    )
+
+
+def _response_from_entry(*, entry: dict, request: HttpRequest) -> HttpResponse:
+    content = page_holes_join(texts=entry["texts"], holes=entry["holes"], request=request)
+    response = HttpResponse(content)
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        key = getattr(request, _PAGE_CACHE_KEY, None)
+        if key is not None:
+            response = self._store_and_fill(request=request, response=response, key=key)
+        for name, morsel in page_hole_cookies(request=request).items():
+            response.cookies[name] = morsel
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _view_is_page_cacheable(view_func):
+            return None
+        key = page_cache_key(request=request)
+        if key is None:
+            return None
+        entry = cache.get(key)
+        if entry is not None:
+            response = _response_from_entry(entry=entry, request=request)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        setattr(request, _PAGE_CACHE_KEY, key)
+        page_cache_rendering_start(request=request)
+        return None
+
+    @staticmethod
+    def _store_and_fill(*, request: HttpRequest, response, key: str) -> HttpResponse:
+        if not page_cache_rendering(request=request) or getattr(response, "streaming", False):
+            return response
+        texts, holes = page_holes_split(html=response.content.decode(response.charset))
+        entry = {
+            "texts": texts,
+            "holes": holes,
+            "headers": [
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in _HEADERS_NOT_KEPT
+            ],
+        }
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not page_cache_store_skipped(request=request)
+        ):
+            cache.set(key, entry, page_cache_timeout(request=request))
+        # Whether kept or not, the placeholders are filled for this request.
+        response.content = page_holes_join(texts=texts, holes=holes, request=request)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -1,0 +1,109 @@
+"""Which requests a cached page may answer, and the key of that page.
+
+``page_cache_key`` is the one place that says what a cached page depends on: the URL (path and
+the query parameters the listings read), the active language, the local day and three
+versions, each a cache key that the receivers of its kind of change forget or bump:
+
+- ``catalogue_version`` (``shop.apps.catalogue.selectors``): products, prices, stock, offers,
+  member types, categories, pre-orders;
+- the recommendation generation (``recommendations.caching``): a recompute or a rule change;
+- ``cms_version`` (``shop.pages.selectors``): a Wagtail page published, unpublished, moved or
+  deleted, a site, a setting, a snippet or an image changed.
+
+The host is in it because it chooses the Wagtail site; the day because a pre-order closes on its release date with no row changing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from recommendations.caching import GENERATION_KEY
+from shop.apps.catalogue.selectors import CATALOGUE_VERSION_CACHE_KEY
+from shop.pages.selectors import CMS_VERSION_CACHE_KEY
+
+_VERSION_KEYS = (CATALOGUE_VERSION_CACHE_KEY, GENERATION_KEY, CMS_VERSION_CACHE_KEY)
+# The query parameters the cached pages read (search words, page number, sort order). A request
+# with any other parameter is rendered afresh, so no parameter can multiply the entries.
+CACHED_QUERY_PARAMETERS = frozenset({"q", "page", "sort_by"})
+# Oscar's ``basket_form`` tag shows a failed add-to-basket form kept under this session key.
+FAILED_BASKET_FORM_SESSION_PREFIX = "add_to_basket_form_post_data_"
+
+
+def request_has_failed_basket_form(*, request: HttpRequest) -> bool:
+    """True when the session holds a failed add-to-basket form, which a product card shows."""
+    session = getattr(request, "session", None)
+    # A session is not iterable, only its keys() are.
+    return session is not None and any(
+        key.startswith(FAILED_BASKET_FORM_SESSION_PREFIX)
+        for key in session.keys()  # noqa: SIM118
+    )
+
+
+def page_cache_versions() -> tuple[int, int, int] | None:
+    """The catalogue, recommendation and CMS versions in one round trip; None if unreachable."""
+    found = cache.get_many(_VERSION_KEYS)
+    if len(found) < len(_VERSION_KEYS):
+        # Forgotten (a change) or never set: start a version; ``add`` so concurrent readers
+        # agree on one.
+        for key in _VERSION_KEYS:
+            if key not in found:
+                cache.add(key, time.time_ns(), timeout=None)
+        found = cache.get_many(_VERSION_KEYS)
+        if len(found) < len(_VERSION_KEYS):
+            return None
+    return tuple(found[key] for key in _VERSION_KEYS)
+
+
+def page_cache_versions_forget() -> None:
+    """Start new versions of everything: no page cached so far is served again."""
+    cache.delete_many(_VERSION_KEYS)
+
+
+def _normalized_query(*, request: HttpRequest) -> str | None:
+    query = request.GET
+    if not query:
+        return ""
+    if not CACHED_QUERY_PARAMETERS.issuperset(query):
+        return None
+    if any(len(query.getlist(name)) > 1 for name in query):
+        return None
+    return "&".join(f"{name}={query[name]}" for name in sorted(query))
+
+
+def page_cache_key(*, request: HttpRequest) -> str | None:
+    """The cache key of the page answering ``request``, or None when it must be rendered.
+
+    Only a visitor's (anonymous) GET or HEAD without a failed add-to-basket form in the session
+    is answered from the cache; members, staff, previews and form posts always render.
+    """
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return None
+    query = _normalized_query(request=request)
+    if query is None or request_has_failed_basket_form(request=request):
+        return None
+    versions = page_cache_versions()
+    if versions is None:
+        return None
+    # The host chooses the Wagtail site (its home page, its menu); ALLOWED_HOSTS bounds it.
+    url = hashlib.sha1(
+        f"{request.scheme}://{request.get_host()}{request.path}?{query}".encode(),
+        usedforsecurity=False,
+    ).hexdigest()
+    catalogue, recommendations, cms = versions
+    return (
+        f"page:{translation.get_language()}:{timezone.localdate().isoformat()}:"
+        f"{catalogue}:{recommendations}:{cms}:{url}"
+    )
+
+
+def page_cache_timeout(*, request: HttpRequest) -> int:
+    """How long a page lives: a search page (any words) briefly, the others a few minutes."""
+    if "q" in request.GET:
+        return settings.PAGE_CACHE_SEARCH_TIMEOUT_SECONDS
+    return settings.PAGE_CACHE_TIMEOUT_SECONDS
