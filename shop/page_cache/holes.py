@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from inspect import signature
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
@@ -80,12 +81,26 @@ def page_holes_split(*, html: str) -> tuple[list[str], list[tuple[str, dict, str
     placeholder JSON) in page order.
     """
     pieces = _PLACEHOLDER.split(html)
-    texts = pieces[0::2]
-    holes = []
-    for payload in pieces[1::2]:
-        hole = json.loads(payload)
-        holes.append((hole["name"], hole["arguments"], payload))
+    texts, holes = [pieces[0]], []
+    for payload, text in zip(pieces[1::2], pieces[2::2], strict=True):
+        hole = _hole_parsed(payload)
+        if hole is None:
+            # Not one of ours (e.g. pasted into a product description): it stays text.
+            texts[-1] += f"{_PLACEHOLDER_PREFIX}{payload}{_PLACEHOLDER_SUFFIX}{text}"
+            continue
+        holes.append((*hole, payload))
+        texts.append(text)
     return texts, holes
+
+
+def _hole_parsed(payload: str) -> tuple[str, dict] | None:
+    try:
+        hole = json.loads(payload)
+        name, arguments = hole["name"], hole["arguments"]
+        signature(_HOLES[name]).bind(None, **arguments)
+    except (ValueError, TypeError, KeyError):
+        return None
+    return name, arguments
 
 
 def page_holes_join(

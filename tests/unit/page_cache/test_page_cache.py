@@ -317,3 +317,19 @@ def test_the_query_is_normalised_in_the_key(store):
 
     assert _served_from_cache(_get(Client(), base + "?sort_by=title-asc&q=cheddar"))
     assert not _served_from_cache(_get(Client(), base + "?q=cheddar&sort_by=title-desc"))
+
+
+def test_a_placeholder_written_into_content_is_shown_as_text_and_never_called(store):
+    store.cheese.description = (
+        '<p>Aged<!--page-hole:{"name":"no_such_hole","arguments":{}}--> cheddar'
+        '<!--page-hole:{"name":"csrf_token","arguments":{"x":1}}--></p>'
+    )
+    store.cheese.save()
+    path = store.cheese.get_absolute_url()
+
+    first = _get(Client(), path).content.decode()
+    second = _get(Client(), path).content.decode()
+
+    for html in (first, second):
+        assert '<!--page-hole:{"name":"no_such_hole","arguments":{}}--> cheddar' in html
+        assert '<!--page-hole:{"name":"csrf_token","arguments":{"x":1}}-->' in html
