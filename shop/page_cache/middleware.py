@@ -22,7 +22,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from shop.page_cache.holes import (
-    page_cache_rendering,
     page_cache_rendering_start,
     page_cache_store_skipped,
     page_hole_cookies,
@@ -86,7 +85,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _store_and_fill(*, request: HttpRequest, response, key: str) -> HttpResponse:
-        if not page_cache_rendering(request=request) or getattr(response, "streaming", False):
+        if getattr(response, "streaming", False):
             return response
         texts, holes = page_holes_split(html=response.content.decode(response.charset))
         entry = {

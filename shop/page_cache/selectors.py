@@ -10,7 +10,8 @@ versions, each a cache key that the receivers of its kind of change forget or bu
 - ``cms_version`` (``shop.pages.selectors``): a Wagtail page published, unpublished, moved or
   deleted, a site, a setting, a snippet or an image changed.
 
-The host is in it because it chooses the Wagtail site; the day because a pre-order closes on its release date with no row changing.
+The host is in it because it chooses the Wagtail site; the day because a pre-order closes on
+its release date with no row changing.
 """
 
 from __future__ import annotations
