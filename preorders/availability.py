@@ -50,24 +50,32 @@ class PreorderAvailable(Base):
 class PreorderAware:
     """Strategy mixin: products taking pre-orders are sold up to their cap, not from stock.
 
-    The ids of the products taking pre-orders are read once per strategy, which Oscar's basket
-    middleware builds per request: a page of cards asks for each card, and each read is a
-    cache round trip (Redis in production).
+    The strategy lives for one request (Oscar's basket middleware builds it; the till and the
+    checkout services build one per sale), and a page prices every product it lists: the ids
+    of the products on pre-order (a cache read) and their terms (two queries, only when the
+    page lists one of them) are read once per strategy. The next request reads them again, so
+    a pre-order opened, closed or filled shows there; reserving units checks the cap again
+    under a row lock (``preorders.services.preorder_reserve``), whatever a page showed.
     """
 
-    _preorder_open_ids = None
+    _preorder_product_ids: frozenset[int] | None = None
+    _preorder_terms: dict[int, selectors.PreorderTerms] | None = None
+
+    def preorder_terms(self, product) -> selectors.PreorderTerms | None:
+        """The product's open pre-order terms, or None when it takes no pre-orders now."""
+        if product is None:
+            return None
+        if self._preorder_product_ids is None:
+            self._preorder_product_ids = selectors.preorder_open_product_ids()
+        if product.pk not in self._preorder_product_ids:
+            return None
+        if self._preorder_terms is None:
+            self._preorder_terms = selectors.preorder_open_terms()
+        return self._preorder_terms.get(product.pk)
 
     def availability_policy(self, product, stockrecord):
         if stockrecord is not None and not getattr(stockrecord, "is_frozen", False):
-            if self._preorder_open_ids is None:
-                self._preorder_open_ids = selectors.preorder_open_product_ids()
-            settings = (
-                selectors.preorder_settings_open_for_product(product=product)
-                if product is not None and product.pk in self._preorder_open_ids
-                else None
-            )
-            if settings is not None:
-                return PreorderAvailable(
-                    settings, selectors.preorder_units_remaining(settings=settings)
-                )
+            terms = self.preorder_terms(product)
+            if terms is not None:
+                return PreorderAvailable(terms.settings, terms.remaining)
         return super().availability_policy(product, stockrecord)

@@ -32,5 +32,5 @@ def test_a_page_of_cards_reads_the_pre_order_ids_once(monkeypatch):
 
     assert isinstance(infos[-1].availability, PreorderAvailable)
     assert all(info.availability.is_available_to_buy for info in infos[:-1])
-    # Once for the page; the pre-order product's own settings read it again.
-    assert len(reads) == 2
+    # Once for the page: the pre-order product's terms come from the same strategy.
+    assert len(reads) == 1

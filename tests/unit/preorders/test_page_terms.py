@@ -1,0 +1,94 @@
+"""A page reads the pre-order terms of the products it lists once, not once per product, and
+a pre-order opened, filled or closed shows on the next request."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from oscar.test.factories import create_product
+
+from preorders import selectors, services
+from preorders.models import PreorderSettings
+from tests.factories.preorders import preorder_product
+
+pytestmark = pytest.mark.django_db
+
+
+def catalogue_queries(client) -> int:
+    client.get(reverse("catalogue:index"))  # warms the menus and thumbnails
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("catalogue:index"))
+    assert page.status_code == 200
+    return len(queries)
+
+
+def preorder_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("catalogue:index"))
+    return sum(
+        1
+        for query in queries
+        if "preorders_preorder" in query["sql"] or "preorders_preordersettings" in query["sql"]
+    )
+
+
+def test_a_listing_reads_pre_order_terms_in_the_same_queries_for_one_or_many(client):
+    create_product(title="Campus cheddar", price=Decimal("12.50"), num_in_stock=10)
+    preorder_product(title="Organic Chemistry, 9th edition")
+    client.get(reverse("catalogue:index"))
+    one = preorder_queries(client)
+
+    for title in ("Graduation gown", "Lab coat", "Calculus, 3rd edition"):
+        preorder_product(title=title)
+    client.get(reverse("catalogue:index"))
+    four = preorder_queries(client)
+
+    assert one == four == 2
+
+
+def test_a_listing_reads_the_open_pre_order_ids_once(client, monkeypatch):
+    for title in ("Organic Chemistry, 9th edition", "Graduation gown"):
+        preorder_product(title=title)
+    for number in range(3):
+        create_product(title=f"Product {number}", price=Decimal("1.00"), num_in_stock=5)
+    client.get(reverse("catalogue:index"))
+    reads = []
+    original_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == selectors.PREORDER_PRODUCT_IDS_CACHE_KEY:
+            reads.append(key)
+        return original_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+
+    page = client.get(reverse("catalogue:index"))
+
+    assert page.content.decode().count("Pre-order") >= 2
+    assert len(reads) == 1
+
+
+def product_page(client, settings) -> str:
+    return client.get(settings.product.get_absolute_url()).content.decode()
+
+
+def test_a_pre_order_filled_then_closed_shows_on_the_next_request(client):
+    settings = preorder_product(title="Graduation gown", cap=10)
+    assert "Pre-order: ships by" in product_page(client, settings)
+
+    PreorderSettings.objects.filter(pk=settings.pk).update(cap=3, few_left_threshold=5)
+    assert "Only 3 left to pre-order" in product_page(client, settings)
+
+    settings.refresh_from_db()
+    services.preorder_settings_save(
+        product=settings.product,
+        release_date=settings.release_date,
+        cap=settings.cap,
+        is_active=False,
+    )
+    html = product_page(client, settings)
+    assert "Pre-order: ships by" not in html
+    assert "Only 3 left to pre-order" not in html
