@@ -45,24 +45,75 @@ class Measurement:
     cold_queries: int
     cold_ms: float
     warm_queries: int
+    warm_cache_calls: int
     warm_median_ms: float
     warm_median_cpu_ms: float
     warm_sql: tuple[str, ...]
+
+
+CACHE_METHODS = (
+    "get",
+    "get_many",
+    "set",
+    "set_many",
+    "add",
+    "delete",
+    "delete_many",
+    "has_key",
+    "incr",
+    "decr",
+    "touch",
+    "get_or_set",
+)
+
+
+class CacheCalls:
+    """Counts the calls to the default cache while active: each is a round trip to Redis in
+    production (``get_many`` and ``set_many`` one each, whatever their number of keys)."""
+
+    def __init__(self):
+        self.calls: list[str] = []
+
+    def __enter__(self):
+        from django.core.cache import caches
+
+        self._cache = caches["default"]
+        for name in CACHE_METHODS:
+            original = getattr(self._cache, name)
+            setattr(self._cache, name, self._counted(name, original))
+        return self
+
+    def _counted(self, name, original):
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return original(*args, **kwargs)
+
+        return counted
+
+    def __exit__(self, *exc_info):
+        for name in CACHE_METHODS:
+            delattr(self._cache, name)
 
 
 def measure(client, *, page: str, visitor: str, path: str, repeat: int) -> Measurement:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def one_request() -> tuple[int, list[str], float, float]:
-        with CaptureQueriesContext(connection) as queries:
+    def one_request() -> tuple[int, list[str], float, float, int]:
+        with CaptureQueriesContext(connection) as queries, CacheCalls() as cache_calls:
             started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(path)
             elapsed_ms = (time.perf_counter() - started) * 1000
             cpu_ms = (time.process_time() - cpu_started) * 1000
-        return response.status_code, [query["sql"] for query in queries], elapsed_ms, cpu_ms
+        return (
+            response.status_code,
+            [query["sql"] for query in queries],
+            elapsed_ms,
+            cpu_ms,
+            len(cache_calls.calls),
+        )
 
-    status, cold_sql, cold_ms, _cold_cpu_ms = one_request()
+    status, cold_sql, cold_ms, _cold_cpu_ms, _cold_cache_calls = one_request()
     warm = [one_request() for _ in range(repeat)]
     return Measurement(
         page=page,
@@ -72,8 +123,9 @@ def measure(client, *, page: str, visitor: str, path: str, repeat: int) -> Measu
         cold_queries=len(cold_sql),
         cold_ms=cold_ms,
         warm_queries=len(warm[-1][1]),
-        warm_median_ms=statistics.median(elapsed for _, _, elapsed, _ in warm),
-        warm_median_cpu_ms=statistics.median(cpu for _, _, _, cpu in warm),
+        warm_cache_calls=warm[-1][4],
+        warm_median_ms=statistics.median(elapsed for _, _, elapsed, _, _ in warm),
+        warm_median_cpu_ms=statistics.median(cpu for _, _, _, cpu, _ in warm),
         warm_sql=tuple(warm[-1][1]),
     )
 
@@ -213,14 +265,15 @@ def measure_visitor(
 def print_table(rows: list[Measurement], *, repeat: int) -> None:
     header = (
         f"| page | visitor | path | status | queries (cold) | ms (cold) | queries (warm) "
-        f"| ms (warm, median of {repeat}) | CPU ms (warm, median) |"
+        f"| cache calls (warm) | ms (warm, median of {repeat}) | CPU ms (warm, median) |"
     )
     print(header)
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(
             f"| {row.page} | {row.visitor} | `{row.path}` | {row.status} | {row.cold_queries} | "
-            f"{row.cold_ms:.0f} | {row.warm_queries} | {row.warm_median_ms:.0f} | "
+            f"{row.cold_ms:.0f} | {row.warm_queries} | {row.warm_cache_calls} | "
+            f"{row.warm_median_ms:.0f} | "
             f"{row.warm_median_cpu_ms:.0f} |"
         )
 
