@@ -1,7 +1,17 @@
 """Forgetting a cached read of the database at the right moments."""
 
+from typing import Any
+
 from django.core.cache import cache
 from django.db import transaction
+
+from shop.request_memo import request_memo_forget, request_memo_read
+
+# The header's two menus (the catalogue's top categories, the editors' content pages) are on
+# every storefront page: read together, they cost one round trip (``cache_get_with_header``).
+MENU_CATEGORIES_CACHE_KEY = "catalogue:menu-categories"
+MENU_PAGES_CACHE_KEY = "pages:menu-pages"
+HEADER_CACHE_KEYS = (MENU_CATEGORIES_CACHE_KEY, MENU_PAGES_CACHE_KEY)
 
 
 def cache_forget(*, key: str) -> None:
@@ -14,3 +24,18 @@ def cache_forget(*, key: str) -> None:
     """
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    if key in HEADER_CACHE_KEYS:
+        request_memo_forget(key=_HEADER_MEMO_KEY)
+
+
+_HEADER_MEMO_KEY = "cache:header"
+
+
+def cache_get_with_header(*, key: str) -> Any:
+    """The cached value of one of ``HEADER_CACHE_KEYS`` (None when missing).
+
+    The first ask of a request reads both keys with one ``get_many``; the other ask is served
+    from the request's memo (``shop.request_memo``).
+    """
+    values = request_memo_read(key=_HEADER_MEMO_KEY, load=lambda: cache.get_many(HEADER_CACHE_KEYS))
+    return values.get(key)

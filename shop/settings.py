@@ -149,6 +149,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Everything after it reads the request's once-per-request values (shop/request_memo.py).
+    "shop.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Refuses an oversized body (413) before CSRF or a form parses it.
     "shop.request_limits.RequestSizeLimitMiddleware",

@@ -10,7 +10,7 @@ from django.utils import translation
 from oscar.core.loading import get_class, get_model
 from wagtail.models import Page, Site
 
-from shop.cache import cache_forget
+from shop.cache import MENU_PAGES_CACHE_KEY, cache_forget, cache_get_with_header
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -149,7 +149,6 @@ class MenuPage:
 # Every storefront page shows the menu, and it changes only when editors publish, unpublish,
 # move or delete a page (or change a site): ``shop.pages.receivers`` forget it then, so a
 # cached menu is never out of date; the lifetime only bounds memory.
-MENU_PAGES_CACHE_KEY = "pages:menu-pages"
 MENU_PAGES_CACHE_SECONDS = 60 * 60
 # Entries are per Host header; ALLOWED_HOSTS bounds them, this bounds them again.
 MENU_PAGES_MAX_HOSTS = 20
@@ -176,7 +175,7 @@ def menu_pages_for_request(*, request: HttpRequest) -> list[MenuPage]:
     """The live pages right under the site's home page that editors ticked "Show in menus",
     each in its version in the active language when it has one."""
     host_key = f"{request.get_host()}|{translation.get_language()}"
-    menus = cache.get(MENU_PAGES_CACHE_KEY) or {}
+    menus = cache_get_with_header(key=MENU_PAGES_CACHE_KEY) or {}
     if host_key in menus:
         return menus[host_key]
     site = Site.find_for_request(request)

@@ -10,11 +10,13 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from oscar.core.loading import get_model
 from oscar.templatetags.category_tags import get_annotated_list
 
-from shop.cache import cache_forget
+from shop.cache import MENU_CATEGORIES_CACHE_KEY, cache_forget, cache_get_with_header
+from shop.request_memo import request_memo_forget, request_memo_read
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -109,13 +111,12 @@ class MenuCategory:
 # The header's "Browse store" menu is on every page and costs Oscar two queries; it changes
 # only when a category is saved, moved or deleted, and ``shop.apps.catalogue.receivers``
 # forgets it then. The lifetime only bounds how long a bulk UPDATE (no signal) can show.
-MENU_CATEGORIES_CACHE_KEY = "catalogue:menu-categories"
 MENU_CATEGORIES_CACHE_SECONDS = 60 * 60
 
 
 def menu_categories() -> list[MenuCategory]:
     """The top-level categories of the header menu, as Oscar's ``category_tree depth=1``."""
-    categories = cache.get(MENU_CATEGORIES_CACHE_KEY)
+    categories = cache_get_with_header(key=MENU_CATEGORIES_CACHE_KEY)
     if categories is None:
         categories = [
             MenuCategory(name=info.name, url=info.get_absolute_url())
@@ -139,7 +140,15 @@ CATALOGUE_VERSION_CACHE_KEY = "catalogue:version"
 
 
 def catalogue_version() -> int | None:
-    """The current version; None only while the cache is unreachable."""
+    """The current version, read once per request; None only while the cache is unreachable.
+
+    The member price, each recommendation row and each thumbnail of a page ask for it: one
+    read serves them all (``shop.request_memo``).
+    """
+    return request_memo_read(key=CATALOGUE_VERSION_CACHE_KEY, load=_catalogue_version_load)
+
+
+def _catalogue_version_load() -> int | None:
     version = cache.get(CATALOGUE_VERSION_CACHE_KEY)
     if version is None:
         # ``add`` so that concurrent readers agree on one new version.
@@ -155,3 +164,6 @@ def catalogue_version_forget() -> None:
     commit and cached them under the version started by the first.
     """
     cache_forget(key=CATALOGUE_VERSION_CACHE_KEY)
+    # The rest of this request (and what it does after the commit) reads the new version.
+    request_memo_forget(key=CATALOGUE_VERSION_CACHE_KEY)
+    transaction.on_commit(lambda: request_memo_forget(key=CATALOGUE_VERSION_CACHE_KEY))
