@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE["operations-reorder-nightly"] = {
     "task": "operations.reorder_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
+# Product page views counted in the cache are added to Oscar's analytics rows.
+CELERY_BEAT_SCHEDULE["catalogue-product-views-flush"] = {
+    "task": "catalogue.product_views_flush",
+    "schedule": 300.0,
+}
 # Credit accounts: reminders, escalations and holds for overdue invoices, every morning.
 CELERY_BEAT_SCHEDULE["credit-collection-daily"] = {
     "task": "credit.collection_daily",

@@ -5,15 +5,21 @@ queryset updates and sends its own signals for them. Oscar's stock allocation up
 row with a queryset update too, but sends ``post_save`` itself.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from oscar.apps.analytics import receivers as oscar_analytics_receivers
+from oscar.apps.catalogue.signals import product_viewed
 from oscar.core.loading import get_model
 from treebeard.mp_tree import nodes_deleted, path_updated
 
 from loyalty.models import MemberType
 from shop.apps.catalogue.selectors import catalogue_version_forget, menu_categories_forget
+from shop.apps.catalogue.services import product_view_record
 
 Category = get_model("catalogue", "Category")
+UserRecord = get_model("analytics", "UserRecord")
+UserProductView = get_model("analytics", "UserProductView")
 
 # Every model a product card reads (title, image, price, member price, availability), and
 # the offers and ranges, so that HTML cached under the catalogue version never outlives a
@@ -72,3 +78,26 @@ for _through in RANGE_MEMBERSHIP_LISTS:
         sender=_through,
         dispatch_uid=f"catalogue_version_forget_{_through._meta.label_lower}",
     )
+
+
+# Oscar's analytics receiver updates the product's view counter row on every product page
+# view (sent by the page's recently viewed hole, on cached pages too), a row every shopper of
+# that product waits for; the store counts the view in the cache instead and adds the counts
+# every few minutes (``shop.apps.catalogue.services``). A member's own view records (Oscar's
+# ``UserRecord`` and ``UserProductView``, shown on the dashboard's customer page) stay as
+# Oscar writes them: each is that member's row, which no other shopper waits for. The hole
+# renders outside any request transaction, so they are written in one of their own.
+product_viewed.disconnect(oscar_analytics_receivers.receive_product_view)
+
+
+@receiver(product_viewed, dispatch_uid="catalogue_product_view_counted")
+def product_view_counted(sender, product, user, **kwargs):
+    if kwargs.get("raw", False):
+        return
+    product_view_record(product_id=product.pk)
+    if user and user.is_authenticated:
+        with transaction.atomic():
+            oscar_analytics_receivers._update_counter(
+                UserRecord, "num_product_views", {"user": user}
+            )
+            UserProductView.objects.create(product=product, user=user)
