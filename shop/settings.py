@@ -377,6 +377,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# sorl-thumbnail's cached_db store, kept in each process per catalogue version
+# (shop/apps/catalogue/thumbnails.py): a page's thumbnails cost no round trip once read.
+THUMBNAIL_KVSTORE = "shop.apps.catalogue.thumbnails.KVStore"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Uploads (product pictures, CMS images) are served by Django itself (shop/urls.py): the
 # one-machine production of `make prod` has nothing else in front, and WhiteNoise only knows
