@@ -12,6 +12,7 @@ from django.utils import timezone
 from loyalty.economy import card_number_normalize
 from loyalty.models import MemberCard
 from preorders.models import Preorder, PreorderSettings
+from shop.request_memo import request_memo_read
 
 PREORDER_PRODUCT_IDS_CACHE_KEY = "preorders:open-product-ids"
 PREORDER_PRODUCT_IDS_CACHE_SECONDS = 300
@@ -20,9 +21,16 @@ PREORDER_PRODUCT_IDS_CACHE_SECONDS = 300
 def preorder_open_product_ids() -> frozenset[int]:
     """Ids of products taking pre-orders now (active and not yet released).
 
-    The partner strategy asks this for every product it prices, listing pages included, so
-    it is one cache hit; services that change settings or dates clear it.
+    The partner strategy, the product page and the basket's pre-order rule ask this for
+    products they show, so it is one cache hit, read once per request (``shop.request_memo``);
+    services that change settings or dates clear it (``shop.cache.cache_forget``).
     """
+    return request_memo_read(
+        key=PREORDER_PRODUCT_IDS_CACHE_KEY, load=_preorder_open_product_ids_load
+    )
+
+
+def _preorder_open_product_ids_load() -> frozenset[int]:
     ids = cache.get(PREORDER_PRODUCT_IDS_CACHE_KEY)
     if ids is None:
         ids = frozenset(

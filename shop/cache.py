@@ -20,12 +20,17 @@ def cache_forget(*, key: str) -> None:
     The first delete serves the rest of this request. The second covers a reader that, between
     the change and the commit, still saw the old rows and cached them again: without it the old
     value would outlive the change until its timeout. Outside a transaction ``on_commit`` runs at
-    once, which is harmless.
+    once, which is harmless. A value this request read once (``shop.request_memo``) is dropped
+    from its memo at the same two moments, so the rest of the request reads it again.
     """
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
-    if key in HEADER_CACHE_KEYS:
-        request_memo_forget(key=_HEADER_MEMO_KEY)
+    memo_key = _HEADER_MEMO_KEY if key in HEADER_CACHE_KEYS else key
+
+    def forget() -> None:
+        cache.delete(key)
+        request_memo_forget(key=memo_key)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 _HEADER_MEMO_KEY = "cache:header"

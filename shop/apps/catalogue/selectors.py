@@ -10,13 +10,12 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from oscar.core.loading import get_model
 from oscar.templatetags.category_tags import get_annotated_list
 
 from shop.cache import MENU_CATEGORIES_CACHE_KEY, cache_forget, cache_get_with_header
-from shop.request_memo import request_memo_forget, request_memo_read
+from shop.request_memo import request_memo_read
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -164,6 +163,3 @@ def catalogue_version_forget() -> None:
     commit and cached them under the version started by the first.
     """
     cache_forget(key=CATALOGUE_VERSION_CACHE_KEY)
-    # The rest of this request (and what it does after the commit) reads the new version.
-    request_memo_forget(key=CATALOGUE_VERSION_CACHE_KEY)
-    transaction.on_commit(lambda: request_memo_forget(key=CATALOGUE_VERSION_CACHE_KEY))

@@ -1,6 +1,7 @@
 """A page reads the pre-order terms of the products it lists once, not once per product, and
 a pre-order opened, filled or closed shows on the next request."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -8,10 +9,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from oscar.test.factories import create_product
 
 from preorders import selectors, services
 from preorders.models import PreorderSettings
+from shop.request_memo import RequestMemoMiddleware
 from tests.factories.preorders import preorder_product
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +52,8 @@ def test_a_listing_reads_pre_order_terms_in_the_same_queries_for_one_or_many(cli
     assert one == four == 2
 
 
-def test_a_listing_reads_the_open_pre_order_ids_once(client, monkeypatch):
-    for title in ("Organic Chemistry, 9th edition", "Graduation gown"):
-        preorder_product(title=title)
-    for number in range(3):
-        create_product(title=f"Product {number}", price=Decimal("1.00"), num_in_stock=5)
-    client.get(reverse("catalogue:index"))
+def id_reads(monkeypatch) -> list[str]:
+    """The cache reads of the open pre-order ids from now on."""
     reads = []
     original_get = cache.get
 
@@ -64,6 +63,16 @@ def test_a_listing_reads_the_open_pre_order_ids_once(client, monkeypatch):
         return original_get(key, *args, **kwargs)
 
     monkeypatch.setattr(cache, "get", counting_get)
+    return reads
+
+
+def test_a_listing_reads_the_open_pre_order_ids_once(client, monkeypatch):
+    for title in ("Organic Chemistry, 9th edition", "Graduation gown"):
+        preorder_product(title=title)
+    for number in range(3):
+        create_product(title=f"Product {number}", price=Decimal("1.00"), num_in_stock=5)
+    client.get(reverse("catalogue:index"))
+    reads = id_reads(monkeypatch)
 
     page = client.get(reverse("catalogue:index"))
 
@@ -92,3 +101,30 @@ def test_a_pre_order_filled_then_closed_shows_on_the_next_request(client):
     html = product_page(client, settings)
     assert "Pre-order: ships by" not in html
     assert "Only 3 left to pre-order" not in html
+
+
+def test_a_pre_order_opened_during_a_request_is_read_again_in_it():
+    product = create_product(title="Lab coat", price=Decimal("20.00"), num_in_stock=0)
+
+    def view(request):
+        before = selectors.preorder_open_product_ids()
+        services.preorder_settings_save(
+            product=product, release_date=timezone.localdate() + dt.timedelta(days=5), cap=3
+        )
+        return before, selectors.preorder_open_product_ids()
+
+    before, after = RequestMemoMiddleware(view)(None)
+
+    assert product.pk not in before
+    assert product.pk in after
+
+
+def test_the_basket_page_reads_the_open_pre_order_ids_once(client, monkeypatch):
+    for title in ("Campus cheddar", "Sourdough loaf", "Green tea"):
+        product = create_product(title=title, price=Decimal("2.00"), num_in_stock=5)
+        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    client.get(reverse("basket:summary"))
+    reads = id_reads(monkeypatch)
+
+    assert client.get(reverse("basket:summary")).status_code == 200
+    assert len(reads) <= 1
