@@ -17,7 +17,7 @@ User = get_user_model()
 
 # Session, user, the page's own reads, the header's basket and the account bar.
 MEMBER_HOME_QUERIES = 23
-MEMBER_PRODUCT_QUERIES = 28
+MEMBER_PRODUCT_QUERIES = 25
 MEMBER_BASKET_QUERIES = 21
 
 
