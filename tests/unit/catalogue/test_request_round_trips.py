@@ -47,8 +47,13 @@ def cache_calls(monkeypatch):
 
 
 def test_a_product_page_reads_the_version_once_and_both_menus_in_one_round_trip(
-    client, cache_calls
+    client, cache_calls, django_user_model
 ):
+    # Signed in: a visitor's product page comes from the page cache (shop.page_cache).
+    client.force_login(
+        django_user_model.objects.create_user(username="shopper", password="not-used-here"),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
     milk = create_product(title="Whole Milk", price=Decimal("13.40"), num_in_stock=5)
     client.get(milk.get_absolute_url())
     cache_calls.clear()

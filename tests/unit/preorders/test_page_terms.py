@@ -13,11 +13,21 @@ from django.utils import timezone
 from oscar.test.factories import create_product
 
 from preorders import selectors, services
-from preorders.models import PreorderSettings
 from shop.request_memo import RequestMemoMiddleware
 from tests.factories.preorders import preorder_product
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client, django_user_model):
+    """A signed-in shopper: a visitor's listing and product pages come from the page cache
+    (``shop.page_cache``), which a member's never do."""
+    client.force_login(
+        django_user_model.objects.create_user(username="shopper", password="not-used-here"),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    return client
 
 
 def catalogue_queries(client) -> int:
@@ -88,7 +98,8 @@ def test_a_pre_order_filled_then_closed_shows_on_the_next_request(client):
     settings = preorder_product(title="Graduation gown", cap=10)
     assert "Pre-order: ships by" in product_page(client, settings)
 
-    PreorderSettings.objects.filter(pk=settings.pk).update(cap=3, few_left_threshold=5)
+    settings.cap, settings.few_left_threshold = 3, 5
+    settings.save()
     assert "Only 3 left to pre-order" in product_page(client, settings)
 
     settings.refresh_from_db()
