@@ -34,7 +34,33 @@ def validation_split(csv_path: str) -> evaluation.Split:
     )
 
 
-def tune_rows(split: evaluation.Split) -> None:
+def companions_specificity(
+    history: engine.PurchaseHistory, *, model: engine.AssociationModel, staples: int = 5
+) -> str:
+    """How often the store's staples lead the bought-together rows of the whole history.
+
+    Counts, over the products with a row, those whose first companion (and any of the first
+    four, the cards a product page shows) is the all-time best seller (whole milk), or one of
+    the ``staples`` best sellers: the row is meant to name what goes with *this* product.
+    """
+    association = engine.item_association(history, model=model)
+    best = np.argsort(-engine.item_popularity(history), kind="stable")[:staples]
+    rows = [
+        association.indices[start:end][np.argsort(-association.data[start:end], kind="stable")]
+        for start, end in zip(association.indptr[:-1], association.indptr[1:], strict=True)
+        if end > start
+    ]
+    first = np.array([row[0] for row in rows])
+    top_best = [np.isin(row[:4], best) for row in rows]
+    return (
+        f"best seller first {int((first == best[0]).sum())}/{len(rows)} "
+        f"in 4 {sum(int(best[0] in row[:4]) for row in rows)}, "
+        f"top {staples} first {int(np.isin(first, best).sum())} "
+        f"in 4 {sum(int(hit.any()) for hit in top_best)}"
+    )
+
+
+def tune_rows(split: evaluation.Split, *, whole: engine.PurchaseHistory) -> None:
     from shop.demo.catalogue_map import item_category_key
 
     categories = evaluation.categories_of_items(
@@ -59,10 +85,11 @@ def tune_rows(split: evaluation.Split) -> None:
         model = engine.NewForYouModel(popularity_window_days=window, neighbour_weight=weight)
         label = f"window {window} d, neighbour weight {weight}"
         show("new_for_you", label, evaluation.RowModels(new_for_you=model))
-    for discount, shrinkage in itertools.product([0.5, 0.75, 1.0], [20, 100, 200]):
+    for discount, shrinkage in itertools.product([0.5, 0.6, 0.75, 1.0], [5, 20, 100, 200]):
         model = engine.AssociationModel(popularity_discount=discount, shrinkage=shrinkage)
         label = f"popularity discount {discount}, shrinkage {shrinkage}"
         show("bought_together", label, evaluation.RowModels(association=model))
+        print(f"{'':<16} {'':<44} {companions_specificity(whole, model=model)}")
 
 
 def main() -> None:
@@ -72,7 +99,11 @@ def main() -> None:
     args = parser.parse_args()
     split = validation_split(args.csv)
     if args.rows:
-        tune_rows(split)
+        lines = evaluation.purchases_read_csv(args.csv)
+        whole = engine.history_from_lines(
+            customers=lines.customers, items=lines.items, days=lines.days
+        )
+        tune_rows(split, whole=whole)
         return
     rows = []
     grid = itertools.product(

@@ -177,3 +177,20 @@ def test_new_for_you_without_any_bought_together_pair_gives_popular_items_and_no
     )
     assert [names(history, row) for row in items] == [["b"], ["a"]]
     assert (reasons == engine.NO_ITEM).all()
+
+
+def test_bought_together_leads_with_the_specific_companion_over_a_more_frequent_staple():
+    # All 30 customers buy milk; of the 10 pasta buyers 8 also buy sauce, so pasta meets milk
+    # more often (10) than sauce (8), and sauce is bought only with pasta.
+    lines = [(customer, "milk", 0) for customer in range(30)]
+    lines += [(customer, "pasta", 0) for customer in range(10)]
+    lines += [(customer, "sauce", 0) for customer in range(8)]
+    lines += [(customer, "bread", 0) for customer in range(10, 20)]
+    history = history_of(lines)
+    pasta = index(history, "pasta")
+    assert engine.cooccurrence_counts(history)[pasta].toarray().argmax() == index(history, "milk")
+
+    row = engine.item_association(history)[pasta]
+    ranked = row.indices[np.argsort(-row.data, kind="stable")]
+
+    assert names(history, ranked) == ["sauce", "milk"]
