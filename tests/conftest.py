@@ -115,10 +115,13 @@ def _empty_local_cache():
     Ids are handed out again after a test's transaction rolls back, so an entry keyed by a
     user or product id (a member's standing, a recommendation list) would otherwise describe
     another test's rows. The integration tests' Redis also carries Celery's queue and is left
-    alone.
+    alone. The product views this process holds before sending them are such entries too.
     """
+    from shop.apps.catalogue import services as catalogue_services
+
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+    catalogue_services.product_views_pending_forget()
 
 
 @pytest.fixture(autouse=True)

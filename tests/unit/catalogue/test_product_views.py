@@ -15,6 +15,7 @@ from shop.apps.catalogue.services import (
     PRODUCT_VIEWS_PERIOD_SECONDS,
     product_view_record,
     product_views_flush,
+    product_views_send,
 )
 
 ProductRecord = get_model("analytics", "ProductRecord")
@@ -47,6 +48,7 @@ def test_the_flush_adds_closed_periods_once(milk):
     earlier = now - 3 * PRODUCT_VIEWS_PERIOD_SECONDS
     for _ in range(3):
         product_view_record(product_id=milk.pk, now=earlier)
+    product_views_send(now=earlier)
     product_view_record(product_id=milk.pk, now=now)  # the open period waits
 
     assert product_views_flush(now=now) == 3
@@ -64,3 +66,18 @@ def test_page_views_reach_the_record_after_the_flush(client, milk):
     product_views_flush(now=time.time() + 2 * PRODUCT_VIEWS_PERIOD_SECONDS)
 
     assert ProductRecord.objects.get(product=milk).num_views == 2
+
+
+def test_a_worker_sends_its_views_at_most_once_a_second_and_loses_none(milk):
+    now = time.time()
+    period = int(now // PRODUCT_VIEWS_PERIOD_SECONDS)
+    product_view_record(product_id=milk.pk, now=now)
+    for offset in (0.1, 0.2, 0.3):
+        product_view_record(product_id=milk.pk, now=now + offset)  # held by the worker
+    assert cache.get(f"catalogue:product-views:{period}:{milk.pk}") == 1
+
+    # Views sent after their period closed are counted in the oldest period not flushed yet.
+    product_views_send(now=now + 3 * PRODUCT_VIEWS_PERIOD_SECONDS)
+    assert cache.get(f"catalogue:product-views:{period + 2}:{milk.pk}") == 3
+    assert product_views_flush(now=now + 4 * PRODUCT_VIEWS_PERIOD_SECONDS) == 4
+    assert ProductRecord.objects.get(product=milk).num_views == 4
