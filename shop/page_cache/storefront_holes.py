@@ -5,7 +5,8 @@ summary with its drop-down, and the small screens' basket button), the messages,
 language switcher returns to, and on a product page the recently viewed products (with the
 view itself recorded). Then two signed-in customers' pages: the account links (notifications
 badge, staff workplaces), and on a product page the wish lists, the stock alert and the
-reviews (the invitation to write one, the reader's own review and votes). The personal
+reviews (the "Write a review" button, the invitation to write one, the reader's own review
+and votes). The personal
 recommendation rows are holes of ``recommendations.page_holes``. Each renders a small
 template without context processors, which would put per-request values of their own into it.
 """
@@ -104,7 +105,7 @@ def wish_lists(request: HttpRequest, *, product_id: int) -> str:
     """The "Add to wish list" menu: the signed-in customer's own lists."""
     return render_to_string(
         "oscar/catalogue/partials/add_to_wishlist.html",
-        {"user": request.user, "product": Product(pk=product_id)},
+        {"user": request.user, "product": Product(pk=product_id), "csrf_token": get_token(request)},
     )
 
 
@@ -127,6 +128,15 @@ def stock_alert(request: HttpRequest, *, product_id: int) -> str:
             "alert_form": ProductAlertForm(user=user, product=product),
             "csrf_token": get_token(request),
         },
+    )
+
+
+@page_hole_register("review_write_link")
+def review_write_link(request: HttpRequest, *, product_id: int, slug: str) -> str:
+    """The "Write a review" button, for a reader who has not reviewed the product yet."""
+    return render_to_string(
+        "oscar/catalogue/reviews/partials/review_write_link.html",
+        {"product": Product(pk=product_id, slug=slug), "user": request.user},
     )
 
 

@@ -151,12 +151,14 @@ def test_two_members_with_one_discount_share_a_product_page_with_their_own_lists
     assert "Aiko&#x27;s picnic" in aikos_page
     assert "You have an active stock alert for this product." in aikos_page
     assert "be the first to write one" not in aikos_page  # she wrote one (not approved yet)
+    assert 'id="write_review"' not in aikos_page
     brams_page, hit = _page(brams, path)
     assert hit
     assert "picnic" not in brams_page
     assert "You have an active stock alert" not in brams_page
     assert 'id="alert_form"' in brams_page
     assert "be the first to write one" in brams_page
+    assert 'id="write_review"' in brams_page
 
 
 def test_different_discounts_and_visitors_never_share_a_page(store):
