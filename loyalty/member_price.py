@@ -192,3 +192,15 @@ def member_pricing_for_request(*, request) -> MemberPricing:
         )
     setattr(request, MEMBER_PRICING_REQUEST_ATTRIBUTE, pricing)
     return pricing
+
+
+def member_pricing_group(*, request) -> str:
+    """The one figure every member price the viewer is shown depends on.
+
+    The viewer's own discount percent, or "none" (visitors, accounts without a usable card or
+    with a type that gets no discount, and everyone while the offer is not running: they all
+    see what members pay). Cached recommendation rows and cached pages key on it, so two
+    viewers share HTML with member prices only when it is the same for both.
+    """
+    percent = member_pricing_for_request(request=request).viewer_percent
+    return str(percent.normalize()) if percent else "none"

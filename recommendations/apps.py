@@ -7,4 +7,7 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self):
-        from recommendations import receivers  # noqa: F401  (connects the signal receivers)
+        from recommendations import (
+            page_holes,  # noqa: F401  (registers the member's rows)
+            receivers,  # noqa: F401  (connects the signal receivers)
+        )

@@ -185,7 +185,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
+                # Not Oscar's notifications processor: the account links' page hole counts the
+                # unread ones (shop/page_cache/storefront_holes.py).
                 "oscar.core.context_processors.metadata",
                 "wagtail.contrib.settings.context_processors.settings",
                 # After Django's CSRF processor: the token is a hole in a cached page.

@@ -18,6 +18,17 @@ def staff_name(*, user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def staff_account_is(*, user) -> bool:
+    """True for an account that works in the dashboard, the till or Wagtail's admin.
+
+    Staff and superusers, and anyone who may open Wagtail's admin (editors, marketing): their
+    storefront pages carry their workplaces' links and Wagtail's user bar.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+
+
 @dataclass(frozen=True)
 class Workplace:
     url: str
@@ -37,7 +48,7 @@ def staff_workplaces(*, user) -> list[Workplace]:
         return []
     if user.is_superuser:
         held = [roles.ROLES_BY_KEY[roles.OPERATOR], *roles.ROLES]
-    elif user.is_staff or user.has_perm("wagtailadmin.access_admin"):
+    elif staff_account_is(user=user):
         group_names = set(user.groups.values_list("name", flat=True))
         held = [role for role in roles.ROLES if role.group in group_names]
     else:

@@ -137,6 +137,17 @@ def _fresh_page_cache_versions():
     page_cache_versions_forget()
 
 
+@pytest.fixture
+def page_cache_off(settings):
+    """Every storefront page renders (the page cache's middleware left out): for tests that
+    count what a render reads. Holes are then filled in place, as on a page never cached."""
+    settings.MIDDLEWARE = [
+        name
+        for name in settings.MIDDLEWARE
+        if name != "shop.page_cache.middleware.PageCacheMiddleware"
+    ]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 costs ~0.3 s per user on this machine; MD5 first keeps user factories cheap while

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from loyalty.member_price import member_pricing_for_request
+from loyalty.member_price import member_pricing_group
 from recommendations import selectors
 from recommendations.caching import ROW_TIMEOUT_SECONDS, row_cache_key
 from recommendations.rows import BOUGHT_TOGETHER, BUY_IT_AGAIN, PERSONAL_ROW_TITLES
@@ -31,9 +31,9 @@ register = template.Library()
 ROW_TEMPLATE = "recommendations/product_row.html"
 
 
-def _row(context, *, placement: str, title, products, kind: str = "", reasons=()) -> dict:
+def _row(*, request, placement: str, title, products, kind: str = "", reasons=()) -> dict:
     return {
-        "request": context.get("request"),
+        "request": request,
         "placement": placement,
         "kind": kind,
         "value": {"title": title},
@@ -42,16 +42,10 @@ def _row(context, *, placement: str, title, products, kind: str = "", reasons=()
     }
 
 
-def _viewer_pricing(request) -> str:
-    # The cards' member prices depend on this one figure: the viewer's own discount, or
-    # none (then they show what members pay, the same for every such viewer).
-    percent = member_pricing_for_request(request=request).viewer_percent
-    return str(percent.normalize()) if percent else "none"
-
-
 def _cached_row(
-    context,
     *,
+    request,
+    csrf_token,
     placement: str,
     title,
     candidate_ids: list[int],
@@ -59,15 +53,17 @@ def _cached_row(
     kind: str = "",
     reasons: tuple[tuple[int, str], ...] = (),
 ) -> str:
-    """The row's HTML; ``kind`` and ``reasons`` ("because you buy ...") only for a personal row."""
-    request = context.get("request")
+    """The row's HTML; ``kind`` and ``reasons`` ("because you buy ...") only for a personal row.
+
+    ``csrf_token`` is the add-to-basket forms' token when the row is rendered uncached.
+    """
 
     def render(*, csrf_token) -> str:
         products = selectors.products_for_ids(
             product_ids=candidate_ids, request=request, limit=limit
         )
         row = _row(
-            context,
+            request=request,
             placement=placement,
             title=title,
             products=products,
@@ -80,14 +76,14 @@ def _cached_row(
     version = catalogue_version()
     # No version means the cache is unreachable (it fails open): render from the database.
     if request is None or version is None or request_has_failed_basket_form(request=request):
-        return render(csrf_token=context.get("csrf_token"))
+        return render(csrf_token=csrf_token)
 
     key = row_cache_key(
         placement=placement,
         candidate_ids=candidate_ids,
         variant=f"{kind}|{title}|{reasons!r}",
         limit=limit,
-        pricing=_viewer_pricing(request),
+        pricing=member_pricing_group(request=request),
         language=translation.get_language() or "",
         catalogue_version=version,
         day=timezone.localdate().isoformat(),
@@ -100,14 +96,15 @@ def _cached_row(
     return mark_safe(page_holes_fill(html=html, request=request))  # noqa: S308
 
 
-def _viewer_id(context) -> int | None:
-    return selectors.viewer_id(user=getattr(context.get("request"), "user", None))
+def _viewer_id(request) -> int | None:
+    return selectors.viewer_id(user=getattr(request, "user", None))
 
 
 @register.simple_tag(takes_context=True)
 def also_bought(context, product, limit=4):
     return _cached_row(
-        context,
+        request=context.get("request"),
+        csrf_token=context.get("csrf_token"),
         placement="also_bought",
         title=BOUGHT_TOGETHER,
         candidate_ids=selectors.also_bought_ids(product_id=product.pk),
@@ -122,7 +119,8 @@ def _basket_product_ids(basket) -> list[int]:
 @register.simple_tag(takes_context=True)
 def basket_suggestions(context, basket, limit=4):
     return _cached_row(
-        context,
+        request=context.get("request"),
+        csrf_token=context.get("csrf_token"),
         placement="basket",
         title=BOUGHT_TOGETHER,
         candidate_ids=selectors.basket_suggestion_ids(
@@ -132,16 +130,16 @@ def basket_suggestions(context, basket, limit=4):
     )
 
 
-@register.simple_tag(takes_context=True)
-def buy_it_again(context, basket=None, limit=4, title=None):
+def buy_it_again_row(*, request, csrf_token, basket=None, limit: int = 4, title=None) -> str:
     """The member's own items, most due first, never what is already in ``basket``."""
     candidate_ids = selectors.buy_again_ids(
-        user_id=_viewer_id(context), hide_ids=_basket_product_ids(basket)
+        user_id=_viewer_id(request), hide_ids=_basket_product_ids(basket)
     )
     if not candidate_ids:
         return ""
     return _cached_row(
-        context,
+        request=request,
+        csrf_token=csrf_token,
         placement="buy_again",
         title=title or BUY_IT_AGAIN,
         candidate_ids=candidate_ids,
@@ -149,8 +147,7 @@ def buy_it_again(context, basket=None, limit=4, title=None):
     )
 
 
-@register.simple_tag(takes_context=True)
-def recommended_for_you(context, limit=4, title=None):
+def recommended_for_you_row(*, request, csrf_token, limit: int = 4, title=None) -> str:
     """The member's "new for you" list (what is popular right now for visitors and members
     without one), cached as HTML like the other rows.
 
@@ -159,15 +156,37 @@ def recommended_for_you(context, limit=4, title=None):
     gets cards priced for another; two members with the same list and discount get the same
     HTML, which holds nothing else of theirs.
     """
-    row = selectors.personal_row(user_id=_viewer_id(context))
+    row = selectors.personal_row(user_id=_viewer_id(request))
     return _cached_row(
-        context,
+        request=request,
+        csrf_token=csrf_token,
         placement="personal",
         title=title or PERSONAL_ROW_TITLES[row.kind],
         candidate_ids=list(row.product_ids),
         limit=limit,
         kind=row.kind,
         reasons=row.reasons,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def buy_it_again(context, basket=None, limit=4, title=None):
+    return buy_it_again_row(
+        request=context.get("request"),
+        csrf_token=context.get("csrf_token"),
+        basket=basket,
+        limit=limit,
+        title=title,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def recommended_for_you(context, limit=4, title=None):
+    return recommended_for_you_row(
+        request=context.get("request"),
+        csrf_token=context.get("csrf_token"),
+        limit=limit,
+        title=title,
     )
 
 

@@ -74,6 +74,12 @@ def page_cache_rendering_start(*, request: HttpRequest) -> None:
     setattr(request, _RENDERING_FOR_CACHE, True)
 
 
+def page_cache_rendering_stop(*, request: HttpRequest) -> None:
+    """The page is rendered: its holes, filled next, show their own output (a cached row's
+    CSRF token), not placeholders."""
+    setattr(request, _RENDERING_FOR_CACHE, False)
+
+
 def page_holes_split(*, html: str) -> tuple[list[str], list[tuple[str, dict, str]]]:
     """Cut ``html`` at its placeholders: the texts around them and the holes between.
 

@@ -23,6 +23,7 @@ from django.utils.cache import patch_vary_headers
 
 from shop.page_cache.holes import (
     page_cache_rendering_start,
+    page_cache_rendering_stop,
     page_cache_store_skipped,
     page_hole_cookies,
     page_holes_join,
@@ -63,6 +64,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         key = getattr(request, _PAGE_CACHE_KEY, None)
         if key is not None:
+            page_cache_rendering_stop(request=request)
             response = self._store_and_fill(request=request, response=response, key=key)
         for name, morsel in page_hole_cookies(request=request).items():
             response.cookies[name] = morsel

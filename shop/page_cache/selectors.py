@@ -11,7 +11,9 @@ versions, each a cache key that the receivers of its kind of change forget or bu
   deleted, a site, a setting, a snippet or an image changed.
 
 The host is in it because it chooses the Wagtail site; the day because a pre-order closes on
-its release date with no row changing.
+its release date with no row changing; the viewer's pricing group (``viewer_group``) because
+member prices are shown to members and visitors alike: signed-in customers share the pages of
+their group, everything of their own in them being a hole.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
+from loyalty.member_price import member_pricing_group
 from recommendations.caching import GENERATION_KEY
 from shop.apps.catalogue.selectors import CATALOGUE_VERSION_CACHE_KEY
 from shop.pages.selectors import CMS_VERSION_CACHE_KEY
+from staff.selectors import staff_account_is
 
 _VERSION_KEYS = (CATALOGUE_VERSION_CACHE_KEY, GENERATION_KEY, CMS_VERSION_CACHE_KEY)
 # The query parameters the cached pages read (search words, page number, sort order). A request
@@ -77,16 +81,34 @@ def _normalized_query(*, request: HttpRequest) -> str | None:
     return "&".join(f"{name}={query[name]}" for name in sorted(query))
 
 
+def viewer_group(*, request: HttpRequest) -> str | None:
+    """Which viewers share ``request``'s page: visitors, or customers of one pricing group.
+
+    None for staff and Wagtail's editors, whose pages hold their workplaces' links and the
+    user bar: they always render. A signed-in customer's page differs from a visitor's in the
+    account links (a hole) and the footer's account link, and by their member prices.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return "visitor"
+    if staff_account_is(user=user):
+        return None
+    return f"customer-{member_pricing_group(request=request)}"
+
+
 def page_cache_key(*, request: HttpRequest) -> str | None:
     """The cache key of the page answering ``request``, or None when it must be rendered.
 
-    Only a visitor's (anonymous) GET or HEAD without a failed add-to-basket form in the session
-    is answered from the cache; members, staff, previews and form posts always render.
+    A visitor's or a customer's GET or HEAD without a failed add-to-basket form in the session
+    is answered from the cache; staff, editors, previews and form posts always render.
     """
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    if request.method not in ("GET", "HEAD"):
         return None
     query = _normalized_query(request=request)
     if query is None or request_has_failed_basket_form(request=request):
+        return None
+    viewer = viewer_group(request=request)
+    if viewer is None:
         return None
     versions = page_cache_versions()
     if versions is None:
@@ -98,7 +120,7 @@ def page_cache_key(*, request: HttpRequest) -> str | None:
     ).hexdigest()
     catalogue, recommendations, cms = versions
     return (
-        f"page:{translation.get_language()}:{timezone.localdate().isoformat()}:"
+        f"page:{viewer}:{translation.get_language()}:{timezone.localdate().isoformat()}:"
         f"{catalogue}:{recommendations}:{cms}:{url}"
     )
 

@@ -1,10 +1,14 @@
-"""The storefront's holes: what a visitor's cached page fills in for each request.
+"""The storefront's holes: what a cached page fills in for each request.
 
 Found by comparing two visitors' pages: the CSRF token of every form, the basket (header
 summary with its drop-down, and the small screens' basket button), the messages, the URL the
 language switcher returns to, and on a product page the recently viewed products (with the
-view itself recorded). Each renders a small template without context processors, which would
-put per-request values of their own into it.
+view itself recorded). Then two signed-in customers' pages: the account links (notifications
+badge, staff workplaces), and on a product page the wish lists, the stock alert and the
+reviews (the "Write a review" button, the invitation to write one, the reader's own review
+and votes). The personal
+recommendation rows are holes of ``recommendations.page_holes``. Each renders a small
+template without context processors, which would put per-request values of their own into it.
 """
 
 from django.contrib.messages import get_messages
@@ -15,10 +19,14 @@ from django.utils.html import escape
 from oscar.apps.catalogue.signals import product_viewed
 from oscar.core.loading import get_class, get_model
 
+from shop.apps.customer.selectors import notifications_unread_count
 from shop.page_cache.holes import page_hole_cookie_set, page_hole_register
+from staff.selectors import staff_workplaces
 
 CustomerHistoryManager = get_class("customer.history", "CustomerHistoryManager")
+ProductAlertForm = get_class("customer.forms", "ProductAlertForm")
 Product = get_model("catalogue", "Product")
+ProductAlert = get_model("customer", "ProductAlert")
 
 
 @page_hole_register("csrf_token")
@@ -78,3 +86,76 @@ def product_viewed_recorded(request: HttpRequest, *, product_id: int | None) -> 
     for key, morsel in cookie_holder.cookies.items():
         page_hole_cookie_set(request=request, key=key, morsel=morsel)
     return html
+
+
+@page_hole_register("account_links")
+def account_links(request: HttpRequest) -> str:
+    user = request.user
+    return render_to_string(
+        "oscar/partials/nav_account_links.html",
+        {
+            "num_unread_notifications": notifications_unread_count(user=user),
+            "workplaces": staff_workplaces(user=user),
+        },
+    )
+
+
+@page_hole_register("wish_lists")
+def wish_lists(request: HttpRequest, *, product_id: int) -> str:
+    """The "Add to wish list" menu: the signed-in customer's own lists."""
+    return render_to_string(
+        "oscar/catalogue/partials/add_to_wishlist.html",
+        {"user": request.user, "product": Product(pk=product_id), "csrf_token": get_token(request)},
+    )
+
+
+@page_hole_register("stock_alert")
+def stock_alert(request: HttpRequest, *, product_id: int) -> str:
+    """For a product out of stock: the customer's active alert, or the form to ask for one."""
+    product = Product(pk=product_id)
+    user = request.user
+    has_active_alert = (
+        user.is_authenticated
+        and ProductAlert.objects.filter(
+            product_id=product_id, user=user, status=ProductAlert.ACTIVE
+        ).exists()
+    )
+    return render_to_string(
+        "oscar/catalogue/partials/stock_alert.html",
+        {
+            "product": product,
+            "has_active_alert": has_active_alert,
+            "alert_form": ProductAlertForm(user=user, product=product),
+            "csrf_token": get_token(request),
+        },
+    )
+
+
+@page_hole_register("review_write_link")
+def review_write_link(request: HttpRequest, *, product_id: int, slug: str) -> str:
+    """The "Write a review" button, for a reader who has not reviewed the product yet."""
+    return render_to_string(
+        "oscar/catalogue/reviews/partials/review_write_link.html",
+        {"product": Product(pk=product_id, slug=slug), "user": request.user},
+    )
+
+
+@page_hole_register("product_reviews")
+def product_reviews(request: HttpRequest, *, product_id: int, slug: str, approved: int) -> str:
+    """The product's reviews as this reader sees them: their votes, an invitation to write one.
+
+    ``approved``: how many approved reviews the product has; without any, the hole reads only
+    whether the reader wrote one.
+    """
+    product = Product(pk=product_id, slug=slug)
+    reviews = list(product.reviews.approved()[:3]) if approved else []
+    return render_to_string(
+        "oscar/catalogue/partials/product_reviews.html",
+        {
+            "product": product,
+            "approved": approved,
+            "reviews": reviews,
+            "user": request.user,
+            "csrf_token": get_token(request),
+        },
+    )

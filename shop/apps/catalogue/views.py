@@ -30,7 +30,7 @@ ProductReview = get_model("reviews", "ProductReview")
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ProductDetailView(oscar_views.ProductDetailView):
-    # A visitor's product page comes from the page cache (shop.page_cache.middleware).
+    # A visitor's or customer's product page comes from the page cache (shop.page_cache).
     page_cacheable = True
 
     def get_queryset(self):
@@ -50,3 +50,8 @@ class ProductDetailView(oscar_views.ProductDetailView):
         # The page's "recently viewed" hole sends ``product_viewed`` (the recently viewed
         # cookie, the view count), so that a page served from the cache records the view too.
         pass
+
+    def get_alert_status(self):
+        # The page's stock alert is a hole (``shop.page_cache.storefront_holes``) that reads
+        # the customer's alert itself, cached page or not.
+        return False

@@ -47,9 +47,9 @@ def cache_calls(monkeypatch):
 
 
 def test_a_product_page_reads_the_version_once_and_both_menus_in_one_round_trip(
-    client, cache_calls, django_user_model
+    client, cache_calls, django_user_model, page_cache_off
 ):
-    # Signed in: a visitor's product page comes from the page cache (shop.page_cache).
+    # Rendered on every request (no page cache): the test counts what a render reads.
     client.force_login(
         django_user_model.objects.create_user(username="shopper", password="not-used-here"),
         backend="django.contrib.auth.backends.ModelBackend",

@@ -2,7 +2,8 @@
 
 Each kind of change a visitor could see shows on the very next request; nothing of one
 visitor (basket, messages, CSRF token) is served to another; members and visitors, and the
-two languages, never share a page; a hit does not run the view.
+two languages, never share a page; a hit does not run the view. Members' own pages:
+test_member_pages.py.
 """
 
 import datetime as dt
@@ -253,11 +254,13 @@ def test_a_member_never_gets_a_visitors_page_and_a_visitor_never_a_members(store
     assert not _served_from_cache(members)
     assert "Logout" in members.content.decode() and "Logout" not in visitors.content.decode()
     assert "Your member price" in members.content.decode()
-    # The member's page was not kept for visitors either: they get the visitors' page.
+    # Members have an entry of their own (tests/unit/page_cache/test_member_pages.py)...
     again = _get(signed_in, path)
-    assert not _served_from_cache(again)
+    assert _served_from_cache(again) and "Your member price" in again.content.decode()
+    # ...and visitors theirs.
     visitor = _get(Client(), path)
     assert _served_from_cache(visitor) and "Logout" not in visitor.content.decode()
+    assert "Your member price" not in visitor.content.decode()
 
 
 def test_two_languages_never_share_a_page(store, home_page):

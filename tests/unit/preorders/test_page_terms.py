@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client(client, django_user_model):
-    """A signed-in shopper: a visitor's listing and product pages come from the page cache
-    (``shop.page_cache``), which a member's never do."""
+def client(client, django_user_model, page_cache_off):
+    """A signed-in shopper whose pages render on every request (no page cache): the tests
+    count what a render reads."""
     client.force_login(
         django_user_model.objects.create_user(username="shopper", password="not-used-here"),
         backend="django.contrib.auth.backends.ModelBackend",
