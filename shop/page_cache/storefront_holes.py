@@ -15,6 +15,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import escape
 from oscar.apps.catalogue.signals import product_viewed
 from oscar.core.loading import get_class, get_model
@@ -40,14 +41,29 @@ def request_full_path(request: HttpRequest) -> str:
     return escape(request.get_full_path())
 
 
+# A basket never saved (a visitor who has not added anything: most of a cached page's readers)
+# looks the same to everyone in a language, so each worker renders it once per language.
+_unsaved_basket_html: dict[tuple[str, str], str] = {}
+
+
+def _basket_partial(*, request: HttpRequest, template_name: str) -> str:
+    if request.basket.id is not None:
+        return render_to_string(template_name, {"request": request})
+    key = (template_name, translation.get_language() or "")
+    html = _unsaved_basket_html.get(key)
+    if html is None:
+        html = _unsaved_basket_html[key] = render_to_string(template_name, {"request": request})
+    return html
+
+
 @page_hole_register("mini_basket")
 def mini_basket(request: HttpRequest) -> str:
-    return render_to_string("oscar/partials/mini_basket.html", {"request": request})
+    return _basket_partial(request=request, template_name="oscar/partials/mini_basket.html")
 
 
 @page_hole_register("navbar_basket")
 def navbar_basket(request: HttpRequest) -> str:
-    return render_to_string("oscar/partials/navbar_basket.html", {"request": request})
+    return _basket_partial(request=request, template_name="oscar/partials/navbar_basket.html")
 
 
 @page_hole_register("messages")
