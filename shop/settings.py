@@ -470,6 +470,7 @@ OSCAR_DEFAULT_CURRENCY = env.str("CURRENCY", default="CNY")
 # signed amount reads the same wherever it is made.
 OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00;−¥#,##0.00", "currency_digits": False}}
 OSCAR_HOMEPAGE = "/"
+OSCAR_DYNAMIC_CLASS_LOADER = "shop.class_loading.cached_class_loader"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "country")
