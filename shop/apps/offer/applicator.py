@@ -7,10 +7,12 @@ builds a fresh proxy of its benefit and condition, which loads the range again (
 range's product query, cached on the range object, is lost with it). Here the site offers
 are read once per request, with their benefit and condition turned into their proxies once,
 so the range and its cached queries live for the whole request. Staff change offers
-between requests, never during one. Voucher offers are still read on every call: a voucher
-added to the basket must apply in the same request.
+between requests, never during one. The basket's vouchers are read once per basket object,
+as a prefetched relation: adding or removing a voucher through ``basket.vouchers`` drops
+Django's prefetched rows, so a voucher added to the basket still applies in the same request.
 """
 
+from django.db.models import prefetch_related_objects
 from oscar.apps.offer import applicator
 
 SITE_OFFERS_REQUEST_ATTRIBUTE = "_shop_site_offers"
@@ -31,6 +33,11 @@ class Applicator(applicator.Applicator):
             offers = self._site_offers_load()
             setattr(self.request, SITE_OFFERS_REQUEST_ATTRIBUTE, offers)
         return offers
+
+    def get_basket_offers(self, basket, user):
+        if basket.id and user:
+            prefetch_related_objects([basket], "vouchers")
+        return super().get_basket_offers(basket, user)
 
     def _site_offers_load(self):
         offers = list(
