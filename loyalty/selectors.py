@@ -25,6 +25,7 @@ from loyalty.models import (
     Tier,
 )
 from shop.cache import cache_forget
+from shop.request_memo import request_memo_read
 from staff.roles import CASHIERS_GROUP, MARKETING_MANAGERS_GROUP
 
 orders_paid = get_class("order.selectors", "orders_paid")
@@ -234,15 +235,20 @@ def member_standing_for_user(*, user) -> MemberStanding:
     An entry holds the catalogue version and the local day it was read on: a member type's
     discount change starts a new catalogue version (``shop.apps.catalogue.receivers``), and a
     card stops being usable after its expiry date with no row changing. Saves of the user's
-    cards and tier changes forget it (``member_standing_forget``).
+    cards and tier changes forget it (``member_standing_forget``). A request reads it once:
+    its prices, basket offer, row keys and page-cache key all ask.
     """
     if not getattr(user, "is_authenticated", False):
         return NO_STANDING
+    key = member_standing_cache_key(user_id=user.pk)
+    return request_memo_read(key=key, load=lambda: _member_standing_load(user=user, key=key))
+
+
+def _member_standing_load(*, user, key: str) -> MemberStanding:
     # Imported here: the catalogue's selectors import Oscar's category tags, which need every
     # model loaded, and loyalty's models import this module.
     from shop.apps.catalogue.selectors import catalogue_version
 
-    key = member_standing_cache_key(user_id=user.pk)
     version = catalogue_version()
     day = timezone.localdate()
     entry = cache.get(key) if version is not None else None
