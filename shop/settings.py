@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.apps.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "shop.apps.basket.apps.BasketConfig",
     "shop.apps.payment.apps.PaymentConfig",
     "shop.apps.offer.apps.OfferConfig",
     "shop.apps.order.apps.OrderConfig",

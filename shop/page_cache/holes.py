@@ -32,6 +32,8 @@ _PLACEHOLDER = re.compile(r"<!--page-hole:(\{.*?\})-->")
 _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 # Set on a request while its page is rendered to be stored in the cache.
 _RENDERING_FOR_CACHE = "page_cache_rendering"
+# The holes a page rendered for the cache shows rendered, not as placeholders.
+_HOLES_RENDERED = "page_cache_holes_rendered"
 # Cookies the holes of this request set; the middleware puts them on the response.
 _HOLE_COOKIES = "page_hole_cookies"
 
@@ -60,7 +62,7 @@ def page_hole_placeholder(*, name: str, arguments: dict | None = None) -> SafeSt
 
 def page_hole_render(*, request: HttpRequest, name: str, arguments: dict | None = None) -> str:
     """What the hole ``name`` shows in this page: its output, or its placeholder."""
-    if page_cache_rendering(request=request):
+    if page_cache_rendering(request=request) and name not in getattr(request, _HOLES_RENDERED, ()):
         return page_hole_placeholder(name=name, arguments=arguments)
     return mark_safe(_HOLES[name](request, **(arguments or {})))  # noqa: S308
 
@@ -70,8 +72,14 @@ def page_cache_rendering(*, request: HttpRequest | None) -> bool:
     return getattr(request, _RENDERING_FOR_CACHE, False)
 
 
-def page_cache_rendering_start(*, request: HttpRequest) -> None:
+def page_cache_rendering_start(
+    *, request: HttpRequest, holes_rendered: frozenset[str] = frozenset()
+) -> None:
+    """``request``'s page is rendered for the cache: its holes write placeholders, except
+    ``holes_rendered``, whose output the page's key already stands for (the basket's own
+    summary on a page cached per basket)."""
     setattr(request, _RENDERING_FOR_CACHE, True)
+    setattr(request, _HOLES_RENDERED, holes_rendered)
 
 
 def page_cache_rendering_stop(*, request: HttpRequest) -> None:

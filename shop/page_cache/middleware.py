@@ -8,7 +8,8 @@ run on a hit: the CSRF cookie, ``Vary``/``Content-Language``, the security heade
 Content-Security-Policy are those of any other response (the policy allows our own inline
 scripts without a nonce, so no per-response value is ever cached).
 
-A hit costs two cache reads (the versions, then the page) and the holes' work. A miss renders
+A hit costs one cache round trip (the page and the versions it must have been stored under)
+and the holes' work. A miss renders
 the page with placeholders, keeps it when it is a plain 200 without cookies of its own, and
 fills the placeholders for this request like a hit would.
 """
@@ -29,11 +30,20 @@ from shop.page_cache.holes import (
     page_holes_join,
     page_holes_split,
 )
-from shop.page_cache.selectors import page_cache_key, page_cache_timeout
+from shop.page_cache.selectors import page_cache_key, page_cache_lookup, page_cache_timeout
 
-_PAGE_CACHE_KEY = "page_cache_key"
+# What a miss stores under: the key and the versions read before the page was rendered, so
+# a change made while it renders leaves it out of date rather than hidden.
+_PAGE_CACHE_STORE = "page_cache_store"
 # Headers Django or the server work out for each response.
 _HEADERS_NOT_KEPT = frozenset({"content-length", "set-cookie"})
+
+
+# A view's ``page_cacheable``: True for pages the same for every viewer of a group, "basket"
+# for a page showing the visitor's basket (cached per basket, its basket holes in the page).
+PER_BASKET = "basket"
+# What a per-basket page's entry holds rendered rather than as holes: the same basket.
+_BASKET_HOLES = frozenset({"mini_basket", "navbar_basket"})
 
 
 def page_cacheable(view: Callable) -> Callable:
@@ -42,7 +52,7 @@ def page_cacheable(view: Callable) -> Callable:
     return view
 
 
-def _view_is_page_cacheable(view: Callable) -> bool:
+def _view_page_cacheable(view: Callable) -> bool | str:
     return getattr(view, "page_cacheable", False) or getattr(
         getattr(view, "view_class", None), "page_cacheable", False
     )
@@ -62,35 +72,47 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        key = getattr(request, _PAGE_CACHE_KEY, None)
-        if key is not None:
+        store = getattr(request, _PAGE_CACHE_STORE, None)
+        if store is not None:
             page_cache_rendering_stop(request=request)
-            response = self._store_and_fill(request=request, response=response, key=key)
+            key, versions = store
+            response = self._store_and_fill(
+                request=request, response=response, key=key, versions=versions
+            )
         for name, morsel in page_hole_cookies(request=request).items():
             response.cookies[name] = morsel
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not _view_is_page_cacheable(view_func):
+        cacheable = _view_page_cacheable(view_func)
+        if not cacheable:
             return None
-        key = page_cache_key(request=request)
+        per_basket = cacheable == PER_BASKET
+        key = page_cache_key(request=request, per_basket=per_basket)
         if key is None:
             return None
-        entry = cache.get(key)
+        entry, versions = page_cache_lookup(key=key)
         if entry is not None:
             response = _response_from_entry(entry=entry, request=request)
             patch_vary_headers(response, ("Cookie",))
             return response
-        setattr(request, _PAGE_CACHE_KEY, key)
-        page_cache_rendering_start(request=request)
+        if versions is None:
+            return None
+        setattr(request, _PAGE_CACHE_STORE, (key.key, versions))
+        page_cache_rendering_start(
+            request=request, holes_rendered=_BASKET_HOLES if per_basket else frozenset()
+        )
         return None
 
     @staticmethod
-    def _store_and_fill(*, request: HttpRequest, response, key: str) -> HttpResponse:
+    def _store_and_fill(
+        *, request: HttpRequest, response, key: str, versions: tuple
+    ) -> HttpResponse:
         if getattr(response, "streaming", False):
             return response
         texts, holes = page_holes_split(html=response.content.decode(response.charset))
         entry = {
+            "versions": versions,
             "texts": texts,
             "holes": holes,
             "headers": [

@@ -1,8 +1,9 @@
 """Which requests a cached page may answer, and the key of that page.
 
-``page_cache_key`` is the one place that says what a cached page depends on: the URL (path and
-the query parameters the listings read), the active language, the local day and three
-versions, each a cache key that the receivers of its kind of change forget or bump:
+``page_cache_key`` and ``page_cache_lookup`` are the one place that says what a cached page
+depends on: the URL (path and the query parameters the listings read), the active language and
+the local day make the key; three versions, each a cache key that the receivers of its kind of
+change forget or bump, are kept in the entry:
 
 - ``catalogue_version`` (``shop.apps.catalogue.selectors``): products, prices, stock, offers,
   member types, categories, pre-orders;
@@ -13,13 +14,20 @@ versions, each a cache key that the receivers of its kind of change forget or bu
 The host is in it because it chooses the Wagtail site; the day because a pre-order closes on
 its release date with no row changing; the viewer's pricing group (``viewer_group``) because
 member prices are shown to members and visitors alike: signed-in customers share the pages of
-their group, everything of their own in them being a hole.
+their group, everything of their own in them being a hole. The basket page is cached for
+visitors only, per basket, and held to that basket's version too
+(``shop.apps.basket.selectors``): lines, options, vouchers or the basket's status changed.
+
+The versions are kept in the entry rather than the key so that a hit is one cache round trip
+(``page_cache_lookup`` reads the versions and the page together): an entry whose versions are
+not the current ones is a miss, and the page rendered for it replaces it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +36,7 @@ from django.utils import timezone, translation
 
 from loyalty.member_price import member_pricing_group
 from recommendations.caching import GENERATION_KEY
+from shop.apps.basket.selectors import basket_version_key, visitor_basket_id
 from shop.apps.catalogue.selectors import CATALOGUE_VERSION_CACHE_KEY
 from shop.pages.selectors import CMS_VERSION_CACHE_KEY
 from staff.selectors import staff_account_is
@@ -50,19 +59,39 @@ def request_has_failed_basket_form(*, request: HttpRequest) -> bool:
     )
 
 
-def page_cache_versions() -> tuple[int, int, int] | None:
-    """The catalogue, recommendation and CMS versions in one round trip; None if unreachable."""
-    found = cache.get_many(_VERSION_KEYS)
-    if len(found) < len(_VERSION_KEYS):
+class PageCacheKey(NamedTuple):
+    """Where a page is cached, and the versions its entry must hold to be served."""
+
+    key: str
+    version_keys: tuple[str, ...] = _VERSION_KEYS
+
+
+def _versions_completed(*, found: dict, version_keys: tuple[str, ...]) -> tuple | None:
+    if any(key not in found for key in version_keys):
         # Forgotten (a change) or never set: start a version; ``add`` so concurrent readers
         # agree on one.
-        for key in _VERSION_KEYS:
+        for key in version_keys:
             if key not in found:
                 cache.add(key, time.time_ns(), timeout=None)
-        found = cache.get_many(_VERSION_KEYS)
-        if len(found) < len(_VERSION_KEYS):
+        found = cache.get_many(version_keys)
+        if len(found) < len(version_keys):
             return None
-    return tuple(found[key] for key in _VERSION_KEYS)
+    return tuple(found[key] for key in version_keys)
+
+
+def page_cache_lookup(*, key: PageCacheKey) -> tuple[dict | None, tuple | None]:
+    """The entry cached under ``key`` if it is current, and the current versions.
+
+    One round trip reads both. The entry is None on a miss, or when it was stored under
+    other versions (something it shows has changed since); the versions are None when the
+    cache cannot be reached, and then nothing is to be stored either.
+    """
+    found = cache.get_many([*key.version_keys, key.key])
+    entry = found.pop(key.key, None)
+    versions = _versions_completed(found=found, version_keys=key.version_keys)
+    if entry is None or versions is None or entry.get("versions") != versions:
+        return None, versions
+    return entry, versions
 
 
 def page_cache_versions_forget() -> None:
@@ -96,11 +125,13 @@ def viewer_group(*, request: HttpRequest) -> str | None:
     return f"customer-{member_pricing_group(request=request)}"
 
 
-def page_cache_key(*, request: HttpRequest) -> str | None:
-    """The cache key of the page answering ``request``, or None when it must be rendered.
+def page_cache_key(*, request: HttpRequest, per_basket: bool = False) -> PageCacheKey | None:
+    """Where the page answering ``request`` is cached, or None when it must be rendered.
 
     A visitor's or a customer's GET or HEAD without a failed add-to-basket form in the session
     is answered from the cache; staff, editors, previews and form posts always render.
+    ``per_basket``: the page shows the basket itself (the basket page), so it is cached for
+    visitors only, one entry per basket, held to the basket's version as well.
     """
     if request.method not in ("GET", "HEAD"):
         return None
@@ -110,18 +141,22 @@ def page_cache_key(*, request: HttpRequest) -> str | None:
     viewer = viewer_group(request=request)
     if viewer is None:
         return None
-    versions = page_cache_versions()
-    if versions is None:
-        return None
+    version_keys = _VERSION_KEYS
+    if per_basket:
+        basket_id = visitor_basket_id(request=request) if viewer == "visitor" else None
+        if basket_id is None:
+            return None
+        viewer = f"{viewer}-basket-{basket_id}"
+        if basket_id:
+            version_keys = (*_VERSION_KEYS, basket_version_key(basket_id=basket_id))
     # The host chooses the Wagtail site (its home page, its menu); ALLOWED_HOSTS bounds it.
     url = hashlib.sha1(
         f"{request.scheme}://{request.get_host()}{request.path}?{query}".encode(),
         usedforsecurity=False,
     ).hexdigest()
-    catalogue, recommendations, cms = versions
-    return (
-        f"page:{viewer}:{translation.get_language()}:{timezone.localdate().isoformat()}:"
-        f"{catalogue}:{recommendations}:{cms}:{url}"
+    return PageCacheKey(
+        key=f"page:{viewer}:{translation.get_language()}:{timezone.localdate().isoformat()}:{url}",
+        version_keys=version_keys,
     )
 
 

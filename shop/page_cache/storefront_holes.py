@@ -82,12 +82,24 @@ def product_viewed_recorded(request: HttpRequest, *, product_id: int | None) -> 
     cache records the view too. They set the cookie on a response of their own, which the
     page-cache middleware copies onto the real one.
     """
-    viewed = [
-        product for product in CustomerHistoryManager.get(request) if product.pk != product_id
+    # Most readers have no history yet (no cookie): nothing to read and nothing to show.
+    earlier_ids = [
+        viewed_id
+        for viewed_id in CustomerHistoryManager.extract(request)
+        if viewed_id != product_id
     ]
-    html = render_to_string(
-        "oscar/customer/history/recently_viewed_products.html",
-        {"products": viewed, "request": request, "csrf_token": get_token(request)},
+    viewed = (
+        [product for product in CustomerHistoryManager.get(request) if product.pk != product_id]
+        if earlier_ids
+        else []
+    )
+    html = (
+        render_to_string(
+            "oscar/customer/history/recently_viewed_products.html",
+            {"products": viewed, "request": request, "csrf_token": get_token(request)},
+        )
+        if viewed
+        else ""
     )
     if product_id is None:
         return html

@@ -1,0 +1,1 @@
+from oscar.apps.basket.models import *  # noqa: F403  (Oscar fork pattern)
