@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.apps.basket.selectors import basket_version_forget
+
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
@@ -74,6 +76,8 @@ def checkout_basket_freeze(*, basket) -> None:
         status=Basket.FROZEN
     ):
         basket.status = Basket.FROZEN
+        # An UPDATE sends no signal: the basket page cached for the open basket is forgotten here.
+        basket_version_forget(basket_id=basket.pk)
         return
     raise checkout_basket_not_open(basket_id=basket.pk) or CheckoutBasketNotOpen(
         _("Your basket changed in another tab or window. Nothing was charged: please check it.")
@@ -88,11 +92,14 @@ def checkout_basket_thaw(*, basket_id: int | None) -> bool:
     """
     if not basket_id:
         return False
-    return bool(
+    thawed = bool(
         Basket._default_manager.filter(pk=basket_id, status=Basket.FROZEN).update(
             status=Basket.OPEN
         )
     )
+    if thawed:
+        basket_version_forget(basket_id=basket_id)
+    return thawed
 
 
 def checkout_address_book_record(*, user, address) -> None:

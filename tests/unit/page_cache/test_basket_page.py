@@ -209,15 +209,26 @@ def test_a_customers_basket_page_always_renders(store):
     assert "Campus cheddar" in html
 
 
-def test_a_submitted_basket_starts_a_new_version(store):
+def test_freezing_thawing_and_submitting_a_basket_each_start_a_new_version(store):
     from django.core.cache import cache
     from oscar.core.loading import get_model
+
+    from shop.apps.checkout.baskets import checkout_basket_freeze, checkout_basket_thaw
 
     Basket = get_model("basket", "Basket")
     _shopper(store.cheese)
     basket = Basket.objects.get()
-    version = cache.get(basket_version_key(basket_id=basket.pk))
+    key = basket_version_key(basket_id=basket.pk)
+    versions = [cache.get(key)]
 
+    checkout_basket_freeze(basket=basket)
+    versions.append(cache.get(key))
+    checkout_basket_thaw(basket_id=basket.pk)
+    versions.append(cache.get(key))
+    basket.refresh_from_db()
     basket.submit()
+    versions.append(cache.get(key))
 
-    assert cache.get(basket_version_key(basket_id=basket.pk)) != version
+    assert versions[0] is not None
+    # Forgotten each time: nothing is cached under the key until a page asks for it again.
+    assert versions[1:] == [None, None, None]
