@@ -160,6 +160,27 @@ def page_cache_key(*, request: HttpRequest, per_basket: bool = False) -> PageCac
     )
 
 
+def basket_summary_cache_key(*, request: HttpRequest) -> PageCacheKey | None:
+    """Where the header's summary of a visitor's saved basket is cached, or None.
+
+    A visitor's basket is named by their cookie, so its summary (total, item count, the
+    drop-down's lines) is the same on every page they open until the basket, a price or an
+    offer changes: one entry per basket and language, held to the basket's version and the
+    page versions. A customer's basket is found through their account (a query), and a
+    visitor without a saved basket sees the one summary every worker keeps in memory.
+    """
+    if request.user.is_authenticated:
+        return None
+    basket_id = visitor_basket_id(request=request)
+    if not basket_id:
+        return None
+    return PageCacheKey(
+        key=f"basket-summary:{translation.get_language()}:{timezone.localdate().isoformat()}:"
+        f"{basket_id}",
+        version_keys=(*_VERSION_KEYS, basket_version_key(basket_id=basket_id)),
+    )
+
+
 def page_cache_timeout(*, request: HttpRequest) -> int:
     """How long a page lives: a search page (any words) briefly, the others a few minutes."""
     if "q" in request.GET:

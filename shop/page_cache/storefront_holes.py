@@ -11,7 +11,9 @@ recommendation rows are holes of ``recommendations.page_holes``. Each renders a 
 template without context processors, which would put per-request values of their own into it.
 """
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -20,8 +22,10 @@ from django.utils.html import escape
 from oscar.apps.catalogue.signals import product_viewed
 from oscar.core.loading import get_class, get_model
 
+from shop.apps.basket.selectors import visitor_basket_id
 from shop.apps.customer.selectors import notifications_unread_count
 from shop.page_cache.holes import page_hole_cookie_set, page_hole_register
+from shop.page_cache.selectors import basket_summary_cache_key, page_cache_lookup
 from staff.selectors import staff_workplaces
 
 CustomerHistoryManager = get_class("customer.history", "CustomerHistoryManager")
@@ -44,9 +48,48 @@ def request_full_path(request: HttpRequest) -> str:
 # A basket never saved (a visitor who has not added anything: most of a cached page's readers)
 # looks the same to everyone in a language, so each worker renders it once per language.
 _unsaved_basket_html: dict[tuple[str, str], str] = {}
+_BASKET_SUMMARY_TEMPLATES = (
+    "oscar/partials/mini_basket.html",
+    "oscar/partials/navbar_basket.html",
+)
+# The summaries of this request's basket, read or rendered once for both holes.
+_BASKET_SUMMARIES = "page_cache_basket_summaries"
 
 
 def _basket_partial(*, request: HttpRequest, template_name: str) -> str:
+    summaries = getattr(request, _BASKET_SUMMARIES, None)
+    if summaries is None:
+        summaries = _basket_summaries(request=request)
+        setattr(request, _BASKET_SUMMARIES, summaries)
+    return summaries[template_name]
+
+
+def _basket_summaries(*, request: HttpRequest) -> dict[str, str]:
+    """The header's basket summaries for this request, by template.
+
+    A visitor's saved basket: from the cache (one round trip for both), rendered and kept
+    on a miss; loading the basket applies its offers, several queries on every page a
+    shopper with a full basket opens.
+    """
+    key = basket_summary_cache_key(request=request)
+    entry, versions = page_cache_lookup(key=key) if key is not None else (None, None)
+    if entry is not None:
+        return entry["html"]
+    summaries = {
+        name: _basket_summary_render(request=request, template_name=name)
+        for name in _BASKET_SUMMARY_TEMPLATES
+    }
+    # Kept only for the basket the cookie names (not one Oscar found closed and replaced).
+    if versions is not None and request.basket.id == visitor_basket_id(request=request):
+        cache.set(
+            key.key,
+            {"versions": versions, "html": summaries},
+            settings.PAGE_CACHE_TIMEOUT_SECONDS,
+        )
+    return summaries
+
+
+def _basket_summary_render(*, request: HttpRequest, template_name: str) -> str:
     if request.basket.id is not None:
         return render_to_string(template_name, {"request": request})
     key = (template_name, translation.get_language() or "")

@@ -1,9 +1,10 @@
-"""A visitor's basket page from the page cache, one entry per basket (shop/page_cache).
+"""A visitor's basket page and header basket summary from the cache (shop/page_cache).
 
-Seen again, the page is served without the view; every change to what it shows (a line
-added, a quantity changed, a line removed, a voucher applied, a price changed) shows on the
-very next request; no visitor is served another's basket; signed-in customers' basket pages,
-and a basket cookie whose signature does not hold, always render.
+Seen again, the basket page is served without the view; every change to what it shows (a
+line added, a quantity changed, a line removed, a voucher applied, a price changed) shows on
+the very next request; no visitor is served another's basket; signed-in customers' basket
+pages, and a basket cookie whose signature does not hold, always render. The header's summary
+of a visitor's basket on the other cached pages costs no query, and follows the basket.
 """
 
 import re
@@ -232,3 +233,30 @@ def test_freezing_thawing_and_submitting_a_basket_each_start_a_new_version(store
     assert versions[0] is not None
     # Forgotten each time: nothing is cached under the key until a page asks for it again.
     assert versions[1:] == [None, None, None]
+
+
+def test_a_shopper_with_a_basket_opens_cached_pages_without_a_query(store):
+    shopper = _shopper(store.cheese, store.bread)
+    product_page = store.green_tea.get_absolute_url()
+    shopper.get(product_page)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = shopper.get(product_page)
+
+    assert _served_from_cache(response)
+    assert len(queries) == 0
+    assert "¥18.50" in response.content.decode()
+
+
+def test_the_header_summary_follows_the_basket_on_the_next_page(store):
+    shopper = _shopper(store.cheese)
+    product_page = store.green_tea.get_absolute_url()
+    assert "¥12.50" in shopper.get(product_page).content.decode()
+    assert "¥16.00" not in shopper.get(product_page).content.decode()
+
+    _add(shopper, store.green_tea)
+    html = shopper.get(product_page).content.decode()
+    other_html = _shopper(store.bread).get(product_page).content.decode()
+
+    assert "¥16.00" in html
+    assert "¥6.00" in other_html and "¥16.00" not in other_html and "¥12.50" not in other_html
