@@ -79,3 +79,22 @@ def test_visitors_and_languages_never_share_their_parts(dumplings):
     assert "Your cart is empty." in others.content.decode()
     assert set(CSRF_INPUT.findall(others.content.decode())).isdisjoint(CSRF_INPUT.findall(shoppers))
     assert not _served_from_cache(chinese) and chinese["Content-Language"] == "zh-hans"
+
+
+def test_a_visitors_basket_page_follows_the_basket(dumplings):
+    product, category = dumplings
+    shopper = Client()
+    shopper.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    shopper.get(reverse("basket:summary"))  # shows the "added" message: rendered
+    shopper.get(reverse("basket:summary"))
+    with CaptureQueriesContext(connection) as queries:
+        again = shopper.get(reverse("basket:summary"))
+    assert _served_from_cache(again) and len(queries) == 0
+    assert "¥18.00" in again.content.decode()
+
+    shopper.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    shopper.get(category.get_absolute_url())  # the message shown there
+    html = shopper.get(reverse("basket:summary")).content.decode()
+
+    assert "¥36.00" in html
+    assert "¥36.00" not in Client().get(reverse("basket:summary")).content.decode()

@@ -260,3 +260,22 @@ def test_the_header_summary_follows_the_basket_on_the_next_page(store):
 
     assert "¥16.00" in html
     assert "¥6.00" in other_html and "¥16.00" not in other_html and "¥12.50" not in other_html
+
+
+def test_a_rendered_basket_page_reads_its_lines_once_without_counting_them(store, page_cache_off):
+    shopper = Client()
+    for product in (store.cheese, store.bread):
+        _add(shopper, product)
+    _basket_html(shopper)
+
+    with CaptureQueriesContext(connection) as queries:
+        html, from_cache = _basket_html(shopper)
+
+    statements = [query["sql"] for query in queries]
+    assert not from_cache
+    assert "Campus cheddar" in html and "Sourdough loaf" in html
+    # The basket, its lines (with their products' classes), their options and images, the
+    # site offers and the basket's vouchers; no transaction, no COUNT, no class of its own.
+    assert len(statements) <= 6, statements
+    assert not [sql for sql in statements if "COUNT(" in sql or "SAVEPOINT" in sql]
+    assert not [sql for sql in statements if sql.startswith('SELECT "catalogue_productclass"')]

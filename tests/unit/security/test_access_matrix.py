@@ -131,6 +131,7 @@ RULES: dict[str, Rule] = {
         EVERYONE, lambda world: {"category_slug": world.category.slug, "pk": world.category.pk}
     ),
     "search:search": Rule(EVERYONE),
+    "basket:summary": Rule(EVERYONE),
     "catalogue:detail": Rule(
         EVERYONE, lambda world: {"product_slug": world.product.slug, "pk": world.product.pk}
     ),

@@ -106,7 +106,8 @@ FUZZ_CASES: dict[str, Case] = {
     "customer:login": Case(ANONYMOUS),
     "customer:change-password": Case(SHOPPER),
     "customer:profile-delete": Case(SHOPPER),
-    # ---------------------------------------------------------------- wallet, checkout
+    # ---------------------------------------------------------------- basket, wallet, checkout
+    "basket:summary": Case(IN_CHECKOUT),
     "wallet:wallet-top-up": Case(SHOPPER, form_page=_page("wallet:wallet")),
     "checkout:index": Case(IN_CHECKOUT),
     "checkout:shipping-method": Case(IN_CHECKOUT, fields=("method_code",)),
