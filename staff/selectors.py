@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
+from shop.cache import cache_forget
+from shop.request_memo import request_memo_read
 from staff import roles
+
+# Whether an account without the staff flag may open Wagtail's admin (marketing, editors),
+# kept per user: Django's permission check costs every signed-in customer's page two queries
+# (their own permissions and their groups'), only to learn that a shopper is not staff. The
+# receivers forget it when the user's groups or permissions, or a group's permissions, change;
+# the timeout bounds a change no signal reports.
+ADMIN_ACCESS_CACHE_SECONDS = 60 * 60
 
 
 def staff_name(*, user) -> str:
@@ -26,7 +38,29 @@ def staff_account_is(*, user) -> bool:
     """
     if user is None or not user.is_authenticated:
         return False
-    return user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+    if user.is_staff or user.is_superuser:
+        return True
+    key = _admin_access_cache_key(user_id=user.pk)
+    return request_memo_read(key=key, load=lambda: _admin_access_load(user=user, key=key))
+
+
+def _admin_access_cache_key(*, user_id: int) -> str:
+    return f"staff:admin-access:{user_id}"
+
+
+def _admin_access_load(*, user, key: str) -> bool:
+    # Stored as 1 or 0: a cached False would read like a miss in a truthiness test.
+    cached = cache.get(key)
+    if cached is None:
+        cached = int(user.has_perm("wagtailadmin.access_admin"))
+        cache.set(key, cached, ADMIN_ACCESS_CACHE_SECONDS)
+    return bool(cached)
+
+
+def staff_admin_access_forget(*, user_ids: Iterable[int]) -> None:
+    """These users' groups or permissions changed: ask Django again on their next page."""
+    for user_id in user_ids:
+        cache_forget(key=_admin_access_cache_key(user_id=user_id))
 
 
 @dataclass(frozen=True)

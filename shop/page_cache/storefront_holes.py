@@ -26,6 +26,7 @@ from shop.apps.basket.selectors import visitor_basket_id
 from shop.apps.customer.selectors import notifications_unread_count
 from shop.page_cache.holes import page_hole_cookie_set, page_hole_register
 from shop.page_cache.selectors import basket_summary_cache_key, page_cache_lookup
+from shop.request_memo import request_memo_read
 from staff.selectors import staff_workplaces
 
 CustomerHistoryManager = get_class("customer.history", "CustomerHistoryManager")
@@ -202,12 +203,23 @@ def stock_alert(request: HttpRequest, *, product_id: int) -> str:
     )
 
 
+def _review_permitted(*, request: HttpRequest, product_id: int) -> bool:
+    """Whether the reader may review the product (not yet reviewed it): one query a page."""
+    return request_memo_read(
+        key=f"catalogue:review-permitted:{product_id}",
+        load=lambda: Product(pk=product_id).is_review_permitted(request.user),
+    )
+
+
 @page_hole_register("review_write_link")
 def review_write_link(request: HttpRequest, *, product_id: int, slug: str) -> str:
     """The "Write a review" button, for a reader who has not reviewed the product yet."""
     return render_to_string(
         "oscar/catalogue/reviews/partials/review_write_link.html",
-        {"product": Product(pk=product_id, slug=slug), "user": request.user},
+        {
+            "product": Product(pk=product_id, slug=slug),
+            "review_permitted": _review_permitted(request=request, product_id=product_id),
+        },
     )
 
 
@@ -226,6 +238,7 @@ def product_reviews(request: HttpRequest, *, product_id: int, slug: str, approve
             "product": product,
             "approved": approved,
             "reviews": reviews,
+            "review_permitted": _review_permitted(request=request, product_id=product_id),
             "user": request.user,
             "csrf_token": get_token(request),
         },
