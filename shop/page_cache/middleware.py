@@ -9,9 +9,8 @@ Content-Security-Policy are those of any other response (the policy allows our o
 scripts without a nonce, so no per-response value is ever cached).
 
 A hit costs one cache round trip (the page and the versions it must have been stored under)
-and the holes' work. A miss renders
-the page with placeholders, keeps it when it is a plain 200 without cookies of its own, and
-fills the placeholders for this request like a hit would.
+and the holes' work. A miss renders the page with placeholders, keeps it when it is a plain
+200 without cookies of its own, and fills the placeholders for this request like a hit would.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The page shows nothing of the visitor but their basket (its lines, offers, vouchers, the
 delivery charge and the products bought with them), so a visitor's basket page is cached per
-basket (``shop.page_cache``: ``page_cacheable = "basket"``), under the basket's own version
+basket (``shop.page_cache``: ``page_cacheable = PER_BASKET``), under the basket's own version
 besides the catalogue's, the recommendations' and the CMS's. Signed-in customers' basket
 pages show their points, saved items and "Buy it again", and always render.
 
@@ -15,10 +15,12 @@ from django.db import transaction
 from django.utils.decorators import method_decorator
 from oscar.apps.basket import views as oscar_views
 
+from shop.page_cache.middleware import PER_BASKET
+
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class BasketView(oscar_views.BasketView):
-    page_cacheable = "basket"
+    page_cacheable = PER_BASKET
 
     @method_decorator(transaction.atomic)
     def post(self, request, *args, **kwargs):
