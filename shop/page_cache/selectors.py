@@ -15,8 +15,9 @@ The host is in it because it chooses the Wagtail site; the day because a pre-ord
 its release date with no row changing; the viewer's pricing group (``viewer_group``) because
 member prices are shown to members and visitors alike: signed-in customers share the pages of
 their group, everything of their own in them being a hole. The basket page is cached for
-visitors only, per basket, and held to that basket's version too
-(``shop.apps.basket.selectors``): lines, options, vouchers or the basket's status changed.
+visitors only, per basket and minute (its delivery line follows the clock), and held to that
+basket's version too (``shop.apps.basket.selectors``): lines, options, vouchers or the
+basket's status changed.
 
 The versions are kept in the entry rather than the key so that a hit is one cache round trip
 (``page_cache_lookup`` reads the versions and the page together): an entry whose versions are
@@ -146,7 +147,10 @@ def page_cache_key(*, request: HttpRequest, per_basket: bool = False) -> PageCac
         basket_id = visitor_basket_id(request=request) if viewer == "visitor" else None
         if basket_id is None:
             return None
-        viewer = f"{viewer}-basket-{basket_id}"
+        # The basket's delivery line ("Pick up in store, ready from 14:45") follows the clock,
+        # moving on at a minute's turn (the preparation time to the next quarter hour, the
+        # desk's hours): an entry serves the minute it was rendered in.
+        viewer = f"{viewer}-basket-{basket_id}-{timezone.localtime():%H%M}"
         if basket_id:
             version_keys = (*_VERSION_KEYS, basket_version_key(basket_id=basket_id))
     # The host chooses the Wagtail site (its home page, its menu); ALLOWED_HOSTS bounds it.

@@ -2,12 +2,14 @@
 
 Seen again, the basket page is served without the view; every change to what it shows (a
 line added, a quantity changed, a line removed, a voucher applied, a price changed) shows on
-the very next request; no visitor is served another's basket; signed-in customers' basket
-pages, and a basket cookie whose signature does not hold, always render. The header's summary
-of a visitor's basket on the other cached pages costs no query, and follows the basket.
+the very next request, and its delivery line ("ready from ...") follows the clock; no visitor
+is served another's basket; signed-in customers' basket pages, and a basket cookie whose
+signature does not hold, always render. The header's summary of a visitor's basket on the
+other cached pages costs no query, and follows the basket.
 """
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -279,3 +281,25 @@ def test_a_rendered_basket_page_reads_its_lines_once_without_counting_them(store
     assert len(statements) <= 6, statements
     assert not [sql for sql in statements if "COUNT(" in sql or "SAVEPOINT" in sql]
     assert not [sql for sql in statements if sql.startswith('SELECT "catalogue_productclass"')]
+
+
+def test_the_delivery_line_follows_the_clock(store, monkeypatch):
+    from django.utils import timezone
+
+    morning = timezone.localtime().replace(hour=11, minute=2, second=5, microsecond=0)
+    clock = {"now": morning}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    shopper = _shopper(store.cheese)
+
+    def ready_from() -> str:
+        html, from_cache = _basket_html(shopper)
+        return re.search(r"ready from ([^<]+)<", html).group(1).strip(), from_cache
+
+    first, _ = ready_from()
+    clock["now"] = morning + timedelta(seconds=40)
+    same_minute, from_cache = ready_from()
+    clock["now"] = morning + timedelta(minutes=15)
+    later, later_from_cache = ready_from()
+
+    assert from_cache and same_minute == first
+    assert not later_from_cache and later != first
