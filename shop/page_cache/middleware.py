@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -29,10 +28,15 @@ from shop.page_cache.holes import (
     page_holes_join,
     page_holes_split,
 )
-from shop.page_cache.selectors import page_cache_key, page_cache_lookup, page_cache_timeout
+from shop.page_cache.selectors import (
+    PageCacheKey,
+    page_cache_key,
+    page_cache_lookup,
+    page_cache_store,
+    page_cache_timeout,
+)
 
-# What a miss stores under: the key and the versions read before the page was rendered, so
-# a change made while it renders leaves it out of date rather than hidden.
+# What a miss stores under: the key and the versions read before the page was rendered.
 _PAGE_CACHE_STORE = "page_cache_store"
 # Headers Django or the server work out for each response.
 _HEADERS_NOT_KEPT = frozenset({"content-length", "set-cookie"})
@@ -97,7 +101,7 @@ class PageCacheMiddleware:
             return response
         if versions is None:
             return None
-        setattr(request, _PAGE_CACHE_STORE, (key.key, versions))
+        setattr(request, _PAGE_CACHE_STORE, (key, versions))
         page_cache_rendering_start(
             request=request, holes_rendered=_BASKET_HOLES if per_basket else frozenset()
         )
@@ -105,13 +109,12 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _store_and_fill(
-        *, request: HttpRequest, response, key: str, versions: tuple
+        *, request: HttpRequest, response, key: PageCacheKey, versions: tuple
     ) -> HttpResponse:
         if getattr(response, "streaming", False):
             return response
         texts, holes = page_holes_split(html=response.content.decode(response.charset))
         entry = {
-            "versions": versions,
             "texts": texts,
             "holes": holes,
             "headers": [
@@ -125,7 +128,9 @@ class PageCacheMiddleware:
             and not response.cookies
             and not page_cache_store_skipped(request=request)
         ):
-            cache.set(key, entry, page_cache_timeout(request=request))
+            page_cache_store(
+                key=key, versions=versions, entry=entry, timeout=page_cache_timeout(request=request)
+            )
         # Whether kept or not, the placeholders are filled for this request.
         response.content = page_holes_join(texts=texts, holes=holes, request=request)
         patch_vary_headers(response, ("Cookie",))

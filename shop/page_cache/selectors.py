@@ -95,6 +95,15 @@ def page_cache_lookup(*, key: PageCacheKey) -> tuple[dict | None, tuple | None]:
     return entry, versions
 
 
+def page_cache_store(*, key: PageCacheKey, versions: tuple, entry: dict, timeout: int) -> None:
+    """Keep ``entry`` under ``key`` with the versions read before it was made.
+
+    ``page_cache_lookup`` serves it while those versions are the current ones; a change made
+    while it was being made leaves it out of date rather than hidden.
+    """
+    cache.set(key.key, {**entry, "versions": versions}, timeout)
+
+
 def page_cache_versions_forget() -> None:
     """Start new versions of everything: no page cached so far is served again."""
     cache.delete_many(_VERSION_KEYS)

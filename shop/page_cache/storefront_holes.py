@@ -13,7 +13,6 @@ template without context processors, which would put per-request values of their
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -25,7 +24,11 @@ from oscar.core.loading import get_class, get_model
 from shop.apps.basket.selectors import visitor_basket_id
 from shop.apps.customer.selectors import notifications_unread_count
 from shop.page_cache.holes import page_hole_cookie_set, page_hole_register
-from shop.page_cache.selectors import basket_summary_cache_key, page_cache_lookup
+from shop.page_cache.selectors import (
+    basket_summary_cache_key,
+    page_cache_lookup,
+    page_cache_store,
+)
 from shop.request_memo import request_memo_read
 from staff.selectors import staff_workplaces
 
@@ -82,10 +85,11 @@ def _basket_summaries(*, request: HttpRequest) -> dict[str, str]:
     }
     # Kept only for the basket the cookie names (not one Oscar found closed and replaced).
     if versions is not None and request.basket.id == visitor_basket_id(request=request):
-        cache.set(
-            key.key,
-            {"versions": versions, "html": summaries},
-            settings.PAGE_CACHE_TIMEOUT_SECONDS,
+        page_cache_store(
+            key=key,
+            versions=versions,
+            entry={"html": summaries},
+            timeout=settings.PAGE_CACHE_TIMEOUT_SECONDS,
         )
     return summaries
 
